@@ -1,0 +1,5 @@
+import sys
+
+from cyberweek.cli import main
+
+sys.exit(main())

@@ -1,0 +1,133 @@
+from base64 import b32encode
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.http import require_POST
+from django.views.generic import FormView
+from django_otp import devices_for_user, login as otp_login
+
+from cyberweek.core.errors import DomainError
+from cyberweek.core.permissions import roles_of
+
+from . import services
+from .forms import SignInForm, SignUpForm, TokenForm
+from .identifiers import looks_like_email
+from .mixins import needs_second_factor
+
+
+def _next_url(request, default="programme:home"):
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return redirect(default).url
+
+
+class SignUpView(FormView):
+    template_name = "accounts/signup.html"
+    form_class = SignUpForm
+
+    def form_valid(self, form):
+        identifier = form.cleaned_data["identifier"].strip()
+        key = "email" if looks_like_email(identifier) else "mobile"
+        try:
+            user = services.sign_up(password=form.cleaned_data["password"], **{key: identifier})
+        except DomainError as error:
+            form.add_error("password" if error.field == "password" else "identifier", error.message)
+            return self.form_invalid(form)
+        login(self.request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+        messages.success(self.request, _("Welcome! Your account is ready."))
+        return redirect(_next_url(self.request))
+
+
+class SignInView(FormView):
+    template_name = "accounts/login.html"
+    form_class = SignInForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "next": self.request.GET.get("next", "")}
+
+    def form_valid(self, form):
+        user = form.user
+        login(self.request, user)
+        next_url = _next_url(self.request)
+        if roles_of(user) and needs_second_factor(user):
+            has_device = any(True for _ in devices_for_user(user, confirmed=True))
+            step = "accounts:otp_verify" if has_device else "accounts:otp_setup"
+            return redirect(f"{redirect(step).url}?next={next_url}")
+        return redirect(next_url)
+
+
+@require_POST
+def sign_out(request):
+    logout(request)
+    return redirect(settings.LOGOUT_REDIRECT_URL)
+
+
+@method_decorator(login_required, name="dispatch")
+class TotpSetupView(View):
+    """Show a QR code for an authenticator app, then confirm it with a first code."""
+
+    template_name = "accounts/otp_setup.html"
+
+    def get(self, request):
+        device = services.start_totp_enrolment(user=request.user)
+        return self._render(request, device, TokenForm())
+
+    def post(self, request):
+        form = TokenForm(request.POST)
+        if form.is_valid():
+            try:
+                device = services.confirm_totp_enrolment(
+                    user=request.user, token=form.cleaned_data["token"]
+                )
+            except DomainError as error:
+                form.add_error("token", error.message)
+            else:
+                otp_login(request, device)
+                messages.success(request, _("Two-factor sign-in is on for your account."))
+                return redirect(_next_url(request, "organiser:dashboard"))
+        device = request.user.totpdevice_set.filter(confirmed=False).first()
+        if device is None:
+            device = services.start_totp_enrolment(user=request.user)
+        return self._render(request, device, form, status=400)
+
+    def _render(self, request, device, form, status=200):
+        qr = segno.make(device.config_url, error="m")
+        context = {
+            "form": form,
+            "qr_svg": qr.svg_inline(scale=5),
+            "secret": b32encode(device.bin_key).decode(),
+            "next": request.GET.get("next") or request.POST.get("next", ""),
+        }
+        return render(request, self.template_name, context, status=status)
+
+
+@method_decorator(login_required, name="dispatch")
+class TotpVerifyView(FormView):
+    template_name = "accounts/otp_verify.html"
+    form_class = TokenForm
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "next": self.request.GET.get("next", "")}
+
+    def form_valid(self, form):
+        token = form.cleaned_data["token"].strip()
+        for device in devices_for_user(self.request.user, confirmed=True):
+            if device.verify_token(token):
+                otp_login(self.request, device)
+                return redirect(_next_url(self.request, "organiser:dashboard"))
+        form.add_error("token", _("That code is not right. Check the clock on your phone."))
+        return self.form_invalid(form)

@@ -1,0 +1,18 @@
+"""The JSON API: one NinjaAPI, a router per app. OpenAPI at /api/openapi.json, docs at /api/docs."""
+
+from ninja import NinjaAPI
+
+from cyberweek.core.api_problems import install as install_problem_handlers
+from cyberweek.programme.api import router as programme_router
+
+api = NinjaAPI(
+    title="cyberweek API",
+    version="1",
+    description=(
+        "Public, read-only data of the National Cybersecurity Awareness Week. Errors are "
+        "RFC 9457 problem documents (application/problem+json). Lists are paginated."
+    ),
+    urls_namespace="api",
+)
+install_problem_handlers(api)
+api.add_router("/", programme_router)

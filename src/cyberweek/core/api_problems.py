@@ -1,0 +1,70 @@
+"""RFC 9457 problem responses for the whole JSON API."""
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from .errors import DomainError
+
+PROBLEM_TYPE_BASE = "https://cyberweek.invalid/problems/"
+CONTENT_TYPE = "application/problem+json"
+
+
+class FieldProblem(Schema):
+    field: str
+    message: str
+
+
+class Problem(Schema):
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: list[FieldProblem] = []
+
+
+def problem(api: NinjaAPI, request, *, status: int, slug: str, title: str, detail: str, errors=()):
+    body = {"type": PROBLEM_TYPE_BASE + slug, "title": str(title), "status": status,
+            "detail": str(detail), "errors": list(errors)}  # fmt: skip
+    response = api.create_response(request, body, status=status)
+    response["Content-Type"] = CONTENT_TYPE
+    return response
+
+
+def _field_name(location) -> str:
+    # pydantic reports ("query", "kind") or ("body", "payload", "title"); people want "kind".
+    parts = [str(p) for p in location if p not in {"query", "body", "path", "payload", "form"}]
+    return ".".join(parts) or "request"
+
+
+def install(api: NinjaAPI) -> None:
+    @api.exception_handler(DomainError)
+    def domain_error(request, exc: DomainError):
+        errors = [{"field": exc.field, "message": str(exc.message)}] if exc.field else []
+        return problem(api, request, status=exc.status, slug=exc.slug, title=exc.title,
+                       detail=exc.message, errors=errors)  # fmt: skip
+
+    @api.exception_handler(ValidationError)
+    def validation_error(request, exc: ValidationError):
+        errors = [{"field": _field_name(e.get("loc", ())), "message": e.get("msg", "")}
+                  for e in exc.errors]  # fmt: skip
+        return problem(api, request, status=422, slug="validation-failed",
+                       title=_("The input is not valid"),
+                       detail="; ".join(f"{e['field']}: {e['message']}" for e in errors),
+                       errors=errors)  # fmt: skip
+
+    @api.exception_handler(Http404)
+    def not_found(request, exc):
+        return problem(api, request, status=404, slug="not-found", title=_("Not found"),
+                       detail=str(exc) or _("Nothing is published at this address."))  # fmt: skip
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request, exc):
+        return problem(api, request, status=401, slug="unauthenticated",
+                       title=_("Sign in first"), detail=_("This endpoint needs a signed-in user."))  # fmt: skip
+
+    @api.exception_handler(HttpError)
+    def http_error(request, exc: HttpError):
+        return problem(api, request, status=exc.status_code, slug="http-error",
+                       title=str(exc.message), detail=str(exc.message))  # fmt: skip

@@ -1,0 +1,39 @@
+"""The audit trail: every organiser action and every refused action is recorded here."""
+
+from django.db import models
+
+from .models import AuditEvent
+
+
+def _target_fields(target) -> dict:
+    if target is None:
+        return {}
+    if isinstance(target, models.Model):
+        return {"target_type": target._meta.label_lower, "target_id": str(target.pk)}
+    return {"target_type": type(target).__name__, "target_id": str(target)}
+
+
+def record(actor, action: str, target=None, *, region=None, **details) -> AuditEvent:
+    """Record that `actor` did `action` to `target`. Call inside the service's transaction,
+    so that the record exists exactly when the change does."""
+    return AuditEvent.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=action,
+        outcome=AuditEvent.Outcome.DONE,
+        region_code=getattr(region, "code", "") or "",
+        details=details,
+        **_target_fields(target),
+    )
+
+
+def record_denied(actor, action: str, target=None, *, region=None, **details) -> AuditEvent:
+    """Record a refused action. Written outside the caller's transaction on purpose: the
+    refusal rolls the caller back, the record of it must survive."""
+    return AuditEvent.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=action,
+        outcome=AuditEvent.Outcome.DENIED,
+        region_code=getattr(region, "code", "") or "",
+        details=details,
+        **_target_fields(target),
+    )

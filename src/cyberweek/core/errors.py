@@ -1,0 +1,53 @@
+"""Domain errors: what a service raises when it refuses. Views show `message` to a person;
+the API turns the error into an RFC 9457 problem response with `status`."""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class DomainError(Exception):
+    status = 400
+    title = _("The request cannot be carried out")
+    slug = "domain-error"
+
+    def __init__(self, message=None, *, field: str | None = None):
+        self.message = message or self.title
+        self.field = field
+        super().__init__(str(self.message))
+
+
+class PermissionDenied(DomainError):
+    status = 403
+    title = _("You may not do this")
+    slug = "permission-denied"
+
+
+class NotFound(DomainError):
+    status = 404
+    title = _("Not found")
+    slug = "not-found"
+
+
+class InvalidTransition(DomainError):
+    status = 409
+    title = _("Not allowed in the current state")
+    slug = "invalid-transition"
+
+
+class Conflict(DomainError):
+    status = 409
+    title = _("Conflicts with existing data")
+    slug = "conflict"
+
+
+class LimitReached(DomainError):
+    status = 429
+    title = _("A limit has been reached")
+    slug = "limit-reached"
+
+
+class ValidationFailed(DomainError):
+    """Input that passed the form or schema but breaks a rule of the domain."""
+
+    status = 422
+    title = _("The input is not valid")
+    slug = "validation-failed"

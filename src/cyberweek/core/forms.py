@@ -1,0 +1,31 @@
+from django import forms
+
+WIDGET_CLASSES = {
+    forms.CheckboxInput: "form-check-input",
+    forms.CheckboxSelectMultiple: "form-check-input",
+    forms.RadioSelect: "form-check-input",
+    forms.Select: "form-select",
+    forms.SelectMultiple: "form-select",
+}
+
+
+class BootstrapFormMixin:
+    """Gives every widget Bootstrap's class, and marks fields with errors as invalid."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            css = next(
+                (c for kind, c in WIDGET_CLASSES.items() if isinstance(widget, kind)),
+                "form-control",
+            )
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid"
+                widget.attrs["aria-invalid"] = "true"

@@ -1,0 +1,58 @@
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.generic import FormView, TemplateView
+
+from cyberweek.accounts.mixins import OrganiserRequiredMixin
+from cyberweek.core.errors import DomainError
+from cyberweek.core.permissions import has_scope, roles_of
+
+
+class ServiceFormView(OrganiserRequiredMixin, FormView):
+    """An organiser form whose valid data goes to one service call.
+
+    Subclasses implement `perform(form)` (call the service, return the saved object) and
+    `get_success_url()`. A refusal from the service lands on the form: on the field it
+    names, or above the form.
+    """
+
+    success_message = ""
+
+    def form_valid(self, form):
+        try:
+            self.object = self.perform(form)
+        except DomainError as error:
+            field = error.field if error.field in form.fields else None
+            form.add_error(field, error.message)
+            return self.form_invalid(form)
+        if self.success_message:
+            messages.success(self.request, self.success_message)
+        return redirect(self.get_success_url())
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+
+class DashboardView(OrganiserRequiredMixin, TemplateView):
+    template_name = "core/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        return {
+            **super().get_context_data(**kwargs),
+            "roles": roles_of(user),
+            "can_manage_programme": has_scope(user, action="programme.manage"),
+        }
+
+
+def not_found(request, exception=None):
+    return render(request, "core/404.html", status=404)
+
+
+def server_error(request):
+    return render(request, "core/500.html", status=500)
+
+
+def bad_request(request, exception=None):
+    return render(request, "core/400.html", status=400)

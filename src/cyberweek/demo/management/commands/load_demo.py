@@ -1,0 +1,72 @@
+"""`cyberweek load_demo`: realistic demo data for the embedded runtime, with sign-ins printed."""
+
+import secrets
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from cyberweek.accounts.models import OrganiserRole, User
+from cyberweek.accounts.services import bootstrap_national_organiser, grant_role
+from cyberweek.demo import edition_2019
+from cyberweek.geo.models import Region
+from cyberweek.geo.regions_data import read_rows
+from cyberweek.geo.services import sync_regions
+
+DEMO_PEOPLE = [
+    # email, display name, role level, region code
+    ("national@example.org", "国家组织者（演示）", OrganiserRole.Level.NATIONAL, None),
+    ("tianjin@example.org", "天津市组织者（演示）", OrganiserRole.Level.PROVINCIAL, "120000"),
+    ("heping@example.org", "和平区组织者（演示）", OrganiserRole.Level.COUNTY, "120101"),
+    ("visitor@example.org", "", None, None),
+]
+
+
+def _password() -> str:
+    return secrets.token_urlsafe(9)
+
+
+class Command(BaseCommand):
+    help = "Load demo data (2019 edition, organisers, a participant) and print how to sign in."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true", help="allow outside the embedded runtime")
+
+    def handle(self, *args, force=False, **options):
+        if settings.PRODUCTION and not force:
+            raise CommandError("Refusing to load demo accounts into production (use --force).")
+        if not Region.objects.exists():
+            sync_regions(read_rows())
+        credentials = []
+        with transaction.atomic():
+            users = {}
+            for email, display_name, level, region_code in DEMO_PEOPLE:
+                user = User.objects.filter(email=email).first() or User.objects.create_user(
+                    email, display_name=display_name
+                )
+                # New passwords on every run: nothing to guess from the repository.
+                password = _password()
+                user.set_password(password)
+                user.save(update_fields=["password"])
+                users[email] = user
+                credentials.append((email, password, level.label if level else "participant"))
+            national = users["national@example.org"]
+            bootstrap_national_organiser(user=national)
+            for email, _name, level, region_code in DEMO_PEOPLE:
+                if level in {None, OrganiserRole.Level.NATIONAL}:
+                    continue
+                region = Region.objects.get(code=region_code)
+                if not OrganiserRole.objects.filter(user=users[email], level=level, region=region).exists():
+                    actor = national if level == OrganiserRole.Level.PROVINCIAL else users["tianjin@example.org"]
+                    grant_role(actor=actor, user=users[email], level=level, region=region)
+            edition_2019.load(national)
+
+        self.stdout.write(self.style.SUCCESS("Demo data loaded: the 2019 edition in Tianjin."))
+        self.stdout.write("Sign in at http://127.0.0.1:8000/accounts/login/ with:")
+        for email, password, role in credentials:
+            self.stdout.write(f"  {email:<24} {password:<16} {role}")
+        if not settings.ORGANISER_2FA_REQUIRED:
+            self.stdout.write(
+                "Two-factor sign-in for organisers is relaxed in this demo "
+                "(ORGANISER_2FA_REQUIRED=false); production always requires it."
+            )

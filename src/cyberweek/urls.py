@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog, set_language
+
+from cyberweek.api import api
+from cyberweek.core import views as core_views
+
+handler400 = core_views.bad_request
+handler404 = core_views.not_found
+handler500 = core_views.server_error
+
+urlpatterns = [
+    path("api/", api.urls),
+    path("i18n/setlang/", set_language, name="set_language"),
+]
+
+# Chinese pages live at the root, English ones under /en/.
+urlpatterns += i18n_patterns(
+    path("", include("cyberweek.programme.urls")),
+    path("accounts/", include("cyberweek.accounts.urls")),
+    path("organiser/", include(("cyberweek.programme.organiser_urls", "organiser"))),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path(settings.ADMIN_URL, admin.site.urls),
+    prefix_default_language=False,
+)
