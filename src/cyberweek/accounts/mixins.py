@@ -7,24 +7,27 @@ from django.urls import reverse
 from django_otp import devices_for_user
 
 from cyberweek.core.errors import PermissionDenied
-from cyberweek.core.permissions import require_scope, roles_of
+from cyberweek.core.permissions import require_action, require_scope, roles_of
 
 
 def needs_second_factor(user) -> bool:
-    return settings.ORGANISER_2FA_REQUIRED and not user.is_verified()
+    # OTPMiddleware adds is_verified to request.user; a user just signed in has not got it yet.
+    is_verified = getattr(user, "is_verified", None)
+    return settings.ORGANISER_2FA_REQUIRED and not (is_verified and is_verified())
 
 
 class OrganiserRequiredMixin:
     """Signed in, an organiser, past the second factor where required, and in scope.
 
     `required_action` names the action; `get_scope()` returns the region and sector the page
-    acts on (the whole country by default). Services check again: they are the boundary.
+    acts on (`None`: any role allowing the action will do, as for lists that show only what
+    is in the actor's scope). Services check again: they are the boundary.
     """
 
     required_action = "organiser.access"
 
     def get_scope(self):
-        return {"region": None, "sector": None}
+        return None
 
     def dispatch(self, request, *args, **kwargs):
         user = request.user
@@ -33,7 +36,11 @@ class OrganiserRequiredMixin:
         if roles_of(user) and needs_second_factor(user):
             return redirect(f"{_second_factor_url(user)}?next={request.get_full_path()}")
         try:
-            require_scope(user, action=self.required_action, **self.get_scope())
+            scope = self.get_scope()
+            if scope is None:
+                require_action(user, self.required_action)
+            else:
+                require_scope(user, action=self.required_action, **scope)
         except PermissionDenied as error:
             return render(
                 request, "core/forbidden.html", {"message": error.message}, status=403

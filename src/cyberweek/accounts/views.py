@@ -15,6 +15,7 @@ from django.views.generic import FormView
 from django_otp import devices_for_user, login as otp_login
 
 from cyberweek.core.errors import DomainError
+from cyberweek.core.views import BadRequestOnInvalidFormMixin
 from cyberweek.core.permissions import roles_of
 
 from . import services
@@ -32,7 +33,7 @@ def _next_url(request, default="programme:home"):
     return redirect(default).url
 
 
-class SignUpView(FormView):
+class SignUpView(BadRequestOnInvalidFormMixin, FormView):
     template_name = "accounts/signup.html"
     form_class = SignUpForm
 
@@ -49,7 +50,7 @@ class SignUpView(FormView):
         return redirect(_next_url(self.request))
 
 
-class SignInView(FormView):
+class SignInView(BadRequestOnInvalidFormMixin, FormView):
     template_name = "accounts/login.html"
     form_class = SignInForm
 
@@ -116,7 +117,7 @@ class TotpSetupView(View):
 
 
 @method_decorator(login_required, name="dispatch")
-class TotpVerifyView(FormView):
+class TotpVerifyView(BadRequestOnInvalidFormMixin, FormView):
     template_name = "accounts/otp_verify.html"
     form_class = TokenForm
 

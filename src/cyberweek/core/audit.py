@@ -27,8 +27,7 @@ def record(actor, action: str, target=None, *, region=None, **details) -> AuditE
 
 
 def record_denied(actor, action: str, target=None, *, region=None, **details) -> AuditEvent:
-    """Record a refused action. Written outside the caller's transaction on purpose: the
-    refusal rolls the caller back, the record of it must survive."""
+    """Record a refused action (see `permissions.ScopeDenied.record` for rollbacks)."""
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,

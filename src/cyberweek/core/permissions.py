@@ -5,11 +5,11 @@ to one sector. A role covers its region and everything below it. Each action nam
 role levels that may take it. A refusal raises `PermissionDenied` and is recorded.
 """
 
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from . import audit
 from .errors import PermissionDenied
+from .models import AuditEvent
 
 NATIONAL, PROVINCIAL, PREFECTURAL, COUNTY, UNIT = (
     "national",
@@ -35,14 +35,16 @@ class ScopeDenied(PermissionDenied):
     def __init__(self, message, *, actor, action, region, sector):
         super().__init__(message)
         self.actor, self.action, self.region, self.sector = actor, action, region, sector
-        self.recorded = False
+        self.record_id = None
 
     def record(self):
-        if not self.recorded:
-            audit.record_denied(
-                self.actor, self.action, region=self.region, sector=self.sector or ""
-            )
-            self.recorded = True
+        """Write the refusal, or write it again if a rollback took the first record away."""
+        if self.record_id and AuditEvent.objects.filter(pk=self.record_id).exists():
+            return
+        denial = audit.record_denied(
+            self.actor, self.action, region=self.region, sector=self.sector or ""
+        )
+        self.record_id = denial.pk
 
 
 def roles_of(actor):
@@ -74,11 +76,33 @@ def has_scope(actor, *, action: str, region=None, sector: str | None = None) -> 
     )
 
 
+def may_take_somewhere(actor, action: str) -> bool:
+    """Whether any of the actor's roles allows `action`, wherever it is. For pages that list
+    what the actor may see; each object is checked against its own region later."""
+    levels = ACTIONS[action]
+    return any(role.level in levels for role in roles_of(actor))
+
+
+def require_action(actor, action: str) -> None:
+    """Raise `PermissionDenied` unless some role of the actor allows `action` at all."""
+    if may_take_somewhere(actor, action):
+        return
+    error = ScopeDenied(
+        _("You have no organiser role that allows this."),
+        actor=actor,
+        action=action,
+        region=None,
+        sector=None,
+    )
+    error.record()
+    raise error
+
+
 def require_scope(actor, *, action: str, region=None, sector: str | None = None) -> None:
     """Raise `PermissionDenied` unless `actor` may take `action` on `region`/`sector`.
 
-    The refusal is recorded at once when no transaction is open; inside a service's
-    transaction, `core.transactions.service` records it after the rollback.
+    The refusal is recorded at once; when it happens inside a service's transaction, the
+    rollback removes that record and `core.transactions.service` writes it again.
     """
     if has_scope(actor, action=action, region=region, sector=sector):
         return
@@ -89,6 +113,5 @@ def require_scope(actor, *, action: str, region=None, sector: str | None = None)
         region=region,
         sector=sector,
     )
-    if not transaction.get_connection().in_atomic_block:
-        error.record()
+    error.record()
     raise error

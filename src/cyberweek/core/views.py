@@ -7,7 +7,16 @@ from cyberweek.core.errors import DomainError
 from cyberweek.core.permissions import has_scope, roles_of
 
 
-class ServiceFormView(OrganiserRequiredMixin, FormView):
+class BadRequestOnInvalidFormMixin:
+    """A form sent back with errors answers 400, so clients and tests can tell."""
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+
+class ServiceFormView(OrganiserRequiredMixin, BadRequestOnInvalidFormMixin, FormView):
     """An organiser form whose valid data goes to one service call.
 
     Subclasses implement `perform(form)` (call the service, return the saved object) and
@@ -27,11 +36,6 @@ class ServiceFormView(OrganiserRequiredMixin, FormView):
         if self.success_message:
             messages.success(self.request, self.success_message)
         return redirect(self.get_success_url())
-
-    def form_invalid(self, form):
-        response = super().form_invalid(form)
-        response.status_code = 400
-        return response
 
 
 class DashboardView(OrganiserRequiredMixin, TemplateView):

@@ -16,7 +16,12 @@ from .models import Edition, Event, Room, Speaker, ThemedDay
 
 
 class ProgrammeOrganiserMixin(OrganiserRequiredMixin):
+    """The official programme is national: the page's scope is the whole country."""
+
     required_action = services.MANAGE
+
+    def get_scope(self):
+        return {"region": None, "sector": None}
 
 
 class EditionListView(ProgrammeOrganiserMixin, ListView):

@@ -1,0 +1,46 @@
+import pytest
+from django.core.cache import cache
+from django.utils import translation
+
+from cyberweek.geo.models import Region
+from cyberweek.geo.regions_data import read_rows
+from cyberweek.geo.services import sync_regions
+
+
+def ensure_regions():
+    if not Region.objects.exists():
+        sync_regions(read_rows())
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The region tree is reference data every test may need: load it once per session."""
+    with django_db_blocker.unblock():
+        ensure_regions()
+
+
+@pytest.fixture
+def regions(db):
+    """For transactional tests, which empty the database after each test."""
+    ensure_regions()
+    return Region.objects
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def region():
+    return lambda code: Region.objects.get(code=code)
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Tests read English messages, and `reverse()` gives the /en/ pages. A test about the
+    Chinese default activates it explicitly."""
+    with translation.override("en"):
+        yield
