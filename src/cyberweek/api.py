@@ -1,11 +1,10 @@
 """The JSON API: one NinjaAPI, a router per app. OpenAPI at /api/openapi.json, docs at /api/docs."""
 
-from ninja import NinjaAPI
-
+from cyberweek.core.api_problems import ProblemNinjaAPI
 from cyberweek.core.api_problems import install as install_problem_handlers
 from cyberweek.programme.api import router as programme_router
 
-api = NinjaAPI(
+api = ProblemNinjaAPI(
     title="cyberweek API",
     version="1",
     description=(

@@ -105,7 +105,9 @@ TEMPLATES = [
 
 # --- Database --------------------------------------------------------------------------
 VAR_DIR.mkdir(parents=True, exist_ok=True)
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'cyberweek.sqlite3'}")}
+DATABASES = {
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'cyberweek.sqlite3'}")
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run beside the one writer; the busy timeout makes a second writer
     # wait instead of failing at once with "database is locked".
@@ -210,7 +212,7 @@ STORAGES = {
 
 # --- API -------------------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 50
-NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 200
+NINJA_PAGINATION_MAX_LIMIT = 200
 
 # --- Logging: no personal data, ever. Request bodies and query strings are not logged. ---
 LOGGING = {

@@ -79,7 +79,9 @@ def test_a_province_cannot_appoint_in_another_province_and_the_refusal_is_record
     assert not OrganiserRole.objects.filter(region__code="110100").exists()
     denial = AuditEvent.objects.get(outcome="denied")
     assert (denial.actor, denial.action, denial.region_code) == (
-        tianjin, "accounts.grant_role", "110100"
+        tianjin,
+        "accounts.grant_role",
+        "110100",
     )
 
 
@@ -102,7 +104,9 @@ def test_a_role_must_sit_on_a_region_of_its_level(region):
 def test_a_unit_role_needs_the_unit_name(region):
     national = organiser(L.NATIONAL)
     with pytest.raises(ValidationFailed, match="Name the unit"):
-        services.grant_role(actor=national, user=UserFactory(), level=L.UNIT, region=region("120101"))
+        services.grant_role(
+            actor=national, user=UserFactory(), level=L.UNIT, region=region("120101")
+        )
 
 
 def test_granting_the_same_role_twice_is_a_conflict(region):
@@ -110,11 +114,16 @@ def test_granting_the_same_role_twice_is_a_conflict(region):
     person = UserFactory()
     services.grant_role(actor=national, user=person, level=L.PROVINCIAL, region=region("120000"))
     with pytest.raises(Conflict):
-        services.grant_role(actor=national, user=person, level=L.PROVINCIAL, region=region("120000"))
+        services.grant_role(
+            actor=national, user=person, level=L.PROVINCIAL, region=region("120000")
+        )
 
 
 def test_a_participant_cannot_grant_roles():
     with pytest.raises(PermissionDenied):
         services.grant_role(
-            actor=UserFactory(), user=UserFactory(), level=L.PROVINCIAL, region=country().children.first()
+            actor=UserFactory(),
+            user=UserFactory(),
+            level=L.PROVINCIAL,
+            region=country().children.first(),
         )

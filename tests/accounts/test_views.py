@@ -16,13 +16,15 @@ L = OrganiserRole.Level
 
 def sign_in(client, identifier, password=PASSWORD, next_url=""):
     return client.post(
-        reverse("accounts:login"), {"identifier": identifier, "password": password, "next": next_url}
+        reverse("accounts:login"),
+        {"identifier": identifier, "password": password, "next": next_url},
     )
 
 
 def test_signing_up_signs_the_person_in(client):
     response = client.post(
-        reverse("accounts:signup"), {"identifier": "13912345678", "password": "mountain river 2019!"}
+        reverse("accounts:signup"),
+        {"identifier": "13912345678", "password": "mountain river 2019!"},
     )
     assert response.status_code == 302
     assert User.objects.get().mobile == "+8613912345678"
@@ -32,7 +34,8 @@ def test_signing_up_signs_the_person_in(client):
 def test_signing_up_with_a_taken_address_shows_the_reason(client):
     UserFactory(email="taken@example.org")
     response = client.post(
-        reverse("accounts:signup"), {"identifier": "taken@example.org", "password": "mountain river 2019!"}
+        reverse("accounts:signup"),
+        {"identifier": "taken@example.org", "password": "mountain river 2019!"},
     )
     assert response.status_code == 400
     assert "already exists" in response.content.decode()

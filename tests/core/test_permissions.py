@@ -61,7 +61,11 @@ def test_a_refusal_outside_a_transaction_is_recorded():
     with pytest.raises(PermissionDenied):
         require_scope(participant, action="programme.manage")
     denial = AuditEvent.objects.get()
-    assert (denial.actor, denial.action, denial.outcome) == (participant, "programme.manage", "denied")
+    assert (denial.actor, denial.action, denial.outcome) == (
+        participant,
+        "programme.manage",
+        "denied",
+    )
 
 
 @service

@@ -77,8 +77,19 @@ def test_a_dry_run_changes_nothing(tmp_path, capsys):
 
 
 def test_divisions_missing_from_an_update_are_retired_not_deleted(tmp_path, capsys):
-    tree = [{"code": "12", "name": "天津市", "children": [
-        {"code": "1201", "name": "市辖区", "children": [{"code": "120101", "name": "和平区"}]}]}]  # fmt: skip
+    tree = [
+        {
+            "code": "12",
+            "name": "天津市",
+            "children": [
+                {
+                    "code": "1201",
+                    "name": "市辖区",
+                    "children": [{"code": "120101", "name": "和平区"}],
+                }
+            ],
+        }
+    ]
     path = tmp_path / "small.json"
     path.write_text(json.dumps(tree, ensure_ascii=False), "utf-8")
     call_command("geo", "update-regions", "--file", str(path))
@@ -114,4 +125,3 @@ def test_binary_data_is_refused(tmp_path):
     path.write_bytes(b"\xff\xfe\x00garbage")
     with pytest.raises(CommandError):
         call_command("geo", "update-regions", "--file", str(path))
-

@@ -7,25 +7,29 @@ from cyberweek.core.forms import BootstrapFormMixin
 
 class SignUpForm(BootstrapFormMixin, forms.Form):
     identifier = forms.CharField(
-        label=_("Email address or mobile number"), max_length=254,
+        label=_("Email address or mobile number"),
+        max_length=254,
         widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
-    )  # fmt: skip
+    )
     password = forms.CharField(
-        label=_("Password"), strip=False,
+        label=_("Password"),
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=_("At least 10 characters, not only digits, not a common password."),
-    )  # fmt: skip
+    )
 
 
 class SignInForm(BootstrapFormMixin, forms.Form):
     identifier = forms.CharField(
-        label=_("Email address or mobile number"), max_length=254,
+        label=_("Email address or mobile number"),
+        max_length=254,
         widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
-    )  # fmt: skip
+    )
     password = forms.CharField(
-        label=_("Password"), strip=False,
+        label=_("Password"),
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )  # fmt: skip
+    )
 
     def __init__(self, request=None, *args, **kwargs):
         self.request = request
@@ -49,8 +53,10 @@ class SignInForm(BootstrapFormMixin, forms.Form):
 
 class TokenForm(BootstrapFormMixin, forms.Form):
     token = forms.RegexField(
-        label=_("Six-digit code from your authenticator app"), regex=r"^\s*\d{6}\s*$",
+        label=_("Six-digit code from your authenticator app"),
+        regex=r"^\s*\d{6}\s*$",
         error_messages={"invalid": _("Enter the six digits your authenticator app shows.")},
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
-                                      "autofocus": True}),
-    )  # fmt: skip
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )

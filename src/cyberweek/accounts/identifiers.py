@@ -18,8 +18,14 @@ def normalise_mobile(value: str) -> str:
         number = phonenumbers.parse((value or "").strip(), "CN")
     except phonenumbers.NumberParseException as error:
         raise ValidationError(_("Enter a valid mobile number."), code="invalid_mobile") from error
-    mobile_types = {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
-    if not phonenumbers.is_valid_number(number) or phonenumbers.number_type(number) not in mobile_types:
+    mobile_types = {
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    }
+    if (
+        not phonenumbers.is_valid_number(number)
+        or phonenumbers.number_type(number) not in mobile_types
+    ):
         raise ValidationError(_("Enter a valid mobile number."), code="invalid_mobile")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 

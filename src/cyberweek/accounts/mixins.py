@@ -42,9 +42,7 @@ class OrganiserRequiredMixin:
             else:
                 require_scope(user, action=self.required_action, **scope)
         except PermissionDenied as error:
-            return render(
-                request, "core/forbidden.html", {"message": error.message}, status=403
-            )
+            return render(request, "core/forbidden.html", {"message": error.message}, status=403)
         return super().dispatch(request, *args, **kwargs)
 
 

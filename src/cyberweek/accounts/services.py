@@ -49,7 +49,10 @@ def _validate_role_shape(level: str, region: Region, unit_name: str) -> None:
     if wanted and region.level != wanted:
         raise ValidationFailed(
             _("A %(level)s role must be given for a region of level %(region_level)s.")
-            % {"level": OrganiserRole.Level(level).label, "region_level": Region.Level(wanted).label}
+            % {
+                "level": OrganiserRole.Level(level).label,
+                "region_level": Region.Level(wanted).label,
+            }
         )
     if level == OrganiserRole.Level.UNIT and not unit_name.strip():
         raise ValidationFailed(_("Name the unit for a unit-level role."), field="unit_name")
@@ -70,9 +73,13 @@ def grant_role(
     if LEVEL_RANK[level] <= actor_rank:
         raise PermissionDenied(_("You can only grant roles below your own level."))
     role, created = OrganiserRole.objects.get_or_create(
-        user=user, level=level, region=region, sector=sector, unit_name=unit_name.strip(),
+        user=user,
+        level=level,
+        region=region,
+        sector=sector,
+        unit_name=unit_name.strip(),
         defaults={"granted_by": actor},
-    )  # fmt: skip
+    )
     if not created:
         raise Conflict(_("This person already holds that role."))
     audit.record(actor, "accounts.role_granted", role, region=region, level=level)

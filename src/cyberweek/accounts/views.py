@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView
-from django_otp import devices_for_user, login as otp_login
+from django_otp import devices_for_user
+from django_otp import login as otp_login
 
 from cyberweek.core.errors import DomainError
-from cyberweek.core.views import BadRequestOnInvalidFormMixin
 from cyberweek.core.permissions import roles_of
+from cyberweek.core.views import BadRequestOnInvalidFormMixin
 
 from . import services
 from .forms import SignInForm, SignUpForm, TokenForm

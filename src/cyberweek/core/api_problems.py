@@ -25,8 +25,13 @@ class Problem(Schema):
 
 
 def problem(api: NinjaAPI, request, *, status: int, slug: str, title: str, detail: str, errors=()):
-    body = {"type": PROBLEM_TYPE_BASE + slug, "title": str(title), "status": status,
-            "detail": str(detail), "errors": list(errors)}  # fmt: skip
+    body = {
+        "type": PROBLEM_TYPE_BASE + slug,
+        "title": str(title),
+        "status": status,
+        "detail": str(detail),
+        "errors": list(errors),
+    }
     response = api.create_response(request, body, status=status)
     response["Content-Type"] = CONTENT_TYPE
     return response
@@ -38,33 +43,81 @@ def _field_name(location) -> str:
     return ".".join(parts) or "request"
 
 
+def declare_problem_media_type(schema: dict) -> dict:
+    """Error responses are documented as application/problem+json, which is what they are."""
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            for status, response in operation.get("responses", {}).items():
+                content = response.get("content", {})
+                if str(status).startswith(("4", "5")) and "application/json" in content:
+                    content[CONTENT_TYPE] = content.pop("application/json")
+    return schema
+
+
+class ProblemNinjaAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        return declare_problem_media_type(super().get_openapi_schema(*args, **kwargs))
+
+
 def install(api: NinjaAPI) -> None:
     @api.exception_handler(DomainError)
     def domain_error(request, exc: DomainError):
         errors = [{"field": exc.field, "message": str(exc.message)}] if exc.field else []
-        return problem(api, request, status=exc.status, slug=exc.slug, title=exc.title,
-                       detail=exc.message, errors=errors)  # fmt: skip
+        return problem(
+            api,
+            request,
+            status=exc.status,
+            slug=exc.slug,
+            title=exc.title,
+            detail=exc.message,
+            errors=errors,
+        )
 
     @api.exception_handler(ValidationError)
     def validation_error(request, exc: ValidationError):
-        errors = [{"field": _field_name(e.get("loc", ())), "message": e.get("msg", "")}
-                  for e in exc.errors]  # fmt: skip
-        return problem(api, request, status=422, slug="validation-failed",
-                       title=_("The input is not valid"),
-                       detail="; ".join(f"{e['field']}: {e['message']}" for e in errors),
-                       errors=errors)  # fmt: skip
+        errors = [
+            {"field": _field_name(e.get("loc", ())), "message": e.get("msg", "")}
+            for e in exc.errors
+        ]
+        return problem(
+            api,
+            request,
+            status=422,
+            slug="validation-failed",
+            title=_("The input is not valid"),
+            detail="; ".join(f"{e['field']}: {e['message']}" for e in errors),
+            errors=errors,
+        )
 
     @api.exception_handler(Http404)
     def not_found(request, exc):
-        return problem(api, request, status=404, slug="not-found", title=_("Not found"),
-                       detail=str(exc) or _("Nothing is published at this address."))  # fmt: skip
+        return problem(
+            api,
+            request,
+            status=404,
+            slug="not-found",
+            title=_("Not found"),
+            detail=str(exc) or _("Nothing is published at this address."),
+        )
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request, exc):
-        return problem(api, request, status=401, slug="unauthenticated",
-                       title=_("Sign in first"), detail=_("This endpoint needs a signed-in user."))  # fmt: skip
+        return problem(
+            api,
+            request,
+            status=401,
+            slug="unauthenticated",
+            title=_("Sign in first"),
+            detail=_("This endpoint needs a signed-in user."),
+        )
 
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):
-        return problem(api, request, status=exc.status_code, slug="http-error",
-                       title=str(exc.message), detail=str(exc.message))  # fmt: skip
+        return problem(
+            api,
+            request,
+            status=exc.status_code,
+            slug="http-error",
+            title=str(exc.message),
+            detail=str(exc.message),
+        )

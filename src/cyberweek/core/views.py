@@ -1,8 +1,12 @@
 from django.contrib import messages
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
 from cyberweek.accounts.mixins import OrganiserRequiredMixin
+from cyberweek.core.api_problems import CONTENT_TYPE as PROBLEM_CONTENT_TYPE
+from cyberweek.core.api_problems import PROBLEM_TYPE_BASE
 from cyberweek.core.errors import DomainError
 from cyberweek.core.permissions import has_scope, roles_of
 
@@ -51,6 +55,15 @@ class DashboardView(OrganiserRequiredMixin, TemplateView):
 
 
 def not_found(request, exception=None):
+    if request.path.startswith("/api/"):
+        body = {
+            "type": PROBLEM_TYPE_BASE + "not-found",
+            "title": str(_("Not found")),
+            "status": 404,
+            "detail": str(_("Nothing is published at this address.")),
+            "errors": [],
+        }
+        return JsonResponse(body, status=404, content_type=PROBLEM_CONTENT_TYPE)
     return render(request, "core/404.html", status=404)
 
 

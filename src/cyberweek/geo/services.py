@@ -38,7 +38,9 @@ def plan_region_sync(rows: list[RegionRow]) -> SyncReport:
             report.reactivated.append(row.code)
         else:
             report.unchanged += 1
-    report.retired = sorted(code for code, r in existing.items() if code not in codes and r.is_active)
+    report.retired = sorted(
+        code for code, r in existing.items() if code not in codes and r.is_active
+    )
     return report
 
 
@@ -58,13 +60,23 @@ def sync_regions(rows: list[RegionRow]) -> SyncReport:
         region = by_code.get(row.code)
         if region is None:
             region = Region.objects.create(
-                code=row.code, name=row.name, name_en=row.name_en, level=row.level,
-                parent=parent, path=path,
-            )  # fmt: skip
+                code=row.code,
+                name=row.name,
+                name_en=row.name_en,
+                level=row.level,
+                parent=parent,
+                path=path,
+            )
             by_code[row.code] = region
             continue
-        wanted = {"name": row.name, "level": row.level, "parent": parent, "path": path,
-                  "is_active": True, "name_en": row.name_en or region.name_en}  # fmt: skip
+        wanted = {
+            "name": row.name,
+            "level": row.level,
+            "parent": parent,
+            "path": path,
+            "is_active": True,
+            "name_en": row.name_en or region.name_en,
+        }
         changed = [k for k, v in wanted.items() if getattr(region, k) != v]
         if changed:
             for key in changed:

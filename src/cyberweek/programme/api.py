@@ -1,13 +1,16 @@
 """Read-only JSON for editions, themed days and official events."""
 
 import datetime as dt
+from typing import Annotated
 
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Field, Path, Query, Router, Schema
+from ninja.pagination import paginate
+from pydantic import StringConstraints
 
+from cyberweek.core.api_pagination import Pagination
 from cyberweek.core.api_problems import Problem
 
 from . import queries
@@ -81,12 +84,15 @@ class EventFilter(Schema):
     q: str | None = Field(None, max_length=100, description="words in the title")
 
 
+Slug = Annotated[str, StringConstraints(pattern=r"^[-a-zA-Z0-9_]+$", max_length=80)]
+
+
 def _edition(year: int):
     return get_object_or_404(queries.published_editions(), year=year)
 
 
 @router.get("/editions", response={200: list[EditionOut], 422: Problem})
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_editions(request):
     """Published editions, newest first."""
     return queries.published_editions().order_by("-year")
@@ -98,13 +104,13 @@ def get_edition(request, year: int):
 
 
 @router.get("/editions/{int:year}/themed-days", response={200: list[ThemedDayOut], **ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_themed_days(request, year: int):
     return _edition(year).themed_days.order_by("date")
 
 
 @router.get("/editions/{int:year}/events", response={200: list[EventOut], **ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_events(request, year: int, filters: Query[EventFilter]):
     """Published official events in time order, optionally filtered."""
     events = queries.public_events(_edition(year))
@@ -119,5 +125,5 @@ def list_events(request, year: int, filters: Query[EventFilter]):
 
 
 @router.get("/editions/{int:year}/events/{slug}", response={200: EventOut, **ERRORS})
-def get_event(request, year: int, slug: str):
+def get_event(request, year: int, slug: Path[Slug]):
     return get_object_or_404(queries.public_events(_edition(year)), slug=slug)

@@ -23,8 +23,19 @@ class DateTimeInput(forms.DateTimeInput):
 class EditionForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Edition
-        fields = ["year", "slug", "theme", "theme_en", "slogan", "slogan_en", "host_city",
-                  "host_city_en", "starts_on", "ends_on", "is_published"]  # fmt: skip
+        fields = [
+            "year",
+            "slug",
+            "theme",
+            "theme_en",
+            "slogan",
+            "slogan_en",
+            "host_city",
+            "host_city_en",
+            "starts_on",
+            "ends_on",
+            "is_published",
+        ]
         widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
 
     def clean_year(self):
@@ -56,17 +67,38 @@ class SpeakerForm(BootstrapFormMixin, forms.ModelForm):
 class EventForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Event
-        fields = ["kind", "parent", "title", "title_en", "slug", "starts_at", "ends_at", "room",
-                  "speakers", "description", "description_en", "is_published"]  # fmt: skip
-        widgets = {"starts_at": DateTimeInput(), "ends_at": DateTimeInput(),
-                   "speakers": forms.CheckboxSelectMultiple()}  # fmt: skip
+        fields = [
+            "kind",
+            "parent",
+            "title",
+            "title_en",
+            "slug",
+            "starts_at",
+            "ends_at",
+            "room",
+            "speakers",
+            "description",
+            "description_en",
+            "is_published",
+        ]
+        widgets = {
+            "starts_at": DateTimeInput(),
+            "ends_at": DateTimeInput(),
+            "speakers": forms.CheckboxSelectMultiple(),
+        }
 
     def __init__(self, *args, edition: Edition, **kwargs):
         super().__init__(*args, **kwargs)
         parents = edition.events.filter(
-            kind__in=[Event.Kind.FORUM, Event.Kind.SUB_FORUM, Event.Kind.EXPO,
-                      Event.Kind.CEREMONY, Event.Kind.CONTEST, Event.Kind.OTHER]
-        )  # fmt: skip
+            kind__in=[
+                Event.Kind.FORUM,
+                Event.Kind.SUB_FORUM,
+                Event.Kind.EXPO,
+                Event.Kind.CEREMONY,
+                Event.Kind.CONTEST,
+                Event.Kind.OTHER,
+            ]
+        )
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
         self.fields["parent"].queryset = parents

@@ -142,10 +142,14 @@ class Event(TimeStampedModel):
     slug = models.SlugField(_("short name"), max_length=80)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("part of"), null=True, blank=True,
-        on_delete=models.CASCADE, related_name="children",
+        "self",
+        verbose_name=_("part of"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
         help_text=_("A sub-forum belongs to a forum, a session to a forum or sub-forum."),
-    )  # fmt: skip
+    )
     title = models.CharField(_("title"), max_length=200)
     title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
@@ -153,9 +157,13 @@ class Event(TimeStampedModel):
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     room = models.ForeignKey(
-        Room, verbose_name=_("room"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="events",
-    )  # fmt: skip
+        Room,
+        verbose_name=_("room"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="events",
+    )
     speakers = models.ManyToManyField(
         Speaker, verbose_name=_("speakers"), blank=True, related_name="events"
     )

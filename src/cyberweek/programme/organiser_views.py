@@ -98,8 +98,12 @@ class EditionPartFormView(ProgrammeOrganiserMixin, ServiceFormView):
 
     def get_context_data(self, **kwargs):
         title = self.titles[1] if self.instance else self.titles[0]
-        return {**super().get_context_data(**kwargs), "title": title, "edition": self.edition,
-                "instance": self.instance}  # fmt: skip
+        return {
+            **super().get_context_data(**kwargs),
+            "title": title,
+            "edition": self.edition,
+            "instance": self.instance,
+        }
 
     def get_success_url(self):
         return reverse("organiser:edition", args=[self.edition.pk])
@@ -159,7 +163,10 @@ class EventFormView(EditionPartFormView):
         if self.instance:
             return {}
         # Start a new event on the edition's first morning rather than a blank field.
-        return {"starts_at": f"{self.edition.starts_on}T09:00", "ends_at": f"{self.edition.starts_on}T10:00"}
+        return {
+            "starts_at": f"{self.edition.starts_on}T09:00",
+            "ends_at": f"{self.edition.starts_on}T10:00",
+        }
 
     def perform(self, form):
         data = dict(form.cleaned_data)
@@ -177,7 +184,9 @@ class DeleteView(ProgrammeOrganiserMixin, DetailView):
     id_kwarg = ""
 
     def get_object(self, queryset=None):
-        return get_object_or_404(self.model, pk=self.kwargs["pk"], edition_id=self.kwargs["edition_id"])
+        return get_object_or_404(
+            self.model, pk=self.kwargs["pk"], edition_id=self.kwargs["edition_id"]
+        )
 
     def post(self, request, *args, **kwargs):
         target = self.get_object()

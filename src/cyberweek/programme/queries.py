@@ -76,7 +76,9 @@ def event_with_details(edition: Edition, slug: str) -> Event | None:
     return (
         public_events(edition)
         .prefetch_related(
-            Prefetch("children", queryset=Event.objects.filter(is_published=True).order_by("starts_at"))
+            Prefetch(
+                "children", queryset=Event.objects.filter(is_published=True).order_by("starts_at")
+            )
         )
         .filter(slug=slug)
         .first()

@@ -32,9 +32,18 @@ def _assign(instance, data: dict, allowed: set[str]):
 
 # --- Editions ----------------------------------------------------------------------------
 EDITION_FIELDS = {
-    "year", "slug", "theme", "theme_en", "slogan", "slogan_en", "host_city", "host_city_en",
-    "starts_on", "ends_on", "is_published",
-}  # fmt: skip
+    "year",
+    "slug",
+    "theme",
+    "theme_en",
+    "slogan",
+    "slogan_en",
+    "host_city",
+    "host_city_en",
+    "starts_on",
+    "ends_on",
+    "is_published",
+}
 
 
 def _check_edition(edition: Edition) -> None:
@@ -133,7 +142,11 @@ SPEAKER_FIELDS = {"name", "name_en", "affiliation", "affiliation_en", "bio", "bi
 def save_room(*, actor, edition_id: int, data: dict, room_id: int | None = None) -> Room:
     require_scope(actor, action=MANAGE)
     edition = one_or_not_found(Edition.objects, pk=edition_id)
-    room = Room(edition=edition) if room_id is None else one_or_not_found(Room.objects, pk=room_id, edition=edition)
+    room = (
+        Room(edition=edition)
+        if room_id is None
+        else one_or_not_found(Room.objects, pk=room_id, edition=edition)
+    )
     _assign(room, data, ROOM_FIELDS)
     same = edition.rooms.exclude(pk=room.pk).filter(venue=room.venue, name=room.name)
     if same.exists():
@@ -159,14 +172,29 @@ def save_speaker(*, actor, edition_id: int, data: dict, speaker_id: int | None =
 
 # --- Events ------------------------------------------------------------------------------
 EVENT_FIELDS = {
-    "slug", "kind", "parent", "title", "title_en", "description", "description_en",
-    "starts_at", "ends_at", "room", "is_published",
-}  # fmt: skip
+    "slug",
+    "kind",
+    "parent",
+    "title",
+    "title_en",
+    "description",
+    "description_en",
+    "starts_at",
+    "ends_at",
+    "room",
+    "is_published",
+}
 ALLOWED_PARENTS = {
     Event.Kind.SUB_FORUM: {Event.Kind.FORUM},
-    Event.Kind.SESSION: {Event.Kind.FORUM, Event.Kind.SUB_FORUM, Event.Kind.EXPO,
-                         Event.Kind.CEREMONY, Event.Kind.CONTEST, Event.Kind.OTHER},
-}  # fmt: skip
+    Event.Kind.SESSION: {
+        Event.Kind.FORUM,
+        Event.Kind.SUB_FORUM,
+        Event.Kind.EXPO,
+        Event.Kind.CEREMONY,
+        Event.Kind.CONTEST,
+        Event.Kind.OTHER,
+    },
+}
 
 
 def _within_edition(event: Event, edition: Edition) -> bool:
@@ -187,7 +215,9 @@ def _family_ids(event: Event) -> set[int]:
     if event.pk:
         frontier = [event.pk]
         while frontier:
-            children = list(Event.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+            children = list(
+                Event.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
+            )
             frontier = [pk for pk in children if pk not in ids]
             ids.update(frontier)
     return ids
@@ -206,7 +236,9 @@ def _check_event(event: Event, edition: Edition) -> None:
         raise Conflict(_("Another event of this edition has this short name."), field="slug")
     if event.parent is not None:
         if event.parent.edition_id != edition.pk:
-            raise ValidationFailed(_("The parent event belongs to another edition."), field="parent")
+            raise ValidationFailed(
+                _("The parent event belongs to another edition."), field="parent"
+            )
         if event.parent.kind not in ALLOWED_PARENTS.get(event.kind, set()):
             raise ValidationFailed(
                 _("A %(kind)s cannot be part of a %(parent)s.")

@@ -60,7 +60,8 @@ def _ics_response(request, events, *, name: str, filename: str) -> HttpResponse:
         )
 
     response = HttpResponse(
-        calendar_for(events, name=name, url_for=url_for), content_type="text/calendar; charset=utf-8"
+        calendar_for(events, name=name, url_for=url_for),
+        content_type="text/calendar; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

