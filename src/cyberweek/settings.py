@@ -105,9 +105,9 @@ TEMPLATES = [
 
 # --- Database --------------------------------------------------------------------------
 VAR_DIR.mkdir(parents=True, exist_ok=True)
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'cyberweek.sqlite3'}")
-}
+# An empty DATABASE_URL means "not set", as in `DATABASE_URL= make test`.
+DATABASE_URL = env.str("DATABASE_URL", default="") or f"sqlite:///{VAR_DIR / 'cyberweek.sqlite3'}"
+DATABASES = {"default": env.db_url_config(DATABASE_URL)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run beside the one writer; the busy timeout makes a second writer
     # wait instead of failing at once with "database is locked".
@@ -156,9 +156,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Organisers sign in with a second factor (TOTP). The embedded demo relaxes this and says
-# so on every organiser page; production cannot turn it off by accident.
-ORGANISER_2FA_REQUIRED = env.bool("ORGANISER_2FA_REQUIRED", default=PRODUCTION)
+# Organisers sign in with a second factor (TOTP). The embedded demo relaxes this unless
+# ORGANISER_2FA_REQUIRED=true and says so on every organiser page; production always requires it.
+ORGANISER_2FA_REQUIRED = PRODUCTION or env.bool("ORGANISER_2FA_REQUIRED", default=False)
 OTP_TOTP_ISSUER = "cyberweek"
 
 SESSION_COOKIE_HTTPONLY = True

@@ -1,0 +1,65 @@
+"""The settings module in each runtime, checked in a fresh process as an operator would."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+PRODUCTION = {
+    "CYBERWEEK_ENV": "production",
+    "SECRET_KEY": "a-long-random-test-value-that-is-not-used-anywhere-else-0123456789",
+    "ALLOWED_HOSTS": "cyberweek.example.cn",
+    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/cyberweek",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+}
+
+
+def cyberweek(*args, **env):
+    # Only what an operator would set: nothing from this test process's own settings.
+    dropped = {*PRODUCTION, "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    base = {k: v for k, v in os.environ.items() if k not in dropped}
+    return subprocess.run(
+        [sys.executable, "-m", "cyberweek", *args],
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_production_settings_pass_the_deployment_checks():
+    result = cyberweek("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"])
+def test_production_refuses_to_start_without_a_required_variable(missing):
+    env = {k: v for k, v in PRODUCTION.items() if k != missing}
+    result = cyberweek("check", **env)
+    assert result.returncode != 0
+    assert f"{missing} must be set when CYBERWEEK_ENV=production" in result.stderr
+
+
+def test_an_unknown_runtime_name_is_refused():
+    result = cyberweek("check", CYBERWEEK_ENV="staging")
+    assert "CYBERWEEK_ENV must be 'embedded' or 'production'" in result.stderr
+
+
+def test_production_always_requires_a_second_factor_for_organisers():
+    script = "from django.conf import settings; print(settings.ORGANISER_2FA_REQUIRED)"
+    result = cyberweek(
+        "shell", "--no-imports", "-c", script, ORGANISER_2FA_REQUIRED="false", **PRODUCTION
+    )
+    assert result.stdout.strip() == "True", result.stderr
+
+
+def test_the_embedded_default_needs_no_variable_and_uses_sqlite_in_wal_mode(tmp_path):
+    script = (
+        "from django.db import connection; c = connection.cursor(); "
+        "c.execute('PRAGMA journal_mode'); print(connection.vendor, c.fetchone()[0])"
+    )
+    result = cyberweek("shell", "--no-imports", "-c", script, CYBERWEEK_VAR_DIR=str(tmp_path))
+    assert result.stdout.split() == ["sqlite", "wal"], result.stderr
