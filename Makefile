@@ -41,7 +41,7 @@ format: install
 	$(BIN)/ruff format .
 
 bench: install
-	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	@set -e; for script in $(wildcard bench/*.py); do echo "== $$script"; $(BIN)/python $$script; done
 
 # Front-end assets come from npm and are committed under static/vendor, so nothing is
 # fetched from a CDN or the registry at run time.

@@ -20,7 +20,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("cyberweek.programme.urls")),
     path("accounts/", include("cyberweek.accounts.urls")),
-    path("organiser/", include(("cyberweek.programme.organiser_urls", "organiser"))),
+    path("organiser/", include(("cyberweek.organiser_urls", "organiser"))),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path(settings.ADMIN_URL, admin.site.urls),
     prefix_default_language=False,

@@ -3,6 +3,9 @@ from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 
 from cyberweek.core.forms import BootstrapFormMixin
+from cyberweek.geo.models import Sector
+
+from .models import OrganiserRole
 
 
 class SignUpForm(BootstrapFormMixin, forms.Form):
@@ -60,3 +63,22 @@ class TokenForm(BootstrapFormMixin, forms.Form):
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
         ),
     )
+
+
+class GrantRoleForm(BootstrapFormMixin, forms.Form):
+    identifier = forms.CharField(
+        label=_("Email address or mobile number of the person"),
+        max_length=254,
+        help_text=_("The person signs up first; roles are given to existing accounts."),
+    )
+    level = forms.ChoiceField(label=_("Level"), choices=OrganiserRole.Level.choices)
+    region_code = forms.RegexField(
+        label=_("Region code"),
+        regex=r"^\d{6}$",
+        help_text=_("The six-digit GB/T 2260 code, e.g. 120101 for Heping District, Tianjin."),
+        error_messages={"invalid": _("Enter the six-digit region code.")},
+    )
+    sector = forms.ChoiceField(
+        label=_("Sector"), choices=[("", _("All sectors")), *Sector.choices], required=False
+    )
+    unit_name = forms.CharField(label=_("Unit"), max_length=120, required=False)

@@ -25,7 +25,6 @@ ACTIONS: dict[str, frozenset[str]] = {
     "organiser.access": ALL_LEVELS,
     "programme.manage": frozenset({NATIONAL}),
     "accounts.grant_role": frozenset({NATIONAL, PROVINCIAL, PREFECTURAL, COUNTY}),
-    "audit.view": frozenset({NATIONAL, PROVINCIAL}),
 }
 
 

@@ -8,7 +8,7 @@ from cyberweek.accounts.mixins import OrganiserRequiredMixin
 from cyberweek.core.api_problems import CONTENT_TYPE as PROBLEM_CONTENT_TYPE
 from cyberweek.core.api_problems import PROBLEM_TYPE_BASE
 from cyberweek.core.errors import DomainError
-from cyberweek.core.permissions import has_scope, roles_of
+from cyberweek.core.permissions import has_scope, may_take_somewhere, roles_of
 
 
 class BadRequestOnInvalidFormMixin:
@@ -51,6 +51,7 @@ class DashboardView(OrganiserRequiredMixin, TemplateView):
             **super().get_context_data(**kwargs),
             "roles": roles_of(user),
             "can_manage_programme": has_scope(user, action="programme.manage"),
+            "can_appoint": may_take_somewhere(user, "accounts.grant_role"),
         }
 
 

@@ -1,12 +1,9 @@
 from django.urls import path
 
-from cyberweek.core.views import DashboardView
-
 from . import organiser_views as v
 
-# Mounted under /organiser/ with the namespace "organiser".
+# Part of /organiser/ (namespace "organiser"), see cyberweek/organiser_urls.py.
 urlpatterns = [
-    path("", DashboardView.as_view(), name="dashboard"),
     path("editions/", v.EditionListView.as_view(), name="editions"),
     path("editions/new/", v.EditionFormView.as_view(), name="edition_new"),
     path("editions/<int:edition_id>/", v.EditionDetailView.as_view(), name="edition"),

@@ -1,0 +1,34 @@
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+
+from cyberweek.core.permissions import roles_of
+
+from .identifiers import looks_like_email, normalise_email, normalise_mobile
+from .models import OrganiserRole, User
+
+
+def roles_in_scope(actor) -> QuerySet[OrganiserRole]:
+    """The organiser roles in the regions (and sectors) the actor answers for."""
+    scope = Q()
+    for role in roles_of(actor):
+        clause = Q(region__path__startswith=role.region.path)
+        if role.sector:
+            clause &= Q(sector=role.sector)
+        scope |= clause
+    if not scope:
+        return OrganiserRole.objects.none()
+    return (
+        OrganiserRole.objects.filter(scope)
+        .select_related("user", "region", "region__parent")
+        .order_by("region__path", "level", "pk")
+    )
+
+
+def user_by_identifier(identifier: str) -> User | None:
+    """Look a person up by the email address or mobile number they sign in with."""
+    try:
+        if looks_like_email(identifier):
+            return User.objects.filter(email=normalise_email(identifier)).first()
+        return User.objects.filter(mobile=normalise_mobile(identifier)).first()
+    except ValidationError:
+        return None
