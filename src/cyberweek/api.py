@@ -2,7 +2,10 @@
 
 from cyberweek.core.api_problems import ProblemNinjaAPI
 from cyberweek.core.api_problems import install as install_problem_handlers
+from cyberweek.activities.api import router as activities_router
+from cyberweek.privacy.api import router as privacy_router
 from cyberweek.programme.api import router as programme_router
+from cyberweek.quiz.api import router as quiz_router
 
 api = ProblemNinjaAPI(
     title="cyberweek API",
@@ -15,3 +18,6 @@ api = ProblemNinjaAPI(
 )
 install_problem_handlers(api)
 api.add_router("/", programme_router)
+api.add_router("/privacy", privacy_router)
+api.add_router("/activities", activities_router)
+api.add_router("/quiz", quiz_router)

@@ -3,11 +3,17 @@
 from django.urls import path
 
 from cyberweek.accounts import organiser_urls as accounts_pages
+from cyberweek.activities import organiser_urls as activities_pages
 from cyberweek.core.views import DashboardView
+from cyberweek.privacy import organiser_urls as privacy_pages
 from cyberweek.programme import organiser_urls as programme_pages
+from cyberweek.quiz import organiser_urls as quiz_pages
 
 urlpatterns = [
     path("", DashboardView.as_view(), name="dashboard"),
     *accounts_pages.urlpatterns,
     *programme_pages.urlpatterns,
+    *privacy_pages.urlpatterns,
+    *activities_pages.urlpatterns,
+    *quiz_pages.urlpatterns,
 ]

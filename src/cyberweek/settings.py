@@ -66,6 +66,9 @@ INSTALLED_APPS = [
     "cyberweek.geo",
     "cyberweek.accounts",
     "cyberweek.programme",
+    "cyberweek.privacy",
+    "cyberweek.activities",
+    "cyberweek.quiz",
     "cyberweek.demo",
 ]
 
@@ -179,6 +182,27 @@ if PRODUCTION:
 # Uploads larger than this are refused by Django before any view sees them.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+
+# --- Personal information ---------------------------------------------------------------
+# The encryption key ring (see core/crypto.py): JSON in CYBERWEEK_KEYS, or a file. The
+# embedded runtime creates var/keys.json on first use; production refuses to start
+# without one. `cyberweek privacy new-keys` prints a fresh ring.
+CYBERWEEK_KEYS = env.str("CYBERWEEK_KEYS", default="")
+CYBERWEEK_KEY_FILE = Path(env.str("CYBERWEEK_KEY_FILE", default=str(VAR_DIR / "keys.json")))
+if PRODUCTION:
+    from cyberweek.core.crypto import parse_key_ring
+
+    if CYBERWEEK_KEYS:
+        parse_key_ring(CYBERWEEK_KEYS, source="CYBERWEEK_KEYS")
+    elif CYBERWEEK_KEY_FILE.is_file():
+        parse_key_ring(CYBERWEEK_KEY_FILE.read_text("utf-8"), source=str(CYBERWEEK_KEY_FILE))
+    else:
+        raise ImproperlyConfigured(
+            "CYBERWEEK_KEYS or CYBERWEEK_KEY_FILE must hold the encryption key ring when "
+            "CYBERWEEK_ENV=production (see README, Configuration)."
+        )
+# Days to keep each retention category after its edition ends (core/personal_data.py).
+RETENTION_DAYS = env.json("RETENTION_DAYS", default={})
 
 # --- Language and time -----------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

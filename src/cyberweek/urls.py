@@ -20,6 +20,9 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("cyberweek.programme.urls")),
     path("accounts/", include("cyberweek.accounts.urls")),
+    path("privacy/", include("cyberweek.privacy.urls")),
+    path("activities/", include("cyberweek.activities.urls")),
+    path("quiz/", include("cyberweek.quiz.urls")),
     path("organiser/", include(("cyberweek.organiser_urls", "organiser"))),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path(settings.ADMIN_URL, admin.site.urls),

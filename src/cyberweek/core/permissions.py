@@ -28,6 +28,15 @@ ACTIONS: dict[str, frozenset[str]] = {
 }
 
 
+def register_actions(actions: dict[str, frozenset[str]]) -> None:
+    """Called from an app's `AppConfig.ready()` to name its actions and who may take them."""
+    for name, levels in actions.items():
+        unknown = set(levels) - ALL_LEVELS
+        if unknown:
+            raise ValueError(f"{name}: unknown role levels {sorted(unknown)}")
+        ACTIONS[name] = frozenset(levels)
+
+
 class ScopeDenied(PermissionDenied):
     """Carries what to record, so the record can be written after a rollback."""
 

@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -52,6 +53,10 @@ class DashboardView(OrganiserRequiredMixin, TemplateView):
             "roles": roles_of(user),
             "can_manage_programme": has_scope(user, action="programme.manage"),
             "can_appoint": may_take_somewhere(user, "accounts.grant_role"),
+            # Each app may offer a card: `organiser_card` (a template) on its AppConfig.
+            "app_cards": [
+                c.organiser_card for c in apps.get_app_configs() if hasattr(c, "organiser_card")
+            ],
         }
 
 

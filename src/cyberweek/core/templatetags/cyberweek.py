@@ -3,6 +3,8 @@
 from django import template
 from django.utils.translation import get_language
 
+from cyberweek.core.permissions import may_take_somewhere
+
 register = template.Library()
 
 
@@ -15,3 +17,10 @@ def tr(obj, field: str):
         if english:
             return english
     return getattr(obj, field, "")
+
+
+@register.filter
+def may(user, action: str) -> bool:
+    """Whether any of the user's organiser roles allows `action` (for showing links; the
+    page and the service still check the exact scope)."""
+    return may_take_somewhere(user, action)

@@ -1,0 +1,85 @@
+"""How an app declares the personal information it holds.
+
+Each app that keeps anything about a person has a module `<app>/personal_data.py` with a
+list `SOURCES` of `PersonalDataSource`. The `privacy` app finds these modules, and its
+export, deletion and retention jobs walk them: there is no per-app code path elsewhere.
+A test fails when a model with personal fields (an encrypted field, or a link to a user)
+is not named by some source.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+
+class Retention:
+    """Retention categories; each period counts from the end of the edition (or from the
+    event for the audit trail), in days. `None` keeps data until the person deletes it.
+    Deployments may override any period with the `RETENTION_DAYS` setting."""
+
+    ACCOUNT = "account"
+    REGISTRATION = "registration"
+    CONTEST = "contest"
+    CONTRIBUTION = "contribution"
+    REPORT = "report"
+    ORGANISER = "organiser"
+    AUDIT = "audit"
+    NONE = "none"
+
+    DEFAULT_DAYS = {
+        ACCOUNT: None,
+        REGISTRATION: 180,
+        CONTEST: 365,
+        CONTRIBUTION: 365,
+        REPORT: 730,
+        ORGANISER: 365,
+        AUDIT: 3 * 365,
+        NONE: 0,
+    }
+    LABELS = {
+        ACCOUNT: _("Until you delete your account"),
+        REGISTRATION: _("Registrations and check-ins: 180 days after the edition ends"),
+        CONTEST: _("Contest attempts and results: one year after the edition ends"),
+        CONTRIBUTION: _("Entries and votes: one year after the edition ends"),
+        REPORT: _("Reports to the tip line: two years after they are closed"),
+        ORGANISER: _("Organiser contact details: one year after the edition ends"),
+        AUDIT: _("Audit and access records: three years"),
+        NONE: _("Not kept: processed in memory only"),
+    }
+
+    @classmethod
+    def days(cls, category: str) -> int | None:
+        overrides = getattr(settings, "RETENTION_DAYS", {}) or {}
+        return overrides.get(category, cls.DEFAULT_DAYS[category])
+
+
+@dataclass(frozen=True)
+class PersonalDataSource:
+    """One kind of personal information an app holds.
+
+    - `export(user)` returns what the platform holds about `user`, as a list of dicts of
+      plain values (strings, numbers, ISO dates), labelled for a person to read.
+    - `erase(user)` erases or anonymises it so nothing left identifies `user`, keeping
+      aggregate counts right; it is idempotent and returns how many records it changed.
+    - `purge(today, dry_run)`, when the category has a period, deletes or anonymises what is
+      due on `today` and returns how many records that is (only counts on a dry run).
+    """
+
+    key: str
+    label: str
+    origin: str
+    retention: str
+    models: tuple[str, ...]
+    export: Callable[[object], list[dict]]
+    erase: Callable[[object], int]
+    purge: Callable[..., int] | None = None
+    purpose: str = ""
+    exempt_fields: tuple[str, ...] = field(default_factory=tuple)
+
+    def purge_due(self, *, today: date, dry_run: bool) -> int:
+        if self.purge is None:
+            return 0
+        return self.purge(today=today, dry_run=dry_run)
