@@ -1,8 +1,8 @@
 """The JSON API: one NinjaAPI, a router per app. OpenAPI at /api/openapi.json, docs at /api/docs."""
 
+from cyberweek.activities.api import router as activities_router
 from cyberweek.core.api_problems import ProblemNinjaAPI
 from cyberweek.core.api_problems import install as install_problem_handlers
-from cyberweek.activities.api import router as activities_router
 from cyberweek.privacy.api import router as privacy_router
 from cyberweek.programme.api import router as programme_router
 from cyberweek.quiz.api import router as quiz_router

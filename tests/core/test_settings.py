@@ -1,10 +1,13 @@
 """The settings module in each runtime, checked in a fresh process as an operator would."""
 
+import json
 import os
 import subprocess
 import sys
 
 import pytest
+
+from cyberweek.core.crypto import new_key_ring_spec
 
 PRODUCTION = {
     "CYBERWEEK_ENV": "production",
@@ -12,12 +15,13 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "cyberweek.example.cn",
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/cyberweek",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "CYBERWEEK_KEYS": json.dumps(new_key_ring_spec()),
 }
 
 
 def cyberweek(*args, **env):
     # Only what an operator would set: nothing from this test process's own settings.
-    dropped = {*PRODUCTION, "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    dropped = {*PRODUCTION, "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "CYBERWEEK_KEY_FILE"}
     base = {k: v for k, v in os.environ.items() if k not in dropped}
     return subprocess.run(
         [sys.executable, "-m", "cyberweek", *args],
@@ -41,6 +45,17 @@ def test_production_refuses_to_start_without_a_required_variable(missing):
     result = cyberweek("check", **env)
     assert result.returncode != 0
     assert f"{missing} must be set when CYBERWEEK_ENV=production" in result.stderr
+
+
+def test_production_refuses_to_start_without_encryption_keys(tmp_path):
+    env = {k: v for k, v in PRODUCTION.items() if k != "CYBERWEEK_KEYS"}
+    result = cyberweek("check", CYBERWEEK_KEY_FILE=str(tmp_path / "absent.json"), **env)
+    assert "CYBERWEEK_KEYS or CYBERWEEK_KEY_FILE must hold the encryption key ring" in result.stderr
+
+
+def test_production_names_what_is_wrong_with_a_bad_key_ring():
+    result = cyberweek("check", **{**PRODUCTION, "CYBERWEEK_KEYS": '{"active": "x"}'})
+    assert "CYBERWEEK_KEYS: a key ring is JSON with 'active', 'keys' and 'index'" in result.stderr
 
 
 def test_an_unknown_runtime_name_is_refused():
