@@ -80,5 +80,5 @@ def test_a_refusal_inside_a_service_rolls_back_the_change_but_keeps_the_record()
     participant = UserFactory()
     with pytest.raises(PermissionDenied):
         _change_then_check(participant)
-    assert not User.objects.filter(email="written-before-the-check@example.org").exists()
+    assert not User.objects.by_email("written-before-the-check@example.org").exists()
     assert AuditEvent.objects.filter(outcome="denied", actor=participant).count() == 1

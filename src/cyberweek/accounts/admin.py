@@ -14,6 +14,7 @@ class OrganiserRoleInline(admin.TabularInline):
 class UserAdmin(admin.ModelAdmin):
     list_display = ["id", "masked_identifier", "display_name", "is_staff", "is_active"]
     list_filter = ["is_staff", "is_active"]
-    search_fields = ["=email", "=mobile"]
+    # Personal fields are encrypted; staff find people through the privacy requests page.
+    search_fields = []
     exclude = ["password", "user_permissions"]
     inlines = [OrganiserRoleInline]

@@ -14,9 +14,9 @@ class EmailOrMobileBackend(ModelBackend):
             return None
         try:
             if looks_like_email(identifier):
-                user = User.objects.get(email=normalise_email(identifier))
+                user = User.objects.by_email(normalise_email(identifier)).get()
             else:
-                user = User.objects.get(mobile=normalise_mobile(identifier))
+                user = User.objects.by_mobile(normalise_mobile(identifier)).get()
         except (User.DoesNotExist, ValidationError):
             # Hash anyway so that an unknown identifier takes as long as a wrong password.
             User().set_password(password)

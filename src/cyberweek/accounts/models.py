@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cyberweek.core import permissions
+from cyberweek.core.fields import BlindIndexField, EncryptedTextField
 from cyberweek.geo.models import Region, Sector
 
 from .identifiers import normalise_email, normalise_mobile
@@ -25,9 +26,28 @@ class UserManager(BaseUserManager):
         user.save(using=self._db)
         return user
 
-    def create_superuser(self, email, password=None, **extra):
+    def create_superuser(self, email_index=None, password=None, *, email=None, **extra):
+        # `createsuperuser` prompts for USERNAME_FIELD (labelled "email address") and passes
+        # what was typed as email_index; it is the address itself, not yet its digest.
         extra.update(is_staff=True, is_superuser=True)
-        return self.create_user(email, password, **extra)
+        return self.create_user(email or email_index, password, **extra)
+
+    def get_by_natural_key(self, username):
+        return self.get(email_index=blind_email(username))
+
+    def by_email(self, email: str):
+        return self.filter(email_index=blind_email(email))
+
+    def by_mobile(self, mobile: str):
+        return self.filter(mobile_index=blind_mobile(mobile))
+
+
+def blind_email(value: str) -> str | None:
+    return User._meta.get_field("email_index").digest(value)
+
+
+def blind_mobile(value: str) -> str | None:
+    return User._meta.get_field("mobile_index").digest(value)
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -37,16 +57,29 @@ class User(AbstractBaseUser, PermissionsMixin):
     password. Everything else is optional and asked for by the feature that needs it.
     """
 
-    email = models.EmailField(_("email address"), unique=True, null=True, blank=True)
-    mobile = models.CharField(_("mobile number"), max_length=20, unique=True, null=True, blank=True)
-    display_name = models.CharField(_("display name"), max_length=60, blank=True)
+    # Encrypted at rest; found by their blind indexes (keyed digests), never by plaintext.
+    email = EncryptedTextField(_("email address"), null=True, blank=True)
+    email_index = BlindIndexField(
+        _("email address"), source="email", normaliser=normalise_email,
+        purpose="accounts.user.email", unique=True,
+    )  # fmt: skip
+    mobile = EncryptedTextField(_("mobile number"), null=True, blank=True)
+    mobile_index = BlindIndexField(
+        _("mobile number"), source="mobile", normaliser=normalise_mobile,
+        purpose="accounts.user.mobile", unique=True,
+    )  # fmt: skip
+    display_name = EncryptedTextField(_("display name"), blank=True, default="")
+    erased_at = models.DateTimeField(
+        _("erased"), null=True, blank=True,
+        help_text=_("Set when the person deleted the account: nothing identifying is left."),
+    )  # fmt: skip
     is_staff = models.BooleanField(_("staff"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
 
     objects = UserManager()
 
-    USERNAME_FIELD = "email"
+    USERNAME_FIELD = "email_index"
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
 
@@ -55,7 +88,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name_plural = _("users")
         constraints = [
             models.CheckConstraint(
-                condition=Q(email__isnull=False) | Q(mobile__isnull=False),
+                condition=Q(email_index__isnull=False)
+                | Q(mobile_index__isnull=False)
+                | Q(erased_at__isnull=False),
                 name="user_has_email_or_mobile",
             )
         ]
@@ -72,6 +107,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         if self.mobile:
             return f"{self.mobile[:-8]}****{self.mobile[-4:]}"
         return f"#{self.pk}"
+
+    def natural_key(self):
+        return (self.email,)
 
     @property
     def is_organiser(self) -> bool:

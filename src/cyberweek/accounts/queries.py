@@ -28,7 +28,7 @@ def user_by_identifier(identifier: str) -> User | None:
     """Look a person up by the email address or mobile number they sign in with."""
     try:
         if looks_like_email(identifier):
-            return User.objects.filter(email=normalise_email(identifier)).first()
-        return User.objects.filter(mobile=normalise_mobile(identifier)).first()
+            return User.objects.by_email(normalise_email(identifier)).first()
+        return User.objects.by_mobile(normalise_mobile(identifier)).first()
     except ValidationError:
         return None

@@ -28,9 +28,9 @@ def sign_up(*, email: str = "", mobile: str = "", password: str) -> User:
         mobile = normalise_mobile(mobile) if mobile else None
     except ValidationError as error:
         raise ValidationFailed(error.messages[0]) from error
-    if email and User.objects.filter(email=email).exists():
+    if email and User.objects.by_email(email).exists():
         raise Conflict(_("An account with this email address already exists."), field="email")
-    if mobile and User.objects.filter(mobile=mobile).exists():
+    if mobile and User.objects.by_mobile(mobile).exists():
         raise Conflict(_("An account with this mobile number already exists."), field="mobile")
     user = User(email=email, mobile=mobile)
     try:

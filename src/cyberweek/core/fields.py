@@ -4,7 +4,7 @@
     email_index = BlindIndexField(source="email", normaliser=normalise_email, purpose="user.email")
 
 The encrypted column cannot be searched; look a value up by its blind index
-(`User.objects.filter(email_index=blind_index_for(User, "email_index", value))`).
+(`Model.objects.filter(email_index=blind_index_for(Model, "email_index", value))`).
 """
 
 from collections.abc import Callable

@@ -43,7 +43,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             users = {}
             for email, display_name, level, _region in DEMO_PEOPLE:
-                user = User.objects.filter(email=email).first() or User.objects.create_user(
+                user = User.objects.by_email(email).first() or User.objects.create_user(
                     email, display_name=display_name
                 )
                 # New passwords on every run: nothing to guess from the repository.
