@@ -7,6 +7,7 @@ broker, secure cookies and HSTS; it refuses to start without the variables it ne
 named in the error. Every variable is listed in the README.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -119,10 +120,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
     }
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    # A file (not memory), so threads in concurrency tests share it; one per test process,
+    # so two suites running at once on one machine do not trample each other.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, Celery ---------------------------------------------------------------------
@@ -143,6 +147,12 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not PROD
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = "Asia/Shanghai"
+CELERY_BEAT_SCHEDULE = {
+    "purge-expired-personal-data": {
+        "task": "cyberweek.privacy.tasks.purge_expired_personal_data",
+        "schedule": 24 * 60 * 60,
+    },
+}
 
 # --- Accounts and security -------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -201,6 +211,11 @@ if PRODUCTION:
             "CYBERWEEK_KEYS or CYBERWEEK_KEY_FILE must hold the encryption key ring when "
             "CYBERWEEK_ENV=production (see README, Configuration)."
         )
+# Mail: files under var/mail in the embedded runtime (never the console: it would put
+# addresses in logs); EMAIL_URL (e.g. smtp+tls://user:pass@host:587) in production.
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default=f"filemail://{VAR_DIR / 'mail'}")
+vars().update(EMAIL_CONFIG)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="cyberweek <noreply@cyberweek.invalid>")
 # Days to keep each retention category after its edition ends (core/personal_data.py).
 RETENTION_DAYS = env.json("RETENTION_DAYS", default={})
 

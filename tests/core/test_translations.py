@@ -4,16 +4,23 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
+
 import cyberweek
 
-CATALOG = Path(cyberweek.__file__).parent / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+CATALOGUES = sorted(Path(cyberweek.__file__).parent.glob("**/locale/zh_Hans/LC_MESSAGES/django.po"))
 
 
-def test_the_chinese_catalogue_is_complete_and_valid():
+def test_there_is_a_chinese_catalogue_for_the_platform():
+    assert any(p.parent.parent.parent.parent.name == "cyberweek" for p in CATALOGUES)
+
+
+@pytest.mark.parametrize("catalogue", CATALOGUES, ids=lambda p: p.parts[-5])
+def test_each_chinese_catalogue_is_complete_and_valid(catalogue):
     msgfmt = shutil.which("msgfmt")
     assert msgfmt, "gettext's msgfmt is needed (apt-get install gettext)"
     result = subprocess.run(
-        [msgfmt, "--check", "--statistics", "-o", "/dev/null", str(CATALOG)],
+        [msgfmt, "--check", "--statistics", "-o", "/dev/null", str(catalogue)],
         capture_output=True,
         text=True,
         check=False,

@@ -60,19 +60,27 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Encrypted at rest; found by their blind indexes (keyed digests), never by plaintext.
     email = EncryptedTextField(_("email address"), null=True, blank=True)
     email_index = BlindIndexField(
-        _("email address"), source="email", normaliser=normalise_email,
-        purpose="accounts.user.email", unique=True,
-    )  # fmt: skip
+        _("email address"),
+        source="email",
+        normaliser=normalise_email,
+        purpose="accounts.user.email",
+        unique=True,
+    )
     mobile = EncryptedTextField(_("mobile number"), null=True, blank=True)
     mobile_index = BlindIndexField(
-        _("mobile number"), source="mobile", normaliser=normalise_mobile,
-        purpose="accounts.user.mobile", unique=True,
-    )  # fmt: skip
+        _("mobile number"),
+        source="mobile",
+        normaliser=normalise_mobile,
+        purpose="accounts.user.mobile",
+        unique=True,
+    )
     display_name = EncryptedTextField(_("display name"), blank=True, default="")
     erased_at = models.DateTimeField(
-        _("erased"), null=True, blank=True,
+        _("erased"),
+        null=True,
+        blank=True,
         help_text=_("Set when the person deleted the account: nothing identifying is left."),
-    )  # fmt: skip
+    )
     is_staff = models.BooleanField(_("staff"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)

@@ -44,9 +44,19 @@ def _field_name(location) -> str:
 
 
 def declare_problem_media_type(schema: dict) -> dict:
-    """Error responses are documented as application/problem+json, which is what they are."""
+    """Error responses are documented as application/problem+json, which is what they are;
+    every operation that takes a body may answer 400 for a body that is not JSON."""
+    problem_ref = {"schema": {"$ref": "#/components/schemas/Problem"}}
     for operations in schema.get("paths", {}).values():
         for operation in operations.values():
+            if "requestBody" in operation:
+                operation["responses"].setdefault(
+                    "400",
+                    {
+                        "description": "The body is not valid JSON",
+                        "content": {"application/json": problem_ref},
+                    },
+                )
             for status, response in operation.get("responses", {}).items():
                 content = response.get("content", {})
                 if str(status).startswith(("4", "5")) and "application/json" in content:

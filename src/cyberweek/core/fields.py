@@ -48,8 +48,14 @@ class EncryptedTextField(models.TextField):
 class BlindIndexField(models.CharField):
     """A keyed digest of another field's normalised value, computed on every save."""
 
-    def __init__(self, *args, source: str = "", normaliser: Callable[[str], str] = str,
-                 purpose: str = "", **kwargs):  # fmt: skip
+    def __init__(
+        self,
+        *args,
+        source: str = "",
+        normaliser: Callable[[str], str] = str,
+        purpose: str = "",
+        **kwargs,
+    ):
         self.source, self.normaliser, self.purpose = source, normaliser, purpose
         kwargs.setdefault("max_length", 64)
         kwargs.setdefault("editable", False)

@@ -9,7 +9,7 @@ is not named by some source.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -55,6 +55,12 @@ class Retention:
         overrides = getattr(settings, "RETENTION_DAYS", {}) or {}
         return overrides.get(category, cls.DEFAULT_DAYS[category])
 
+    @classmethod
+    def cutoff(cls, category: str, today: date) -> date | None:
+        """Data of this category that ended before this day is due (None: keep it)."""
+        days = cls.days(category)
+        return None if days is None else today - timedelta(days=days)
+
 
 @dataclass(frozen=True)
 class PersonalDataSource:
@@ -83,3 +89,62 @@ class PersonalDataSource:
         if self.purge is None:
             return 0
         return self.purge(today=today, dry_run=dry_run)
+
+
+# --- What core itself holds: the audit trail, and Django admin's change log -------------
+def _export_audit(user) -> list[dict]:
+    from .models import AuditEvent
+
+    return [
+        {
+            str(_("when")): e.created_at.isoformat(),
+            str(_("action")): e.action,
+            str(_("outcome")): e.outcome,
+        }
+        for e in AuditEvent.objects.filter(actor=user).order_by("created_at")[:1000]
+    ]
+
+
+def _erase_audit(user) -> int:
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    from .models import AuditEvent
+
+    # The record of what was done stays (counts, accountability); who did it does not.
+    changed = AuditEvent.objects.filter(actor=user).update(actor=None)
+    user_type = ContentType.objects.get_for_model(type(user))
+    changed += LogEntry.objects.filter(content_type=user_type, object_id=str(user.pk)).update(
+        object_repr=f"#{user.pk}"
+    )
+    return changed
+
+
+def _purge_audit(*, today, dry_run) -> int:
+    from django.contrib.admin.models import LogEntry
+
+    from .models import AuditEvent
+
+    cutoff = Retention.cutoff(Retention.AUDIT, today)
+    due = [
+        AuditEvent.objects.filter(created_at__date__lt=cutoff),
+        LogEntry.objects.filter(action_time__date__lt=cutoff),
+    ]
+    if dry_run:
+        return sum(q.count() for q in due)
+    return sum(q.delete()[0] for q in due)
+
+
+SOURCES = [
+    PersonalDataSource(
+        key="core.audit",
+        label=_("Actions you took as an organiser"),
+        origin=_("Recorded by the platform when you changed or were refused something."),
+        retention=Retention.AUDIT,
+        models=("core.auditevent", "admin.logentry"),
+        export=_export_audit,
+        erase=_erase_audit,
+        purge=_purge_audit,
+        purpose=_("Accountability of organisers and staff."),
+    )
+]

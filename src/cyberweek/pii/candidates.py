@@ -1,0 +1,449 @@
+"""Stage one: find candidate positions in one pass; stage two validates each exactly.
+
+Each kind of candidate has *triggers*: short, selective patterns that say "a value of this
+kind may start here". They run either in Hyperscan (one pass over the UTF-8 bytes for all
+triggers, when the ``hyperscan`` wheel is installed) or in pure Python (one regular
+expression per trigger). Every trigger is written once, as (left anchor class, body), and
+both forms are generated from it: in Hyperscan the anchor is a consumed byte, in Python a
+negative look-behind. Both engines report every start where a value can begin (Hyperscan
+may report a few more starts inside a run, which stage two skips or rejects), and stage
+two matches the kind's exact pattern at each start in Python, so both give the same
+findings; tests/pii/test_engines.py checks it on the evaluation set and on random text.
+
+No pattern has nested unbounded repetition, and the exact patterns are matched anchored at
+a start: time is linear in the text even for a 100 MB line of digits.
+"""
+
+import os
+import re
+from dataclasses import dataclass
+
+_PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
+_HEX = "[0-9A-Fa-f]"
+
+
+@dataclass(frozen=True)
+class Trigger:
+    kind: str
+    body: str  # a regular expression valid in both Python and Hyperscan
+    anchor: str = ""  # class of characters that may NOT come just before (ASCII only)
+    caseless: bool = False
+    # The same trigger for the pure-Python pass, written so that it starts with one
+    # character class: the regular expression engine then skips ahead in C to possible
+    # first characters (a leading look-behind or alternation would make it try every
+    # position). The anchor check moves into a look-behind after that first character.
+    py: tuple[str, ...] = ()
+
+
+def _lit(*words: str) -> str:
+    return "|".join(re.escape(w) for w in words)
+
+
+TRIGGERS: list[Trigger] = [
+    Trigger("pem", r"-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY-----"),
+    Trigger(
+        "token",
+        r"AKIA[0-9A-Z]{16}|ASIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{36}"
+        r"|github_pat_[A-Za-z0-9_]{22}|xox[abprs]-[A-Za-z0-9-]{10}"
+        r"|AIza[0-9A-Za-z_-]{35}|sk-[A-Za-z0-9_-]{20}|sk_live_[0-9A-Za-z]{16}"
+        r"|rk_live_[0-9A-Za-z]{16}"
+        r"|sk_test_[0-9A-Za-z]{16}|eyJ[A-Za-z0-9_-]{8}|LTAI[0-9A-Za-z]{12}"
+        r"|AKID[0-9A-Za-z]{32}",
+    ),
+    Trigger(
+        "kv",
+        r"(?:password|passwd|passwort|pwd|passcode|pass|secret|api[_-]?key|apikey"
+        r"|access[_-]?key|token)[\"']?[ \t]*(?:[:=]|：|=>)",
+        anchor="A-Za-z",
+        caseless=True,
+        py=(
+            r"[PpSsAaTt](?<![A-Za-z][PpSsAaTt])(?i:(?<=[Pp])(?:assword|asswd|asswort|wd|asscode"
+            r"|ass)|(?<=[Ss])ecret|(?<=[Aa])(?:pi[_-]?key|pikey|ccess[_-]?key)|(?<=[Tt])oken)"
+            r"[\"']?[ \t]*(?:[:=]|：|=>)",
+        ),
+    ),
+    Trigger(
+        "kv",
+        r"bearer[ \t]",
+        anchor="A-Za-z",
+        caseless=True,
+        py=(r"[Bb](?<![A-Za-z][Bb])(?i:earer)[ \t]",),
+    ),
+    Trigger("kv", r"(?:密码|口令)[ \t]*(?:[:=]|：|是|为)"),
+    Trigger("url", r"://[^\s:/@]{1,64}:[^\s@/]{1,128}@"),
+    Trigger("at", r"@"),
+    Trigger(
+        "mac",
+        rf"{_HEX}{{2}}:{_HEX}{{2}}:{_HEX}{{2}}:|{_HEX}{{2}}-{_HEX}{{2}}-{_HEX}{{2}}-"
+        rf"|{_HEX}{{4}}\.{_HEX}{{4}}\.",
+        anchor="0-9A-Fa-f",
+        py=(
+            rf"{_HEX}(?<!{_HEX}{_HEX})(?:{_HEX}:{_HEX}{{2}}:{_HEX}{{2}}:|{_HEX}-{_HEX}{{2}}-{_HEX}{{2}}-"
+            rf"|{_HEX}{{3}}\.{_HEX}{{4}}\.)",
+        ),
+    ),
+    Trigger(
+        "ipv4",
+        r"[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]",
+        anchor="0-9",
+        py=(r"[0-9](?<![0-9][0-9])[0-9]{0,2}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]",),
+    ),
+    # Three colons or a double colon: a time of day (12:30:45) is not a candidate.
+    Trigger(
+        "ipv6",
+        rf"{_HEX}{{1,4}}:{_HEX}{{0,4}}:{_HEX}{{0,4}}:|{_HEX}{{1,4}}::|::{_HEX}",
+        anchor="0-9A-Fa-f:",
+        py=(
+            rf"{_HEX}(?<![0-9A-Fa-f:]{_HEX})(?:{_HEX}{{0,3}}:{_HEX}{{0,4}}:{_HEX}{{0,4}}:"
+            rf"|{_HEX}{{0,3}}::)",
+            rf":(?<![0-9A-Fa-f:]:):{_HEX}",
+        ),
+    ),
+    Trigger(
+        "addr",
+        r"[0-9]{1,5}(?:号|弄|组|栋|幢)",
+        anchor="0-9",
+        py=(r"[0-9](?<![0-9][0-9])[0-9]{0,4}(?:号|弄|组|栋|幢)",),
+    ),
+    Trigger(
+        "addr",
+        r"(?:一|二|三|四|五|六|七|八|九|十){1,3}(?:组|号)",
+        py=(r"[一二三四五六七八九十]{1,3}(?:组|号)",),
+    ),
+    Trigger(
+        "code18",
+        r"[0-9A-HJ-NP-RTUWXY]{18}[^0-9A-Za-z]",
+        anchor="0-9A-Za-z",
+        py=(
+            r"[0-9A-HJ-NP-RTUWXY](?<![0-9A-Za-z][0-9A-HJ-NP-RTUWXY])"
+            r"[0-9A-HJ-NP-RTUWXY]{17}[^0-9A-Za-z]",
+        ),
+    ),
+    Trigger(
+        "alpha_id",
+        r"[A-Z]{1,2}[0-9]{6,10}[^0-9A-Za-z]",
+        anchor="0-9A-Za-z",
+        py=(r"[A-Z](?<![0-9A-Za-z][A-Z])[A-Z]?[0-9]{6,10}[^0-9A-Za-z]",),
+    ),
+    Trigger("plate", rf"(?:{'|'.join(_PROVINCES)})[A-HJ-NP-Z](?:·|•|・| )?[A-HJ-NP-Z0-9]{{4}}"),
+    # Seven digits in a row, or a group then a separator and three digits; a date such as
+    # 2023-11-25 is not a candidate. Numbers with a country code start at their plus sign.
+    # A run glued to a letter (IMEI1 86…, ORD2023…) is never a value on its own.
+    Trigger("num", r"[0-9]{7}", anchor="0-9A-Za-z_", py=(r"[0-9](?<![0-9A-Za-z_][0-9])[0-9]{6}",)),
+    Trigger(
+        "num",
+        r"[0-9]{1,6}(?:[ \-]|\)|）|\(|（){1,2}[0-9]{3}",
+        anchor="0-9A-Za-z_",
+        py=(r"[0-9](?<![0-9A-Za-z_][0-9])[0-9]{0,5}(?:[ \-]|\)|）|\(|（){1,2}[0-9]{3}",),
+    ),
+    Trigger("num", r"\+[0-9]|＋[0-9]|\(\+[0-9]"),
+    Trigger("dob", _lit("出生", "生日")),
+    Trigger(
+        "dob",
+        r"date of birth|birth ?date|birthday|d\.o\.b|dob|born",
+        anchor="A-Za-z",
+        caseless=True,
+        py=(
+            r"[DdBb](?<![A-Za-z][DdBb])(?i:(?<=[Dd])(?:ate of birth|\.o\.b|ob)"
+            r"|(?<=[Bb])(?:irth ?date|irthday|orn))",
+        ),
+    ),
+    Trigger(
+        "name_label",
+        _lit(
+            "联系人",
+            "收件人",
+            "收货人",
+            "寄件人",
+            "申请人",
+            "投诉人",
+            "举报人",
+            "当事人",
+            "被保险人",
+            "投保人",
+            "借款人",
+            "担保人",
+            "法定代表人",
+            "法人代表",
+            "负责人",
+            "经办人",
+            "报案人",
+            "受害人",
+            "签收人",
+            "持卡人",
+            "户名",
+            "收款人",
+            "付款人",
+            "监护人",
+            "患者",
+            "客户",
+            "户主",
+            "乘客",
+            "学生",
+            "家长",
+            "租客",
+            "房东",
+            "业主",
+            "姓名",
+            "名字",
+            "我叫",
+            "我是",
+            "名叫",
+            "叫做",
+            "本人",
+        ),
+    ),
+    Trigger(
+        "honor",
+        _lit(
+            "先生",
+            "女士",
+            "小姐",
+            "经理",
+            "老师",
+            "同学",
+            "师傅",
+            "医生",
+            "律师",
+            "主任",
+            "警官",
+            "阿姨",
+            "同志",
+            "教授",
+            "总监",
+            "科长",
+            "处长",
+            "局长",
+            "书记",
+            "院长",
+            "大夫",
+            "护士",
+            "老板",
+        ),
+    ),
+    Trigger("honor", r"收(?:\s|,|，|。|；|;|\)|）)"),
+    Trigger(
+        "name_verb",
+        _lit(
+            "给",
+            "和",
+            "跟",
+            "与",
+            "找",
+            "联系",
+            "请",
+            "让",
+            "问",
+            "告诉",
+            "通知",
+            "感谢",
+            "谢谢",
+            "陪",
+            "或",
+            "及",
+            "同事",
+        ),
+    ),
+    Trigger(
+        "addr_label",
+        _lit(
+            "地址", "住址", "家住", "住在", "寄到", "送到", "送至", "寄往", "老家", "家乡", "户籍"
+        ),
+    ),
+    Trigger(
+        "speaker",
+        r"^[ \t]*(?:\[[^\]\n]{1,25}\][ \t]*)?"
+        r"(?:[\u4e00-\u9fff]{2,4}[ \t]*(?::|：))",
+    ),
+]
+
+# Exact patterns, matched anchored at a trigger's start.
+EXACT: dict[str, re.Pattern] = {
+    "pem": re.compile(r"-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY-----"),
+    "token": re.compile(
+        r"AKIA[0-9A-Z]{16}|ASIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{36,255}"
+        r"|github_pat_[A-Za-z0-9_]{22,255}|xox[abprs]-[A-Za-z0-9-]{10,250}|AIza[0-9A-Za-z_-]{35}"
+        r"|sk-(?:proj-|ant-)?[A-Za-z0-9_-]{20,250}|[sr]k_(?:live|test)_[0-9A-Za-z]{16,250}"
+        r"|eyJ[A-Za-z0-9_-]{8,2000}\.eyJ[A-Za-z0-9_-]{8,4000}\.[A-Za-z0-9_-]{8,2000}"
+        r"|LTAI[0-9A-Za-z]{12,30}|AKID[0-9A-Za-z]{32}"
+    ),
+    "kv": re.compile(
+        r"(?i:password|passwd|passwort|pwd|passcode|client[_-]?secret|secret[_-]?access[_-]?key"
+        r"|secret[_-]?key|secret|api[_-]?key|access[_-]?key[_-]?secret|auth[_-]?token"
+        r"|access[_-]?token|refresh[_-]?token|app[_-]?secret|token|apikey|access[_-]?key|pass)"
+        r"[\"']?[ \t]*(?:[:=：]|=>)[ \t]*"
+        r"|(?i:bearer)[ \t]+"
+        r"|(?:密码|口令)[ \t]*(?:[:：=]|是|为)[ \t]*"
+    ),
+    "url": re.compile(r"://[^\s:/@]{1,64}:[^\s@/]{1,128}@"),
+    "at": re.compile(r"@"),
+    "mac": re.compile(
+        rf"{_HEX}{{2}}(?::{_HEX}{{2}}){{5}}|{_HEX}{{2}}(?:-{_HEX}{{2}}){{5}}"
+        rf"|{_HEX}{{4}}\.{_HEX}{{4}}\.{_HEX}{{4}}"
+    ),
+    "ipv4": re.compile(r"[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}"),
+    "ipv6": re.compile(
+        rf"{_HEX}{{1,4}}(?::{_HEX}{{0,4}}){{2,7}}(?:\.[0-9]{{1,3}}){{0,3}}"
+        rf"|::{_HEX}{{1,4}}(?::{_HEX}{{1,4}}){{0,6}}(?:\.[0-9]{{1,3}}){{0,3}}"
+    ),
+    "addr": re.compile(r"[0-9]{1,5}(?:号楼|号|弄|组|栋|幢)|[一二三四五六七八九十]{1,3}(?:组|号)"),
+    "code18": re.compile(r"[0-9A-HJ-NP-RTUWXY]{18}(?![0-9A-Za-z])"),
+    "alpha_id": re.compile(r"[A-Z]{1,2}[0-9]{6,10}(?![0-9A-Za-z])"),
+    "plate": re.compile(
+        rf"[{_PROVINCES}][A-HJ-NP-Z][·•・ ]?(?:[DF][A-HJ-NP-Z0-9][0-9]{{4}}"
+        r"|[0-9]{5}[DF]|[A-HJ-NP-Z0-9]{4}[A-HJ-NP-Z0-9挂学警港澳])"
+    ),
+    "num": re.compile(r"(?:\(?[+＋])?[0-9]+(?:(?:[ \-]|[)）][ \-]?|[ \-]?[(（])[0-9]+){0,11}[Xx]?"),
+    "dob": re.compile(
+        r"出生日期|出生年月日?|出生于|出生在|出生|生日"
+        r"|(?i:date of birth|birth ?date|birthday|d\.o\.b\.?|dob|born on|born)"
+    ),
+    "name_label": re.compile(
+        r"(?:联系人|收件人|收货人|寄件人|申请人|投诉人|举报人|当事人|被保险人|投保人|借款人|担保人|"
+        r"法定代表人|法人代表|负责人|经办人|报案人|受害人|签收人|持卡人|户名|收款人|付款人|监护人|"
+        r"患者|客户|户主|乘客|学生|家长|租客|房东|业主|姓名|名字|我叫|我是|名叫|叫做|本人)"
+        r"(?:姓名)?[ \t]*(?:[:：]|是|为)?"
+    ),
+    "honor": re.compile(
+        r"先生|女士|小姐|经理|老师|同学|师傅|医生|律师|主任|警官|阿姨|同志|教授|"
+        r"总监|科长|处长|局长|书记|院长|大夫|护士|老板|收(?=[\s,，。；;)）]|$)"
+    ),
+    "name_verb": re.compile(r"同事|联系|告诉|通知|感谢|谢谢|给|和|跟|与|找|请|让|问|陪|或|及"),
+    "addr_label": re.compile(r"地址|住址|家住|住在|寄到|送到|送至|寄往|老家|家乡|户籍"),
+    "speaker": re.compile(r"[ \t]*(?:\[[^\]\n]{1,25}\][ \t]*)?[\u4e00-\u9fff]{2,4}[ \t]*[:：]"),
+}
+
+KINDS = tuple(dict.fromkeys(t.kind for t in TRIGGERS))
+KIND_ID = {k: i for i, k in enumerate(KINDS)}
+_TRIGGER_KIND = [KIND_ID[t.kind] for t in TRIGGERS]
+
+
+def _python_patterns(t: Trigger) -> list[re.Pattern]:
+    if t.py:
+        return [re.compile(p) for p in t.py]
+    return [_python_pattern(t)]
+
+
+def _python_pattern(t: Trigger) -> re.Pattern:
+    body = t.body
+    if t.kind == "speaker":
+        return re.compile(body, re.MULTILINE)
+    flags = re.IGNORECASE if t.caseless else 0
+    if t.anchor:
+        return re.compile(rf"(?<![{t.anchor}])(?:{body})", flags)
+    return re.compile(body, flags)
+
+
+_PY_TRIGGERS = [(KIND_ID[t.kind], rx) for t in TRIGGERS for rx in _python_patterns(t)]
+
+
+def _python_starts(text: str) -> list[tuple[int, int]]:
+    # The same newline Hyperscan gets at the end, for triggers that need a character after.
+    padded = text + "\n"
+    n = len(text)
+    out: list[tuple[int, int]] = []
+    for kind, rx in _PY_TRIGGERS:
+        out.extend((m.start(), kind) for m in rx.finditer(padded) if m.start() < n)
+    return out
+
+
+# --- Hyperscan ---------------------------------------------------------------------------
+_HS = None
+
+
+def _hs_body(t: Trigger) -> bytes:
+    body = t.body
+    if t.kind == "speaker":
+        # Hyperscan runs on bytes: a CJK character is three bytes E4..E9 80..BF 80..BF, a
+        # superset of U+4E00..U+9FFF that stage two narrows again.
+        body = body.replace(r"[\u4e00-\u9fff]", r"(?:[\xe4-\xe9][\x80-\xbf][\x80-\xbf])")
+    # Non-ASCII literals become their UTF-8 bytes; \xNN escapes written above stay as they are.
+    raw = body.encode("utf-8")
+    if t.anchor:
+        raw = b"[^" + t.anchor.encode() + b"]" + b"(?:" + raw + b")"
+    return raw
+
+
+def _hyperscan_db():
+    global _HS
+    if _HS is not None:
+        return _HS or None
+    if os.environ.get("CYBERWEEK_PII_NO_HYPERSCAN"):
+        _HS = False
+        return None
+    try:
+        import hyperscan
+    except ImportError:
+        _HS = False
+        return None
+    db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    exprs, ids, flags = [], [], []
+    for i, t in enumerate(TRIGGERS):
+        f = hyperscan.HS_FLAG_SOM_LEFTMOST
+        if t.caseless:
+            f |= hyperscan.HS_FLAG_CASELESS
+        if t.kind == "speaker":
+            f |= hyperscan.HS_FLAG_MULTILINE
+        exprs.append(_hs_body(t))
+        ids.append(i)
+        flags.append(f)
+    db.compile(expressions=exprs, ids=ids, elements=len(exprs), flags=flags)
+    _HS = (db, [1 if t.anchor else 0 for t in TRIGGERS])
+    return _HS
+
+
+_CONTINUATION = bytes(1 if 0x80 <= b < 0xC0 else 0 for b in range(256))
+
+
+def _hyperscan_starts(text: str, hs) -> list[tuple[int, int]] | None:
+    db, skip = hs
+    try:
+        # Newlines around the text give every anchored trigger a byte to anchor on.
+        data = b"\n" + text.encode("utf-8") + b"\n"
+    except UnicodeEncodeError:  # lone surrogates: not valid UTF-8, use the Python path
+        return None
+    hits: list[tuple[int, int]] = []
+    add = hits.append
+
+    def on_match(id_, start, end, flags, context):
+        add((start + skip[id_], id_))
+
+    db.scan(data, match_event_handler=on_match)
+    hits.sort()
+    n = len(text)
+    kinds = _TRIGGER_KIND
+    if len(data) == n + 2:  # ASCII only: bytes are characters
+        return [(b - 1, kinds[i]) for b, i in hits if 1 <= b <= n]
+    # Byte offsets to character offsets: subtract the UTF-8 continuation bytes before.
+    marks = data.translate(_CONTINUATION)
+    count = marks.count
+    out: list[tuple[int, int]] = []
+    prev_b, prev_c = 1, 0
+    for b, i in hits:
+        if b < 1:
+            continue
+        if b != prev_b:
+            prev_c += (b - prev_b) - count(1, prev_b, b)
+            prev_b = b
+        if prev_c < n:
+            out.append((prev_c, kinds[i]))
+    return out
+
+
+def candidate_starts(text: str, engine: str = "auto") -> list[tuple[int, int]]:
+    """(start, kind id) pairs where a value of that kind (KINDS[id]) may begin, sorted."""
+    starts = None
+    if engine in ("auto", "hyperscan"):
+        hs = _hyperscan_db()
+        if hs is None and engine == "hyperscan":
+            raise RuntimeError("hyperscan is not installed")
+        if hs is not None:
+            starts = _hyperscan_starts(text, hs)
+    if starts is None:
+        starts = _python_starts(text)
+        starts.sort()
+    return starts
+
+
+def engine_name() -> str:
+    return "hyperscan" if _hyperscan_db() else "python"

@@ -1,0 +1,86 @@
+"""Dates of birth: a date counts only next to birth context."""
+
+import re
+
+from .checksums import valid_date
+from .finding import Finding
+
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"],
+        start=1,
+    )
+}
+_MONTH = r"(?P<mon>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+_DATE = (
+    r"(?P<y1>(?:19|20)\d\d)\s?(?P<s1>[-/.年])\s?(?P<m1>\d{1,2})\s?[-/.月]\s?(?P<d1>\d{1,2})"
+    r"(?:\s?[日号])?"
+    r"|(?P<y2>(?:19|20)\d\d)(?P<m2>[01]\d)(?P<d2>[0-3]\d)"
+    r"|(?P<a3>\d{1,2})[/.-](?P<b3>\d{1,2})[/.-](?P<y3>(?:19|20)\d\d)"
+    rf"|{_MONTH}\s(?P<d4>\d{{1,2}})(?:st|nd|rd|th)?,?\s(?P<y4>(?:19|20)\d\d)"
+    r"|(?P<d5>\d{1,2})(?:st|nd|rd|th)?\s(?P<mon5>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|"
+    r"Nov|Dec)[a-z]*\.?,?\s(?P<y5>(?:19|20)\d\d)"
+)
+_AFTER = re.compile(
+    r"\s{0,3}(?:[:：]|is|was|on|是|为|于|在)?\s{0,3}(?:" + _DATE + r")", re.IGNORECASE
+)
+_BEFORE = re.compile(r"(?:" + _DATE + r")\s{0,2}$", re.IGNORECASE)
+
+
+def _parse(m: re.Match) -> bool:
+    g = m.groupdict()
+    if g["y1"]:
+        y, mo, d = int(g["y1"]), int(g["m1"]), int(g["d1"])
+    elif g["y2"]:
+        y, mo, d = int(g["y2"]), int(g["m2"]), int(g["d2"])
+    elif g["y3"]:
+        a, b = int(g["a3"]), int(g["b3"])
+        # 03/07/1990 is ambiguous; either order that makes a real date will do.
+        y, mo, d = int(g["y3"]), a, b
+        if not valid_date(y, mo, d):
+            mo, d = b, a
+    elif g["y4"]:
+        y, mo, d = int(g["y4"]), _MONTHS[g["mon"][:3].lower()], int(g["d4"])
+    else:
+        y, mo, d = int(g["y5"]), _MONTHS[g["mon5"][:3].lower()], int(g["d5"])
+    return valid_date(y, mo, d)
+
+
+def scan_birth_word(text: str, start: int, end: int, out: list[Finding]) -> None:
+    word = text[start:end]
+    if word.isascii() and start and text[start - 1].isascii() and text[start - 1].isalpha():
+        return
+    m = _AFTER.match(text, end, end + 40)
+    if m and _parse(m):
+        s = m.start(_first_group(m))
+        out.append(
+            Finding(
+                "DATE_OF_BIRTH",
+                s,
+                m.end(),
+                text[s : m.end()],
+                0.95,
+                f"date after birth context '{word}'",
+            )
+        )
+        return
+    if word in ("出生", "生"):
+        window_start = max(0, start - 30)
+        b = _BEFORE.search(text, window_start, start)
+        if b and _parse(b):
+            s = b.start(_first_group(b))
+            e = _date_end(b)
+            out.append(Finding("DATE_OF_BIRTH", s, e, text[s:e], 0.9, "date followed by 出生"))
+
+
+def _first_group(m: re.Match) -> str:
+    starts = [(m.start(k), k) for k, v in m.groupdict().items() if v is not None]
+    return min(starts)[1]
+
+
+def _date_end(m: re.Match) -> int:
+    end = m.end()
+    while m.string[end - 1].isspace():
+        end -= 1
+    return end

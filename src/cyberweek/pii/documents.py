@@ -1,0 +1,81 @@
+"""Letter-and-digit identifiers: USCC, passports, travel permits, vehicle plates."""
+
+import re
+
+from .checksums import is_cn_id18, is_uscc
+from .context import has_negative_label, label_before
+from .finding import Finding
+
+_PASSPORT = re.compile(r"E[0-9]{8}|E[A-HJ-NP-Z][0-9]{7}|G[0-9]{8}")
+_OFFICIAL_PASSPORT = re.compile(r"[DSP]E?[0-9]{7}|[DSP][0-9]{8}")
+_HKMO_PERMIT = re.compile(r"[HM][0-9]{8}(?:[0-9]{2})?")
+_EEP_PERMIT = re.compile(r"C[0-9]{8}|C[A-HJ-NP-Z][0-9]{7}")
+_PASSPORT_WORDS = ("护照", "passport", "证件")
+_PERMIT_WORDS = ("通行证", "回乡证", "permit", "港澳", "证件")
+
+
+def _alnum(ch: str) -> bool:
+    return ch.isascii() and (ch.isalnum() or ch == "_")
+
+
+def _bounded(text: str, start: int, end: int) -> bool:
+    return not (start and _alnum(text[start - 1])) and not (end < len(text) and _alnum(text[end]))
+
+
+def scan_code18(text: str, start: int, end: int, out: list[Finding]) -> list[int] | None:
+    """An 18-character run: a credit code, or an ID number ending in X."""
+    if not _bounded(text, start, end):
+        return None
+    value = text[start:end]
+    digits = value[:17].isdigit()
+    if digits and is_cn_id18(value.upper()):
+        out.append(Finding("CN_ID", start, end, value, 0.99, "GB 11643 check digit passed"))
+    elif is_uscc(value) and not (digits and has_negative_label(text, start)):
+        out.append(Finding("USCC", start, end, value, 0.99, "GB 32100 check character passed"))
+    return None
+
+
+def scan_alpha_id(text: str, start: int, end: int, out: list[Finding]) -> None:
+    if not _bounded(text, start, end):
+        return
+    value = text[start:end]
+    label = label_before(text, start, 20)
+    if _PASSPORT.fullmatch(value):
+        conf = 0.95 if any(w in label for w in _PASSPORT_WORDS) else 0.85
+        out.append(Finding("CN_PASSPORT", start, end, value, conf, "passport number format"))
+    elif _HKMO_PERMIT.fullmatch(value):
+        conf = 0.95 if any(w in label for w in _PERMIT_WORDS) else 0.85
+        out.append(
+            Finding(
+                "TRAVEL_PERMIT", start, end, value, conf, "Hong Kong/Macao residents' permit format"
+            )
+        )
+    elif _OFFICIAL_PASSPORT.fullmatch(value) and any(w in label for w in _PASSPORT_WORDS):
+        out.append(
+            Finding(
+                "CN_PASSPORT", start, end, value, 0.9, "official passport format, passport context"
+            )
+        )
+    elif _EEP_PERMIT.fullmatch(value) and any(w in label for w in _PERMIT_WORDS):
+        out.append(
+            Finding("TRAVEL_PERMIT", start, end, value, 0.9, "permit number format, permit context")
+        )
+
+
+def scan_plate(text: str, start: int, end: int, out: list[Finding]) -> None:
+    if end < len(text) and _alnum(text[end]):
+        return
+    value = text[start:end]
+    tail = value[2:].lstrip("·•・ ")
+    if len(tail) == 5 and sum(c.isdigit() for c in tail) < 3 and tail[-1] not in "挂学警港澳":
+        return
+    out.append(
+        Finding(
+            "LICENSE_PLATE",
+            start,
+            end,
+            value,
+            0.9,
+            "new-energy plate format" if len(tail) == 6 else "vehicle plate format",
+        )
+    )

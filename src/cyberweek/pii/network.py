@@ -1,0 +1,89 @@
+"""E-mail, IP and MAC addresses."""
+
+import ipaddress
+import re
+
+from .context import label_before
+from .finding import Finding
+
+_LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-")
+# Greedy: ends at the last character before '@' that cannot be in a local part.
+_UP_TO_NON_LOCAL = re.compile(r".*[^A-Za-z0-9._%+\-]", re.DOTALL)
+_DOMAIN = re.compile(
+    r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}"
+    r"[A-Za-z0-9])?)*\.[A-Za-z]{2,24}(?![A-Za-z0-9-])"
+)
+# Words in front of a dotted quad that make it a version or a section number, not an address.
+_NOT_IP = re.compile(
+    r"(?:version|ver|v|版本|版本号|第|section|sec|§|章节|条款|build|release|rel|固件|firmware|fw|"
+    r"sdk|python|java|chrome|firefox|safari|版|内核|kernel|os)\s*[:=：/#]?\s*$"
+)
+
+
+def _alnum(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def scan_email(text: str, at: int, out: list[Finding]) -> None:
+    lo = max(0, at - 64)
+    m = _UP_TO_NON_LOCAL.match(text, lo, at)
+    start = m.end() if m else lo
+    while start < at and text[start] in ".-+":
+        start += 1
+    if start == at or (start > 0 and text[start - 1] in _LOCAL_CHARS):
+        return
+    # user:password@host inside a URL is a secret, not an e-mail address.
+    scheme = text.rfind("://", max(0, start - 200), start)
+    if scheme >= 0 and not any(c.isspace() for c in text[scheme:start]):
+        return
+    m = _DOMAIN.match(text, at + 1)
+    if not m or ".." in text[start:at]:
+        return
+    out.append(
+        Finding("EMAIL", start, m.end(), text[start : m.end()], 0.97, "e-mail address format")
+    )
+
+
+def scan_ipv4(text: str, start: int, end: int, out: list[Finding]) -> None:
+    value = text[start:end]
+    if start and (_alnum(text[start - 1]) or text[start - 1] in "._-/"):
+        return
+    if end < len(text) and (_alnum(text[end]) or text[end] == "_"):
+        return
+    if end + 1 < len(text) and text[end] == "." and text[end + 1].isdigit():
+        return
+    parts = value.split(".")
+    if any(len(p) > 1 and p[0] == "0" for p in parts) or any(int(p) > 255 for p in parts):
+        return
+    label = label_before(text, start)
+    if _NOT_IP.search(label) or text[end : end + 1] in ("节", "章", "条", "版"):
+        return
+    out.append(Finding("IP_ADDRESS", start, end, value, 0.95, "IPv4 address"))
+
+
+def scan_ipv6(text: str, start: int, end: int, out: list[Finding]) -> None:
+    if start and (_alnum(text[start - 1]) or text[start - 1] in ":_"):
+        return
+    if end < len(text) and (_alnum(text[end]) or text[end] == "_"):
+        return
+    value = text[start:end]
+    if value.count(":") < 2 or ("::" not in value and value.count(":") < 7):
+        return
+    try:
+        ipaddress.IPv6Address(value)
+    except ValueError:
+        return
+    out.append(Finding("IP_ADDRESS", start, end, value, 0.95, "IPv6 address"))
+
+
+def scan_mac(text: str, start: int, end: int, out: list[Finding]) -> None:
+    if start and (_alnum(text[start - 1]) or text[start - 1] in ":-._"):
+        return
+    if (end < len(text) and (_alnum(text[end]) or text[end] in ":_")) or (
+        end + 1 < len(text) and text[end] in "-." and _alnum(text[end + 1])
+    ):
+        return
+    value = text[start:end]
+    if "." not in value and len({c for c in value if c in ":-"}) != 1:
+        return
+    out.append(Finding("MAC_ADDRESS", start, end, value, 0.95, "MAC address format"))

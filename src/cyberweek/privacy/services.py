@@ -1,0 +1,370 @@
+"""Privacy by design: consent, the access log, people's rights over their data, retention.
+
+Other apps call `has_consent` before using data for a purpose, and `log_access` whenever
+staff view or export someone's personal information.
+"""
+
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cyberweek.accounts.identifiers import normalise_email, normalise_mobile
+from cyberweek.accounts.queries import user_by_identifier
+from cyberweek.core import audit
+from cyberweek.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from cyberweek.core.permissions import require_scope
+from cyberweek.core.personal_data import Retention
+from cyberweek.core.queries import one_or_not_found
+from cyberweek.core.transactions import service
+
+from . import registry
+from .models import (
+    AccessChain,
+    AccessLogEntry,
+    ConsentNotice,
+    ConsentRecord,
+    DataSubjectRequest,
+    DeletionReceipt,
+    Purpose,
+)
+
+User = get_user_model()
+GENESIS = "0" * 64
+# PIPL asks for a timely answer; we hold ourselves to 15 days from receipt.
+REQUEST_DAYS = 15
+
+
+# --- Consent -------------------------------------------------------------------------------
+def current_notice(purpose: str) -> ConsentNotice | None:
+    return ConsentNotice.objects.filter(purpose=purpose).order_by("-version").first()
+
+
+def has_consent(user, purpose: str) -> bool:
+    """True only for a standing consent to the current notice of `purpose`."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    notice = current_notice(purpose)
+    if notice is None:
+        return False
+    return ConsentRecord.objects.filter(
+        user=user, notice=notice, withdrawn_at__isnull=True
+    ).exists()
+
+
+@dataclass
+class ConsentStatus:
+    purpose: str
+    label: str
+    notice: ConsentNotice | None
+    state: str  # "given" | "renew" (an older version was given) | "withdrawn" | "not_given"
+    given_at: datetime | None = None
+
+
+def consent_overview(user) -> list[ConsentStatus]:
+    overview = []
+    records = list(ConsentRecord.objects.filter(user=user).select_related("notice"))
+    for purpose in Purpose:
+        notice = current_notice(purpose)
+        mine = [r for r in records if r.notice.purpose == purpose]
+        standing = [r for r in mine if r.withdrawn_at is None]
+        if notice and any(r.notice_id == notice.pk for r in standing):
+            current = next(r for r in standing if r.notice_id == notice.pk)
+            overview.append(
+                ConsentStatus(purpose, purpose.label, notice, "given", current.given_at)
+            )
+        elif standing:
+            overview.append(ConsentStatus(purpose, purpose.label, notice, "renew"))
+        elif mine:
+            overview.append(ConsentStatus(purpose, purpose.label, notice, "withdrawn"))
+        else:
+            overview.append(ConsentStatus(purpose, purpose.label, notice, "not_given"))
+    return overview
+
+
+@service
+def publish_notice(*, actor, purpose: str, text: str, text_en: str = "") -> ConsentNotice:
+    """A new version of a purpose's notice; earlier consents no longer count for it."""
+    require_scope(actor, action="privacy.manage")
+    if purpose not in Purpose.values:
+        raise ValidationFailed(_("Unknown purpose."), field="purpose")
+    if not text.strip():
+        raise ValidationFailed(_("Write the notice."), field="text")
+    latest = current_notice(purpose)
+    notice = ConsentNotice.objects.create(
+        purpose=purpose,
+        version=(latest.version + 1) if latest else 1,
+        text=text.strip(),
+        text_en=text_en.strip(),
+    )
+    audit.record(actor, "privacy.notice_published", notice, purpose=purpose)
+    return notice
+
+
+@service
+def give_consent(*, user, purpose: str) -> ConsentRecord:
+    """Consent to the current notice of `purpose`; giving it twice changes nothing."""
+    notice = current_notice(purpose)
+    if notice is None:
+        raise NotFound(_("There is nothing to agree to for this purpose yet."))
+    existing = ConsentRecord.objects.filter(user=user, notice=notice, withdrawn_at__isnull=True)
+    record = existing.first()
+    if record is not None:
+        return record
+    try:
+        with transaction.atomic():
+            return ConsentRecord.objects.create(user=user, notice=notice, given_at=timezone.now())
+    except IntegrityError:
+        # A second click that raced the first: the standing consent already exists.
+        return existing.get()
+
+
+@service
+def withdraw_consent(*, user, purpose: str) -> int:
+    """Withdraw every standing consent for `purpose`, as easily as it was given."""
+    return ConsentRecord.objects.filter(
+        user=user, notice__purpose=purpose, withdrawn_at__isnull=True
+    ).update(withdrawn_at=timezone.now())
+
+
+# --- The access log -------------------------------------------------------------------------
+def _ref(user) -> str:
+    return "" if user is None else f"user:{user.pk}"
+
+
+def _entry_hash(
+    prev_hash: str, created_at: datetime, actor_ref: str, subject_ref: str, what: str, why: str
+) -> str:
+    payload = json.dumps(
+        [prev_hash, created_at.astimezone(UTC).isoformat(), actor_ref, subject_ref, what, why],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _chain_for_update() -> AccessChain:
+    chain = AccessChain.objects.select_for_update().filter(pk=1).first()
+    if chain is None:
+        AccessChain.objects.get_or_create(
+            pk=1, defaults={"head_hash": GENESIS, "anchor_hash": GENESIS}
+        )
+        chain = AccessChain.objects.select_for_update().get(pk=1)
+    return chain
+
+
+@transaction.atomic
+def log_access(*, actor, what: str, why: str, subject=None) -> AccessLogEntry:
+    """Record that `actor` viewed or exported personal information. Call it in the same
+    transaction as the read it records; the chain head is locked so entries never fork."""
+    if not why.strip():
+        raise ValidationFailed(_("Say why you need to see this personal information."))
+    chain = _chain_for_update()
+    now = timezone.now()
+    fields = {
+        "actor_ref": _ref(actor),
+        "subject_ref": _ref(subject),
+        "what": what[:200],
+        "why": why.strip()[:300],
+    }
+    entry_hash = _entry_hash(chain.head_hash, now, *fields.values())
+    entry = AccessLogEntry.objects.create(
+        created_at=now, prev_hash=chain.head_hash, entry_hash=entry_hash, **fields
+    )
+    chain.head_hash = entry_hash
+    chain.save(update_fields=["head_hash"])
+    return entry
+
+
+@dataclass
+class ChainCheck:
+    ok: bool
+    checked: int
+    bad_entry_id: int | None = None
+    reason: str = ""
+
+
+def verify_access_log() -> ChainCheck:
+    """Walk the chain from its anchor; the first entry that does not fit is reported."""
+    chain = AccessChain.objects.filter(pk=1).first()
+    expected = chain.anchor_hash if chain else GENESIS
+    anchor_id = chain.anchor_id if chain else 0
+    checked = 0
+    for entry in AccessLogEntry.objects.filter(pk__gt=anchor_id).order_by("pk").iterator():
+        if entry.prev_hash != expected:
+            return ChainCheck(False, checked, entry.pk, "does not follow the entry before it")
+        recomputed = _entry_hash(
+            entry.prev_hash,
+            entry.created_at,
+            entry.actor_ref,
+            entry.subject_ref,
+            entry.what,
+            entry.why,
+        )
+        if recomputed != entry.entry_hash:
+            return ChainCheck(False, checked, entry.pk, "its content was changed")
+        expected = entry.entry_hash
+        checked += 1
+    if chain is not None and chain.head_hash != expected:
+        return ChainCheck(False, checked, None, "entries after the last one were removed")
+    return ChainCheck(True, checked)
+
+
+# --- People's rights over their data ---------------------------------------------------------
+def export_personal_data(user) -> dict:
+    """Everything the platform holds about `user`, source by source, for the person."""
+    return {
+        "generated_at": timezone.now().isoformat(),
+        "account": user.pk,
+        "sources": [
+            {
+                "key": source.key,
+                "label": str(source.label),
+                "origin": str(source.origin),
+                "retention": str(Retention.LABELS[source.retention]),
+                "records": source.export(user),
+            }
+            for source in registry.sources()
+        ],
+    }
+
+
+@service
+def correct_account(*, user, display_name: str, email: str = "", mobile: str = ""):
+    """The person corrects what sign-in and display use; one identifier must remain."""
+    try:
+        email = normalise_email(email) if email.strip() else None
+        mobile = normalise_mobile(mobile) if mobile.strip() else None
+    except ValidationError as error:
+        raise ValidationFailed(error.messages[0]) from error
+    if not email and not mobile:
+        raise ValidationFailed(_("Keep an email address or a mobile number to sign in with."))
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if email and User.objects.by_email(email).exclude(pk=user.pk).exists():
+        raise Conflict(_("An account with this email address already exists."), field="email")
+    if mobile and User.objects.by_mobile(mobile).exclude(pk=user.pk).exists():
+        raise Conflict(_("An account with this mobile number already exists."), field="mobile")
+    user.display_name, user.email, user.mobile = display_name.strip()[:60], email, mobile
+    user.save(update_fields=["display_name", "email", "email_index", "mobile", "mobile_index"])
+    return user
+
+
+def _erase_everywhere(user) -> int:
+    # The account itself goes last: other sources may still need to find the person's rows.
+    ordered = sorted(registry.sources(), key=lambda s: s.key == "accounts.account")
+    return sum(source.erase(user) for source in ordered)
+
+
+@service
+def delete_account(*, user, password: str) -> DeletionReceipt:
+    """The person deletes their own account, confirming with their password."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.erased_at is not None:
+        raise Conflict(_("This account has already been deleted."))
+    if not user.check_password(password):
+        raise PermissionDenied(_("The password is not right."))
+    return _delete(user)
+
+
+@service
+def delete_account_for_request(*, actor, request_id: int) -> DataSubjectRequest:
+    """Staff carry out a verified deletion request for someone who cannot sign in."""
+    require_scope(actor, action="privacy.handle_requests")
+    request = one_or_not_found(DataSubjectRequest.objects.select_for_update(), pk=request_id)
+    if request.kind != DataSubjectRequest.Kind.DELETE or request.subject_id is None:
+        raise ValidationFailed(_("Only a deletion request with an account can be carried out."))
+    if request.status not in DataSubjectRequest.OPEN:
+        raise ValidationFailed(_("This request is already closed."))
+    subject = User.objects.select_for_update().get(pk=request.subject_id)
+    if subject.erased_at is None:
+        receipt = _delete(subject)
+        request.resolution = _("Deleted; receipt %s.") % receipt.reference
+    request.status = DataSubjectRequest.Status.COMPLETED
+    request.closed_at = timezone.now()
+    request.handled_by = actor
+    request.save()
+    audit.record(actor, "privacy.request_deletion_done", request)
+    return request
+
+
+def _delete(user) -> DeletionReceipt:
+    erased = _erase_everywhere(user)
+    return DeletionReceipt.objects.create(
+        reference=secrets.token_hex(6).upper(), deleted_at=timezone.now(), records_erased=erased
+    )
+
+
+@service
+def open_request(
+    *, actor, kind: str, requester_contact: str, details: str = "", subject_identifier: str = ""
+) -> DataSubjectRequest:
+    """Staff log a request received by letter, phone or e-mail, with its deadline."""
+    require_scope(actor, action="privacy.handle_requests")
+    if kind not in DataSubjectRequest.Kind.values:
+        raise ValidationFailed(_("Unknown kind of request."), field="kind")
+    if not requester_contact.strip():
+        raise ValidationFailed(_("Say how to reach the requester."), field="requester_contact")
+    subject = None
+    if subject_identifier.strip():
+        subject = user_by_identifier(subject_identifier.strip())
+        if subject is None:
+            raise NotFound(_("No account uses that address or number."), field="subject_identifier")
+    received = timezone.now()
+    request = DataSubjectRequest.objects.create(
+        kind=kind,
+        requester_contact=requester_contact.strip(),
+        details=details.strip(),
+        subject=subject,
+        received_at=received,
+        due_at=received + timedelta(days=REQUEST_DAYS),
+    )
+    audit.record(actor, "privacy.request_opened", request, kind=kind)
+    return request
+
+
+@service
+def update_request(*, actor, request_id: int, status: str, resolution: str = ""):
+    require_scope(actor, action="privacy.handle_requests")
+    request = one_or_not_found(DataSubjectRequest.objects.select_for_update(), pk=request_id)
+    if status not in DataSubjectRequest.Status.values:
+        raise ValidationFailed(_("Unknown status."), field="status")
+    if request.status not in DataSubjectRequest.OPEN:
+        raise ValidationFailed(_("This request is already closed."))
+    request.status = status
+    request.handled_by = actor
+    if resolution.strip():
+        request.resolution = resolution.strip()
+    if status not in DataSubjectRequest.OPEN:
+        request.closed_at = timezone.now()
+    request.save()
+    audit.record(actor, "privacy.request_updated", request, status=status)
+    return request
+
+
+# --- Retention ---------------------------------------------------------------------------------
+@dataclass
+class PurgeReport:
+    dry_run: bool
+    today: date
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def purge_expired(*, today: date | None = None, dry_run: bool = True) -> PurgeReport:
+    """Delete or anonymise what each source says is past its retention period."""
+    today = today or timezone.localdate()
+    report = PurgeReport(dry_run, today)
+    for source in registry.sources():
+        with transaction.atomic():
+            report.counts[source.key] = source.purge_due(today=today, dry_run=dry_run)
+    return report

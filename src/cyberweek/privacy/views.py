@@ -1,0 +1,134 @@
+"""The privacy centre (a person and their data) and the public self-check."""
+
+import json
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.mail import send_mail
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from django.views.generic import FormView
+
+from cyberweek.core.errors import DomainError
+from cyberweek.core.views import BadRequestOnInvalidFormMixin
+
+from . import services
+from .forms import CorrectAccountForm, DeleteAccountForm, SelfCheckForm
+from .models import Purpose
+from .self_check import check_text, text_of_upload
+
+
+@login_required
+def centre(request):
+    data = services.export_personal_data(request.user)
+    return render(
+        request,
+        "privacy/centre.html",
+        {
+            "data": data,
+            "consents": services.consent_overview(request.user),
+        },
+    )
+
+
+@login_required
+def export_json(request):
+    body = json.dumps(services.export_personal_data(request.user), ensure_ascii=False, indent=2)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="cyberweek-my-data.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def consent(request, purpose: str, action: str):
+    if purpose not in Purpose.values or action not in {"give", "withdraw"}:
+        return render(request, "core/400.html", status=400)
+    try:
+        if action == "give":
+            services.give_consent(user=request.user, purpose=purpose)
+            messages.success(request, _("Thank you. You can withdraw this at any time."))
+        else:
+            services.withdraw_consent(user=request.user, purpose=purpose)
+            messages.success(request, _("Withdrawn. We no longer use your data for this."))
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("privacy:centre")
+
+
+@method_decorator(login_required, name="dispatch")
+class CorrectAccountView(BadRequestOnInvalidFormMixin, FormView):
+    template_name = "privacy/correct.html"
+    form_class = CorrectAccountForm
+
+    def get_initial(self):
+        user = self.request.user
+        return {
+            "display_name": user.display_name,
+            "email": user.email or "",
+            "mobile": user.mobile or "",
+        }
+
+    def form_valid(self, form):
+        try:
+            services.correct_account(user=self.request.user, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Your details are updated."))
+        return redirect("privacy:centre")
+
+
+@method_decorator(login_required, name="dispatch")
+class DeleteAccountView(BadRequestOnInvalidFormMixin, FormView):
+    template_name = "privacy/delete.html"
+    form_class = DeleteAccountForm
+
+    def form_valid(self, form):
+        user = self.request.user
+        email = user.email
+        try:
+            receipt = services.delete_account(user=user, password=form.cleaned_data["password"])
+        except DomainError as error:
+            form.add_error("password", error.message)
+            return self.form_invalid(form)
+        logout(self.request)
+        if email:
+            # Sent to the address we just erased: the last thing we ever send to it.
+            send_mail(
+                _("Your cyberweek account has been deleted"),
+                _(
+                    "Your account and the personal information it held have been deleted. "
+                    "Reference: %s"
+                )
+                % receipt.reference,
+                settings.DEFAULT_FROM_EMAIL,
+                [email],
+                fail_silently=True,
+            )
+        return render(self.request, "privacy/deleted.html", {"receipt": receipt})
+
+
+@method_decorator(never_cache, name="dispatch")
+class SelfCheckView(BadRequestOnInvalidFormMixin, FormView):
+    """Paste text or upload a file; see what it exposes. Nothing is kept."""
+
+    template_name = "privacy/self_check.html"
+    form_class = SelfCheckForm
+
+    def form_valid(self, form):
+        try:
+            upload = form.cleaned_data.get("file")
+            text = text_of_upload(upload) if upload else form.cleaned_data["text"]
+        except DomainError as error:
+            form.add_error("file", error.message)
+            return self.form_invalid(form)
+        result = check_text(text)
+        return self.render_to_response(self.get_context_data(form=form, result=result))

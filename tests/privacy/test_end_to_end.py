@@ -1,0 +1,106 @@
+"""A participant signs up, consents, uses the platform, exports, deletes: afterwards nothing
+in the database identifies them and the aggregate figures are unchanged.
+
+Apps that hold personal data extend `use_the_platform` as they plug into the registry.
+"""
+
+import json
+
+import pytest
+from django.apps import apps
+from django.db import connection
+from django.urls import reverse
+
+from cyberweek.accounts.models import OrganiserRole, User
+from cyberweek.core.crypto import key_ring
+from cyberweek.core.fields import EncryptedTextField
+from cyberweek.privacy import services
+from cyberweek.privacy.models import Purpose
+from tests.accounts.factories import organiser
+
+pytestmark = pytest.mark.django_db
+
+EMAIL = "wang.fang.e2e@example.org"
+MOBILE_TYPED, MOBILE = "139 8765 4321", "+8613987654321"
+NAME = "王芳测试"
+PASSWORD = "river mountain 2019!"
+
+
+def identifiers() -> list[str]:
+    ring = key_ring()
+    return [
+        EMAIL,
+        MOBILE,
+        MOBILE[3:],
+        NAME,
+        ring.blind_index(EMAIL, purpose="accounts.user.email"),
+        ring.blind_index(MOBILE, purpose="accounts.user.mobile"),
+    ]
+
+
+def everything_stored() -> str:
+    """Every value of every table, raw, plus every encrypted column decrypted."""
+    chunks = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
+            chunks.extend(str(value) for row in cursor.fetchall() for value in row)
+    for model in apps.get_models():
+        fields = [
+            f.attname for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)
+        ]
+        if fields:
+            for row in model._default_manager.values_list(*fields):
+                chunks.extend(str(value) for value in row)
+    return "\n".join(chunks)
+
+
+def aggregates() -> dict:
+    return {"accounts": User.objects.count()}
+
+
+def use_the_platform(client, user):
+    """What a participant does. Apps add their steps here."""
+    client.post(reverse("privacy:self_check"), {"text": f"我的手机是{MOBILE_TYPED}"})
+    client.post(reverse("privacy:consent", args=[Purpose.LEADERBOARD_DISPLAY, "give"]))
+    client.post(
+        reverse("privacy:correct"), {"display_name": NAME, "email": EMAIL, "mobile": MOBILE_TYPED}
+    )
+    staff = organiser(OrganiserRole.Level.NATIONAL)
+    services.log_access(actor=staff, subject=user, what="account", why="support call")
+    services.open_request(
+        actor=staff,
+        kind="access",
+        requester_contact=EMAIL,
+        details=f"{NAME} asked by phone",
+        subject_identifier=EMAIL,
+    )
+
+
+def test_a_participant_leaves_no_trace_and_the_totals_stay(client):
+    services.publish_notice(
+        actor=organiser(OrganiserRole.Level.NATIONAL),
+        purpose=Purpose.LEADERBOARD_DISPLAY,
+        text="显示姓名",
+    )
+    response = client.post(reverse("accounts:signup"), {"identifier": EMAIL, "password": PASSWORD})
+    assert response.status_code == 302
+    user = User.objects.by_email(EMAIL).get()
+    use_the_platform(client, user)
+
+    exported = json.loads(client.get(reverse("privacy:export")).content)
+    as_text = json.dumps(exported, ensure_ascii=False)
+    assert EMAIL in as_text and NAME in as_text and MOBILE in as_text
+    # The scan sees through encryption: before deletion it finds the person everywhere.
+    stored = everything_stored()
+    assert all(identifier in stored for identifier in identifiers())
+    before = aggregates()
+
+    response = client.post(reverse("privacy:delete"), {"password": PASSWORD, "confirm": "on"})
+    assert response.status_code == 200
+
+    stored = everything_stored()
+    for identifier in identifiers():
+        assert identifier not in stored, f"{identifier!r} is still stored"
+    assert aggregates() == before
+    assert services.verify_access_log().ok

@@ -1,0 +1,132 @@
+import pytest
+
+from cyberweek.accounts.models import OrganiserRole, User
+from cyberweek.core.errors import Conflict, PermissionDenied, ValidationFailed
+from cyberweek.core.models import AuditEvent
+from cyberweek.privacy import services
+from cyberweek.privacy.models import DataSubjectRequest, DeletionReceipt, Purpose
+from tests.accounts.factories import PASSWORD, UserFactory, organiser
+
+pytestmark = pytest.mark.django_db
+L = OrganiserRole.Level
+
+
+def test_the_export_lists_every_source_with_origin_and_retention():
+    user = UserFactory(email="li@example.org", display_name="李华")
+    data = services.export_personal_data(user)
+    keys = [s["key"] for s in data["sources"]]
+    assert "accounts.account" in keys
+    assert "privacy.consent" in keys
+    account = next(s for s in data["sources"] if s["key"] == "accounts.account")
+    assert account["records"][0]["email address"] == "li@example.org"
+    assert account["retention"] == "Until you delete your account"
+    assert account["origin"]
+
+
+def test_a_person_corrects_their_details():
+    user = UserFactory(email="old@example.org")
+    services.correct_account(
+        user=user, display_name="新名字", email="New@Example.org", mobile="13912345678"
+    )
+    fresh = User.objects.get(pk=user.pk)
+    assert (fresh.display_name, fresh.email, fresh.mobile) == (
+        "新名字",
+        "new@example.org",
+        "+8613912345678",
+    )
+    assert User.objects.by_mobile("139 1234 5678").get() == user
+
+
+def test_a_correction_cannot_take_someone_elses_address_or_leave_no_identifier():
+    UserFactory(email="taken@example.org")
+    user = UserFactory(email="mine@example.org")
+    with pytest.raises(Conflict):
+        services.correct_account(user=user, display_name="", email="taken@example.org")
+    with pytest.raises(ValidationFailed, match="Keep an email address or a mobile number"):
+        services.correct_account(user=user, display_name="", email="", mobile="")
+    with pytest.raises(ValidationFailed):
+        services.correct_account(user=user, display_name="", email="not an address")
+    assert User.objects.get(pk=user.pk).email == "mine@example.org"
+
+
+def test_deleting_an_account_needs_the_password_and_is_idempotent():
+    user = UserFactory(email="gone@example.org", display_name="李华")
+    with pytest.raises(PermissionDenied):
+        services.delete_account(user=user, password="wrong")
+    receipt = services.delete_account(user=user, password=PASSWORD)
+    assert DeletionReceipt.objects.get() == receipt
+    erased = User.objects.get(pk=user.pk)
+    assert (erased.email, erased.mobile, erased.display_name) == (None, None, "")
+    assert erased.erased_at
+    assert not erased.is_active
+    assert not erased.has_usable_password()
+    assert not User.objects.by_email("gone@example.org").exists()
+    with pytest.raises(Conflict):
+        services.delete_account(user=erased, password=PASSWORD)
+
+
+def test_deleting_an_organiser_removes_roles_and_anonymises_their_audit_trail(region):
+    person = organiser(L.PROVINCIAL, "120000")
+    AuditEvent.objects.create(actor=person, action="x", outcome="done")
+    services.delete_account(user=person, password=PASSWORD)
+    assert not OrganiserRole.objects.filter(user=person).exists()
+    assert AuditEvent.objects.filter(action="x", actor__isnull=True).count() == 1
+
+
+def test_staff_log_a_request_with_a_deadline_and_carry_out_a_deletion():
+    staff = organiser(L.NATIONAL)
+    subject = UserFactory(email="cannot-sign-in@example.org")
+    request = services.open_request(
+        actor=staff,
+        kind="delete",
+        requester_contact="来信：天津市和平区",
+        subject_identifier="cannot-sign-in@example.org",
+    )
+    assert (request.due_at - request.received_at).days == 15
+    assert request.subject == subject
+    services.delete_account_for_request(actor=staff, request_id=request.pk)
+    request.refresh_from_db()
+    assert request.status == "completed"
+    assert "receipt" in request.resolution
+    assert User.objects.get(pk=subject.pk).erased_at is not None
+    with pytest.raises(ValidationFailed, match="already closed"):
+        services.delete_account_for_request(actor=staff, request_id=request.pk)
+
+
+def test_requests_refuse_bad_input_and_outsiders(region):
+    staff = organiser(L.NATIONAL)
+    with pytest.raises(ValidationFailed):
+        services.open_request(actor=staff, kind="teleport", requester_contact="x")
+    with pytest.raises(ValidationFailed):
+        services.open_request(actor=staff, kind="access", requester_contact="  ")
+    with pytest.raises(Exception, match="No account uses"):
+        services.open_request(
+            actor=staff,
+            kind="access",
+            requester_contact="x",
+            subject_identifier="nobody@example.org",
+        )
+    with pytest.raises(PermissionDenied):
+        services.open_request(
+            actor=organiser(L.COUNTY, "120101"), kind="access", requester_contact="x"
+        )
+    assert not DataSubjectRequest.objects.exists()
+
+
+def test_updating_a_request_closes_it_once():
+    staff = organiser(L.NATIONAL)
+    request = services.open_request(actor=staff, kind="access", requester_contact="电话")
+    services.update_request(
+        actor=staff, request_id=request.pk, status="completed", resolution="已寄出副本"
+    )
+    with pytest.raises(ValidationFailed, match="already closed"):
+        services.update_request(actor=staff, request_id=request.pk, status="in_progress")
+
+
+def test_deleting_removes_consents():
+    staff = organiser(L.NATIONAL)
+    services.publish_notice(actor=staff, purpose=Purpose.NEWSLETTER, text="订阅")
+    user = UserFactory()
+    services.give_consent(user=user, purpose=Purpose.NEWSLETTER)
+    services.delete_account(user=user, password=PASSWORD)
+    assert not user.consents.exists()
