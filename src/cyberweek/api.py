@@ -6,6 +6,7 @@ from cyberweek.core.api_problems import install as install_problem_handlers
 from cyberweek.privacy.api import router as privacy_router
 from cyberweek.programme.api import router as programme_router
 from cyberweek.quiz.api import router as quiz_router
+from cyberweek.tickets.api import router as tickets_router
 
 api = ProblemNinjaAPI(
     title="cyberweek API",
@@ -21,3 +22,4 @@ api.add_router("/", programme_router)
 api.add_router("/privacy", privacy_router)
 api.add_router("/activities", activities_router)
 api.add_router("/quiz", quiz_router)
+api.add_router("/tickets", tickets_router)

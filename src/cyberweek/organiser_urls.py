@@ -8,6 +8,7 @@ from cyberweek.core.views import DashboardView
 from cyberweek.privacy import organiser_urls as privacy_pages
 from cyberweek.programme import organiser_urls as programme_pages
 from cyberweek.quiz import organiser_urls as quiz_pages
+from cyberweek.tickets import organiser_urls as tickets_pages
 
 urlpatterns = [
     path("", DashboardView.as_view(), name="dashboard"),
@@ -16,4 +17,5 @@ urlpatterns = [
     *privacy_pages.urlpatterns,
     *activities_pages.urlpatterns,
     *quiz_pages.urlpatterns,
+    *tickets_pages.urlpatterns,
 ]

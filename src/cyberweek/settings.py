@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "cyberweek.privacy",
     "cyberweek.activities",
     "cyberweek.quiz",
+    "cyberweek.tickets",
     "cyberweek.demo",
 ]
 
