@@ -190,6 +190,15 @@ if PRODUCTION:
     # TLS ends at nginx, which sets this header for the stateless web nodes behind it.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# How many reverse proxies (nginx, a load balancer) stand in front and append to
+# X-Forwarded-For; 0 trusts only the socket's peer address.
+TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
+# Sign-in attempts: per address and per account, per window.
+LOGIN_LIMIT_PER_IP = env.int("LOGIN_LIMIT_PER_IP", default=30)
+LOGIN_LIMIT_PER_ACCOUNT = env.int("LOGIN_LIMIT_PER_ACCOUNT", default=8)
+LOGIN_LIMIT_WINDOW = env.int("LOGIN_LIMIT_WINDOW", default=15 * 60)
+SIGNUP_LIMIT_PER_IP = env.int("SIGNUP_LIMIT_PER_IP", default=20)
+
 # Uploads larger than this are refused by Django before any view sees them.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE

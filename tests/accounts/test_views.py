@@ -140,3 +140,51 @@ def test_signing_out_needs_a_post(client):
     client.force_login(UserFactory())
     assert client.get(reverse("accounts:logout")).status_code == 405
     assert client.post(reverse("accounts:logout")).status_code == 302
+
+
+def test_repeated_wrong_passwords_lock_that_account_for_a_while(client, settings):
+    settings.LOGIN_LIMIT_PER_ACCOUNT = 3
+    UserFactory(email="li@example.org")
+    for _ in range(3):
+        assert "do not match" in sign_in(client, "li@example.org", "wrong").content.decode()
+    # Even the right password waits now, so guessing cannot continue.
+    response = sign_in(client, "li@example.org")
+    assert response.status_code == 400
+    assert "Too many sign-in attempts" in response.content.decode()
+    assert "do not match" in sign_in(client, "other@example.org", "x").content.decode()
+
+
+def test_one_address_cannot_try_endless_accounts(client, settings):
+    settings.LOGIN_LIMIT_PER_IP = 5
+    for n in range(5):
+        sign_in(client, f"person{n}@example.org", "wrong")
+    assert "Too many sign-in attempts" in sign_in(client, "new@example.org").content.decode()
+
+
+def test_the_address_behind_a_trusted_proxy_is_the_one_counted(client, settings):
+    settings.LOGIN_LIMIT_PER_IP = 2
+    settings.TRUSTED_PROXIES = 1
+    for n in range(3):
+        response = client.post(
+            reverse("accounts:login"),
+            {"identifier": f"p{n}@example.org", "password": "x"},
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{n}",
+        )
+        assert "Too many" not in response.content.decode()
+
+
+def test_sign_ups_from_one_address_are_limited(client, settings):
+    settings.SIGNUP_LIMIT_PER_IP = 2
+    for n in range(2):
+        client.post(
+            reverse("accounts:signup"),
+            {"identifier": f"new{n}@example.org", "password": "mountain river 2019!"},
+        )
+        client.logout()
+    response = client.post(
+        reverse("accounts:signup"),
+        {"identifier": "new9@example.org", "password": "mountain river 2019!"},
+    )
+    assert response.status_code == 400
+    assert "Too many sign-ups" in response.content.decode()
+    assert not User.objects.by_email("new9@example.org").exists()

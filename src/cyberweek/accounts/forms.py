@@ -1,8 +1,11 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 
+from cyberweek.core import rate_limits
 from cyberweek.core.forms import BootstrapFormMixin
+from cyberweek.core.rate_limits import client_ip
 from cyberweek.geo.models import Sector
 
 from .models import OrganiserRole
@@ -43,10 +46,25 @@ class SignInForm(BootstrapFormMixin, forms.Form):
         data = super().clean()
         if self.errors:
             return data
-        self.user = authenticate(
-            self.request, username=data["identifier"], password=data["password"]
+        identifier = data["identifier"].strip().lower()
+        ip = client_ip(self.request)
+        window = settings.LOGIN_LIMIT_WINDOW
+        by_ip = rate_limits.hit("login-ip", ip, limit=settings.LOGIN_LIMIT_PER_IP, window=window)
+        by_account = rate_limits.peek(
+            "login-fail", identifier, limit=settings.LOGIN_LIMIT_PER_ACCOUNT, window=window
         )
+        if not (by_ip.allowed and by_account.allowed):
+            minutes = max(by_ip.retry_after, by_account.retry_after) // 60 + 1
+            raise forms.ValidationError(
+                _("Too many sign-in attempts. Try again in %(minutes)s minutes.")
+                % {"minutes": minutes},
+                code="throttled",
+            )
+        self.user = authenticate(self.request, username=identifier, password=data["password"])
         if self.user is None:
+            rate_limits.hit(
+                "login-fail", identifier, limit=settings.LOGIN_LIMIT_PER_ACCOUNT, window=window
+            )
             raise forms.ValidationError(
                 _("The email address or mobile number and password do not match."),
                 code="invalid_login",

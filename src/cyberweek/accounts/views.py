@@ -15,8 +15,10 @@ from django.views.generic import FormView
 from django_otp import devices_for_user
 from django_otp import login as otp_login
 
+from cyberweek.core import rate_limits
 from cyberweek.core.errors import DomainError
 from cyberweek.core.permissions import roles_of
+from cyberweek.core.rate_limits import client_ip
 from cyberweek.core.views import BadRequestOnInvalidFormMixin
 
 from . import services
@@ -39,6 +41,12 @@ class SignUpView(BadRequestOnInvalidFormMixin, FormView):
     form_class = SignUpForm
 
     def form_valid(self, form):
+        verdict = rate_limits.hit(
+            "signup-ip", client_ip(self.request), limit=settings.SIGNUP_LIMIT_PER_IP, window=3600
+        )
+        if not verdict.allowed:
+            form.add_error(None, _("Too many sign-ups from this network. Try again later."))
+            return self.form_invalid(form)
         identifier = form.cleaned_data["identifier"].strip()
         key = "email" if looks_like_email(identifier) else "mobile"
         try:
