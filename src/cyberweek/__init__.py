@@ -1,5 +1,4 @@
-"""cyberweek: the platform that runs a national cybersecurity awareness week."""
+"""cyberweek: the platform that runs a national cybersecurity awareness week.
 
-from .celery import app as celery_app
-
-__all__ = ["celery_app"]
+Nothing is imported here, so `cyberweek.pii` works alone, without Django or Celery; the
+Celery application is loaded by `core`'s AppConfig.ready() in every Django process."""

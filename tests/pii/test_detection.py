@@ -189,3 +189,34 @@ def test_metro_lines_and_document_numbers_are_not_addresses(found):
 @pytest.mark.parametrize(("left", "right"), [("中", "文"), ("，", "。"), ("「", "」"), (" ", " ")])
 def test_values_next_to_chinese_characters_are_found(found, left, right):
     assert found(f"{left}13812345678{right}") == [("CN_MOBILE", "13812345678")]
+
+
+def test_a_birth_month_without_the_day_is_a_date_of_birth_only_with_birth_context(found):
+    assert found("他于1965年8月出生。") == [("DATE_OF_BIRTH", "1965年8月")]
+    assert found("会议定于2015年6月召开") == []
+
+
+def test_passwords_in_connection_strings_and_mysql_command_lines(found):
+    assert found("redis://:Sup3rRedisPass@cache.internal:6379/0") == [("SECRET", "Sup3rRedisPass")]
+    assert found("mysql -h db -u root -pRootPass2024\n") == [("SECRET", "RootPass2024")]
+    assert found("mysql -u root -p\n") == []
+
+
+def test_names_after_a_verb_need_a_clear_end_and_are_not_common_words(found):
+    assert found("今天和赵磊一起去了医院") == [("PERSON", "赵磊")]
+    assert found("请联系李娜（lina@corp.cn）") == [("PERSON", "李娜"), ("EMAIL", "lina@corp.cn")]
+    assert found("感谢全国的志愿者，和国家一起努力") == []
+
+
+def test_names_in_mentions_and_lists(found):
+    assert found("家长群里：@王晓红 妈妈，明天") == [("PERSON", "王晓红")]
+    assert found("志愿者名单：何俊杰、蒋欣妍、彭宇航") == [
+        ("PERSON", "何俊杰"),
+        ("PERSON", "蒋欣妍"),
+        ("PERSON", "彭宇航"),
+    ]
+    assert found("@所有人 开会，获奖名单公示") == []
+
+
+def test_netmasks_are_not_ip_addresses(found):
+    assert found("子网掩码 255.255.255.0，网关 192.168.0.1") == [("IP_ADDRESS", "192.168.0.1")]

@@ -6,3 +6,7 @@ class CoreConfig(AppConfig):
     name = "cyberweek.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        # Binds @shared_task to our configured app (eager in the embedded runtime).
+        from cyberweek.celery import app  # noqa: F401

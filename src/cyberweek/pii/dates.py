@@ -21,6 +21,8 @@ _DATE = (
     rf"|{_MONTH}\s(?P<d4>\d{{1,2}})(?:st|nd|rd|th)?,?\s(?P<y4>(?:19|20)\d\d)"
     r"|(?P<d5>\d{1,2})(?:st|nd|rd|th)?\s(?P<mon5>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|"
     r"Nov|Dec)[a-z]*\.?,?\s(?P<y5>(?:19|20)\d\d)"
+    # A birth month without the day (1965年8月出生) is still a date of birth.
+    r"|(?P<y6>(?:19|20)\d\d)年(?P<m6>\d{1,2})月(?![0-9])"
 )
 _AFTER = re.compile(
     r"\s{0,3}(?:[:：]|is|was|on|是|为|于|在)?\s{0,3}(?:" + _DATE + r")", re.IGNORECASE
@@ -42,8 +44,10 @@ def _parse(m: re.Match) -> bool:
             mo, d = b, a
     elif g["y4"]:
         y, mo, d = int(g["y4"]), _MONTHS[g["mon"][:3].lower()], int(g["d4"])
-    else:
+    elif g["y5"]:
         y, mo, d = int(g["y5"]), _MONTHS[g["mon5"][:3].lower()], int(g["d5"])
+    else:
+        y, mo, d = int(g["y6"]), int(g["m6"]), 1
     return valid_date(y, mo, d)
 
 

@@ -30,6 +30,7 @@ HANDLERS: dict[str, Callable] = {
     "kv": _assignment,
     "url": secret_keys.scan_url_password,
     "at": _email,
+    "cli_password": _assignment,
     "mac": network.scan_mac,
     "ipv4": network.scan_ipv4,
     "ipv6": network.scan_ipv6,

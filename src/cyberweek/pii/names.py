@@ -146,6 +146,7 @@ def read_name(text: str, p: int, *, labelled: bool) -> int | None:
 # name must be made of common name characters.
 _WEAK_LABELS = frozenset(
     [
+        "名单",
         "客户",
         "学生",
         "患者",
@@ -173,9 +174,45 @@ def scan_labelled(text: str, start: int, end: int, out: list[Finding]) -> None:
     if q is None or (not strong and text[p:q] in _COMMON_WORDS):
         return
     # A label followed by a long Chinese phrase is not followed by a name (客户满意度调查).
-    if q < len(text) and _cjk(text[q]) and q - p >= 3 and not _FIELD_RX.match(text, q):
+    if (
+        q < len(text)
+        and _cjk(text[q])
+        and q - p >= 3
+        and not _FIELD_RX.match(text, q)
+        and not _NAME_END.match(text, q)
+    ):
         return
     out.append(Finding("PERSON", p, q, text[p:q], 0.85, f"name after '{text[start:end].strip()}'"))
+    _more_in_list(text, q, out)
+
+
+def _more_in_list(text: str, q: int, out: list[Finding]) -> None:
+    """Names that follow a found name in a list: 何俊杰、蒋欣妍、彭宇航."""
+    for _ in range(50):
+        if q >= len(text) or text[q] not in "、，,":
+            return
+        p = q + 1
+        end = read_name(text, p, labelled=False)
+        if end is None:
+            return
+        stops = [s for s in (end, end - 1) if s - p >= 2 and _NAME_END.match(text, s)]
+        if not stops or text[p : stops[0]] in _COMMON_WORDS:
+            return
+        q = stops[0]
+        out.append(Finding("PERSON", p, q, text[p:q], 0.7, "name in a list of names"))
+
+
+def scan_mention(text: str, at: int, out: list[Finding]) -> None:
+    """@王晓红 in a chat: a name right after @ (when the @ is not part of an e-mail)."""
+    q = read_name(text, at + 1, labelled=True)
+    if q is None:
+        return
+    for stop in (q, q - 1):
+        if stop - at - 1 >= 2 and _NAME_END.match(text, stop):
+            name = text[at + 1 : stop]
+            if name not in _COMMON_WORDS:
+                out.append(Finding("PERSON", at + 1, stop, name, 0.75, "name after @"))
+            return
 
 
 def scan_honorific(text: str, start: int, end: int, out: list[Finding]) -> None:
@@ -227,7 +264,10 @@ def scan_speaker(text: str, start: int, end: int, out: list[Finding]) -> None:
 
 # After 给/和/联系/请… a name is taken only when made of common name characters and
 # followed by a clear end: punctuation, a bracket, or a word that closes a noun phrase.
-_NAME_END = re.compile(r"[，。、；：！？,.;:!?（(）)\s\"“”」』]|一起|说|的|等|同学|同志|表示|家|$")
+_NAME_END = re.compile(
+    r"[，。、；：！？,.;:!?（(）)\s\"“”」』]|一起|说|称|于|的|等|同学|同志|表示|家|今天|昨天|明天|"
+    r"已经|正在|刚才|刚刚|也|都|就|$"
+)
 
 
 # Everyday words that read like surname + given name after 和/给/谢谢… (和国家, 谢谢全国).
@@ -298,4 +338,5 @@ def scan_after_verb(text: str, start: int, end: int, out: list[Finding]) -> None
             if name[:2] in _COMMON_WORDS or name in _COMMON_WORDS:
                 return
             out.append(Finding("PERSON", end, stop, name, 0.7, f"name after '{text[start:end]}'"))
+            _more_in_list(text, stop, out)
             return

@@ -3,6 +3,7 @@
 import ipaddress
 import re
 
+from . import names
 from .context import label_before
 from .finding import Finding
 
@@ -16,7 +17,7 @@ _DOMAIN = re.compile(
 # Words in front of a dotted quad that make it a version or a section number, not an address.
 _NOT_IP = re.compile(
     r"(?:version|ver|v|版本|版本号|第|section|sec|§|章节|条款|build|release|rel|固件|firmware|fw|"
-    r"sdk|python|java|chrome|firefox|safari|版|内核|kernel|os)\s*[:=：/#]?\s*$"
+    r"sdk|python|java|chrome|firefox|safari|版|内核|kernel|os|掩码|netmask|mask)\s*[:=：/#]?\s*$"
 )
 
 
@@ -30,7 +31,10 @@ def scan_email(text: str, at: int, out: list[Finding]) -> None:
     start = m.end() if m else lo
     while start < at and text[start] in ".-+":
         start += 1
-    if start == at or (start > 0 and text[start - 1] in _LOCAL_CHARS):
+    if start == at:
+        names.scan_mention(text, at, out)
+        return
+    if start > 0 and text[start - 1] in _LOCAL_CHARS:
         return
     # user:password@host inside a URL is a secret, not an e-mail address.
     scheme = text.rfind("://", max(0, start - 200), start)
@@ -54,6 +58,9 @@ def scan_ipv4(text: str, start: int, end: int, out: list[Finding]) -> None:
         return
     parts = value.split(".")
     if any(len(p) > 1 and p[0] == "0" for p in parts) or any(int(p) > 255 for p in parts):
+        return
+    # 0.x.x.x and 255.x.x.x are not hosts: they are masks (255.255.255.0) or "any".
+    if parts[0] in ("0", "255"):
         return
     label = label_before(text, start)
     if _NOT_IP.search(label) or text[end : end + 1] in ("节", "章", "条", "版"):
