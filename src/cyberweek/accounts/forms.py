@@ -11,21 +11,7 @@ from cyberweek.geo.models import Sector
 from .models import OrganiserRole
 
 
-class SignUpForm(BootstrapFormMixin, forms.Form):
-    identifier = forms.CharField(
-        label=_("Email address or mobile number"),
-        max_length=254,
-        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
-    )
-    password = forms.CharField(
-        label=_("Password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("At least 10 characters, not only digits, not a common password."),
-    )
-
-
-class SignInForm(BootstrapFormMixin, forms.Form):
+class CredentialsForm(BootstrapFormMixin, forms.Form):
     identifier = forms.CharField(
         label=_("Email address or mobile number"),
         max_length=254,
@@ -37,6 +23,16 @@ class SignInForm(BootstrapFormMixin, forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
+
+class SignUpForm(CredentialsForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        password = self.fields["password"]
+        password.widget.attrs["autocomplete"] = "new-password"
+        password.help_text = _("At least 10 characters, not only digits, not a common password.")
+
+
+class SignInForm(CredentialsForm):
     def __init__(self, request=None, *args, **kwargs):
         self.request = request
         self.user = None

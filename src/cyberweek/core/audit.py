@@ -13,26 +13,23 @@ def _target_fields(target) -> dict:
     return {"target_type": type(target).__name__, "target_id": str(target)}
 
 
-def record(actor, action: str, target=None, *, region=None, **details) -> AuditEvent:
-    """Record that `actor` did `action` to `target`. Call inside the service's transaction,
-    so that the record exists exactly when the change does."""
+def _create(outcome, actor, action, target, region, details) -> AuditEvent:
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,
-        outcome=AuditEvent.Outcome.DONE,
+        outcome=outcome,
         region_code=getattr(region, "code", "") or "",
         details=details,
         **_target_fields(target),
     )
+
+
+def record(actor, action: str, target=None, *, region=None, **details) -> AuditEvent:
+    """Record that `actor` did `action` to `target`. Call inside the service's transaction,
+    so that the record exists exactly when the change does."""
+    return _create(AuditEvent.Outcome.DONE, actor, action, target, region, details)
 
 
 def record_denied(actor, action: str, target=None, *, region=None, **details) -> AuditEvent:
     """Record a refused action (see `permissions.ScopeDenied.record` for rollbacks)."""
-    return AuditEvent.objects.create(
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        action=action,
-        outcome=AuditEvent.Outcome.DENIED,
-        region_code=getattr(region, "code", "") or "",
-        details=details,
-        **_target_fields(target),
-    )
+    return _create(AuditEvent.Outcome.DENIED, actor, action, target, region, details)

@@ -84,6 +84,12 @@ def has_scope(actor, *, action: str, region=None, sector: str | None = None) -> 
     )
 
 
+def _deny(message, actor, action, region, sector):
+    error = ScopeDenied(message, actor=actor, action=action, region=region, sector=sector)
+    error.record()
+    raise error
+
+
 def may_take_somewhere(actor, action: str) -> bool:
     """Whether any of the actor's roles allows `action`, wherever it is. For pages that list
     what the actor may see; each object is checked against its own region later."""
@@ -93,17 +99,8 @@ def may_take_somewhere(actor, action: str) -> bool:
 
 def require_action(actor, action: str) -> None:
     """Raise `PermissionDenied` unless some role of the actor allows `action` at all."""
-    if may_take_somewhere(actor, action):
-        return
-    error = ScopeDenied(
-        _("You have no organiser role that allows this."),
-        actor=actor,
-        action=action,
-        region=None,
-        sector=None,
-    )
-    error.record()
-    raise error
+    if not may_take_somewhere(actor, action):
+        _deny(_("You have no organiser role that allows this."), actor, action, None, None)
 
 
 def require_scope(actor, *, action: str, region=None, sector: str | None = None) -> None:
@@ -112,14 +109,11 @@ def require_scope(actor, *, action: str, region=None, sector: str | None = None)
     The refusal is recorded at once; when it happens inside a service's transaction, the
     rollback removes that record and `core.transactions.service` writes it again.
     """
-    if has_scope(actor, action=action, region=region, sector=sector):
-        return
-    error = ScopeDenied(
-        _("Your organiser role does not cover this region or sector."),
-        actor=actor,
-        action=action,
-        region=region,
-        sector=sector,
-    )
-    error.record()
-    raise error
+    if not has_scope(actor, action=action, region=region, sector=sector):
+        _deny(
+            _("Your organiser role does not cover this region or sector."),
+            actor,
+            action,
+            region,
+            sector,
+        )
