@@ -4,9 +4,12 @@ import os
 import shutil
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# The first request that scans text compiles the pii engine's patterns, and CI machines
+# are shared: give assertions the same patience as page actions.
+expect.set_options(timeout=15_000)
 
 # Playwright's sync API runs an event loop in this thread; the Django ORM calls the tests
 # make for setup are still synchronous and safe.
