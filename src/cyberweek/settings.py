@@ -226,6 +226,18 @@ if PRODUCTION:
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default=f"filemail://{VAR_DIR / 'mail'}")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="cyberweek <noreply@cyberweek.invalid>")
+# Tickets are signed with Ed25519 (tickets/signing.py): PEM, or base64 of the raw 32-byte
+# private key. The embedded runtime creates var/ticket-signing-key.pem (0600) on first use.
+TICKET_SIGNING_KEY = env.str("TICKET_SIGNING_KEY", default="")
+TICKET_SIGNING_KEY_FILE = Path(
+    env.str("TICKET_SIGNING_KEY_FILE", default=str(VAR_DIR / "ticket-signing-key.pem"))
+)
+if PRODUCTION:
+    from cyberweek.tickets.signing import parse_signing_key
+
+    parse_signing_key(_required("TICKET_SIGNING_KEY"), source="TICKET_SIGNING_KEY")
+# Makes links in mails absolute, e.g. https://cyberweek.example.cn
+SITE_URL = env.str("SITE_URL", default="")
 # Days to keep each retention category after its edition ends (core/personal_data.py).
 RETENTION_DAYS = env.json("RETENTION_DAYS", default={})
 

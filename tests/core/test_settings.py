@@ -1,5 +1,6 @@
 """The settings module in each runtime, checked in a fresh process as an operator would."""
 
+import base64
 import json
 import os
 import subprocess
@@ -16,6 +17,7 @@ PRODUCTION = {
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/cyberweek",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "CYBERWEEK_KEYS": json.dumps(new_key_ring_spec()),
+    "TICKET_SIGNING_KEY": base64.b64encode(os.urandom(32)).decode(),
 }
 
 
@@ -39,7 +41,9 @@ def test_production_settings_pass_the_deployment_checks():
     assert "no issues" in result.stdout
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"])
+@pytest.mark.parametrize(
+    "missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "TICKET_SIGNING_KEY"]
+)
 def test_production_refuses_to_start_without_a_required_variable(missing):
     env = {k: v for k, v in PRODUCTION.items() if k != missing}
     result = cyberweek("check", **env)

@@ -16,7 +16,10 @@ from cyberweek.core.crypto import key_ring
 from cyberweek.core.fields import EncryptedTextField
 from cyberweek.privacy import services
 from cyberweek.privacy.models import Purpose
+from cyberweek.tickets import services as ticket_services
+from cyberweek.tickets.models import Offering, Registration
 from tests.accounts.factories import organiser
+from tests.tickets.factories import OfferingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +59,13 @@ def everything_stored() -> str:
 
 
 def aggregates() -> dict:
-    return {"accounts": User.objects.count()}
+    return {
+        "accounts": User.objects.count(),
+        "tickets": list(
+            Offering.objects.values_list("confirmed_seats", "checked_in_seats", "waitlisted_seats")
+        ),
+        "registrations": Registration.objects.count(),
+    }
 
 
 def use_the_platform(client, user):
@@ -74,6 +83,15 @@ def use_the_platform(client, user):
         requester_contact=EMAIL,
         details=f"{NAME} asked by phone",
         subject_identifier=EMAIL,
+    )
+    # Registers for an event that asks for a name and a mobile number; checked in at the door.
+    offering = OfferingFactory(asks_name=True, asks_phone=True)
+    client.post(
+        reverse("tickets:register", args=[offering.pk]), {"name": NAME, "phone": MOBILE_TYPED}
+    )
+    registration = Registration.objects.get(offering=offering, user=user)
+    ticket_services.check_in(
+        actor=staff, offering_id=offering.pk, tickets=[(registration.code, None)]
     )
 
 

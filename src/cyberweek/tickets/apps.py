@@ -6,3 +6,25 @@ class TicketsConfig(AppConfig):
     name = "cyberweek.tickets"
     label = "tickets"
     verbose_name = _("Registration and check-in")
+    organiser_card = "tickets/organiser/_card.html"
+    public_nav = [("tickets:mine", _("My tickets"))]
+
+    def ready(self):
+        from cyberweek.core.permissions import (
+            ALL_LEVELS,
+            COUNTY,
+            NATIONAL,
+            PREFECTURAL,
+            PROVINCIAL,
+            UNIT,
+            register_actions,
+        )
+
+        register_actions(
+            {
+                # Whoever runs an event opens its registration and sees who registered ...
+                "tickets.manage": frozenset({NATIONAL, PROVINCIAL, PREFECTURAL, COUNTY, UNIT}),
+                # ... and every organiser level, down to a unit's volunteers, staffs the door.
+                "tickets.check_in": ALL_LEVELS,
+            }
+        )

@@ -9,6 +9,7 @@ from django.db import transaction
 from cyberweek.accounts.models import OrganiserRole, User
 from cyberweek.accounts.services import bootstrap_national_organiser, grant_role
 from cyberweek.demo import consent_notices, edition_2019
+from cyberweek.tickets import demo as tickets_demo
 from cyberweek.geo.models import Region
 from cyberweek.geo.regions_data import read_rows
 from cyberweek.geo.services import sync_regions
@@ -69,6 +70,7 @@ class Command(BaseCommand):
                     grant_role(actor=actor, user=users[email], level=level, region=region)
             edition_2019.load(national)
             consent_notices.load(national)
+            tickets_demo.load(national)
 
         self.stdout.write(self.style.SUCCESS("Demo data loaded: the 2019 edition in Tianjin."))
         self.stdout.write("Sign in at http://127.0.0.1:8000/accounts/login/ with:")

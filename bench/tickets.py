@@ -1,0 +1,362 @@
+"""Registration under a rush: thousands of people press "Register" for one event at once.
+
+    python bench/tickets.py                      # 3,000 people for 2,000 seats
+    python bench/tickets.py --people 1500 --capacity 1000 --concurrency 24
+
+What it does: creates (or reuses) the database `cyberweek_tickets_bench` on
+127.0.0.1:5432, migrates it, seeds one offering and `--people` accounts, each with a
+signed-in session written straight to the session table (no password round trips), starts
+gunicorn with production settings (CYBERWEEK_ENV=production, Redis cache and Celery broker
+on Redis database 14) on a free loopback port, then with an asyncio client (httpx) and a
+bounded number of requests in flight:
+
+1. requests a trivial page of the same server (`/tickets/public-key`: no database) for a
+   fixed time, as the baseline;
+2. has every person `POST /api/tickets/offerings/{id}/registrations` once, all at once.
+
+It then counts in the database the seats confirmed (oversold = confirmed - capacity, when
+positive), checks that the waiting list is numbered without gaps in arrival order, and
+stops the server however the run ends. The confirmation mails are queued for Celery; the
+bench removes its queue from Redis afterwards.
+
+The last line is
+
+    bench tickets: oversold=<n> regs_per_s=<n> ratio=<ours / trivial> p99_ms=<n>
+"""
+
+import argparse
+import asyncio
+import base64
+import http.client
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = REPO / ".venv" / "bin"
+WORK = REPO / "var" / "bench-tickets"
+DB_NAME = "cyberweek_tickets_bench"
+PG = "postgres://postgres@127.0.0.1:5432"
+REDIS = "redis://127.0.0.1:6379/14"
+TRIVIAL = "/tickets/public-key"
+SOURCE_ID = 2019_0001
+
+
+def environment() -> dict:
+    WORK.mkdir(parents=True, exist_ok=True)
+    keys, ticket_key = WORK / "keys.json", WORK / "ticket-key.b64"
+    sys.path.insert(0, str(REPO / "src"))
+    if not keys.exists():
+        from cyberweek.core.crypto import new_key_ring_spec
+
+        fd = os.open(keys, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            json.dump(new_key_ring_spec(), handle)
+    if not ticket_key.exists():
+        fd = os.open(ticket_key, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(base64.b64encode(secrets.token_bytes(32)).decode())
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO", "CYBERWEEK"))},
+        "CYBERWEEK_ENV": "production",
+        "DJANGO_SETTINGS_MODULE": "cyberweek.settings",
+        "SECRET_KEY": "bench-only-" + "t" * 50,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": f"{PG}/{DB_NAME}",
+        "REDIS_URL": REDIS,
+        "CACHE_KEY_PREFIX": "bench-tickets",
+        "CYBERWEEK_KEYS": keys.read_text(),
+        "TICKET_SIGNING_KEY": ticket_key.read_text(),
+        "SECURE_SSL_REDIRECT": "false",
+        "STATIC_ROOT": str(WORK / "static"),
+        "MEDIA_ROOT": str(WORK / "media"),
+        "CYBERWEEK_VAR_DIR": str(WORK),
+        "EMAIL_URL": "dummymail://",
+        "LOG_LEVEL": "WARNING",
+        "DB_CONN_MAX_AGE": "600",
+    }
+
+
+def run(env, *args):
+    result = subprocess.run(
+        [str(BIN / "cyberweek"), *args], env=env, capture_output=True, text=True, timeout=600
+    )
+    if result.returncode != 0:
+        sys.exit(f"cyberweek {' '.join(args)} failed:\n{result.stderr[-2000:]}")
+
+
+def create_database():
+    import psycopg
+
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME]).fetchone()
+        if not exists:
+            conn.execute(f"CREATE DATABASE {DB_NAME}")
+
+
+def seed(people: int, capacity: int) -> tuple[int, list[str]]:
+    """One offering, emptied; `people` accounts with a fresh session each."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from cyberweek.accounts.models import User
+    from cyberweek.tickets.models import Offering, Registration
+
+    starts = timezone.now() + timedelta(days=30)
+    offering, _ = Offering.objects.update_or_create(
+        source=Offering.Source.EVENT,
+        source_id=SOURCE_ID,
+        defaults={
+            "title": "开幕式（压力测试）",
+            "starts_at": starts,
+            "ends_at": starts + timedelta(hours=3),
+            "capacity": capacity,
+            "is_open": True,
+        },
+    )
+    Registration.objects.filter(offering=offering).delete()
+    Offering.objects.filter(pk=offering.pk).update(
+        confirmed_seats=0, waitlisted_seats=0, checked_in_seats=0, last_position=0
+    )
+    # The bench's own database holds only its people (names are encrypted: no filter).
+    existing = User.objects.count()
+    if existing < people:
+        template = User(email="template@example.org")
+        template.set_password(secrets.token_urlsafe(16))
+        User.objects.bulk_create(
+            [
+                User(email=f"rush{n}@example.org", password=template.password)
+                for n in range(existing, people)
+            ],
+            batch_size=1000,
+        )
+    users = list(User.objects.order_by("pk")[:people])
+    Session.objects.all().delete()
+    expires = timezone.now() + timedelta(hours=2)
+    sessions, keys = [], []
+    for user in users:
+        store = SessionStore()
+        key = store._get_new_session_key()
+        data = {
+            SESSION_KEY: str(user.pk),
+            BACKEND_SESSION_KEY: "cyberweek.accounts.backends.EmailOrMobileBackend",
+            HASH_SESSION_KEY: user.get_session_auth_hash(),
+        }
+        sessions.append(
+            Session(session_key=key, session_data=store.encode(data), expire_date=expires)
+        )
+        keys.append(key)
+    Session.objects.bulk_create(sessions, batch_size=1000)
+    return offering.pk, keys
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_server(env, port, workers):
+    process = subprocess.Popen(
+        [str(BIN / "gunicorn"), "cyberweek.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers),
+         "--log-level", "warning", "--backlog", "2048"],
+        env=env,
+        cwd=REPO,
+        start_new_session=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", TRIVIAL)
+            if connection.getresponse().status == 200:
+                return process
+        except OSError:
+            time.sleep(0.3)
+    stop_server(process)
+    sys.exit("gunicorn did not answer within 60 s")
+
+
+def stop_server(process):
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+async def trivial_load(base, *, seconds, concurrency) -> dict:
+    import httpx
+
+    latencies, failures = [], []
+    deadline = time.monotonic() + seconds
+    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+
+        async def worker():
+            while time.monotonic() < deadline:
+                started = time.perf_counter()
+                response = await client.get(TRIVIAL)
+                latencies.append(time.perf_counter() - started)
+                if response.status_code != 200:
+                    failures.append(response.status_code)
+
+        started = time.monotonic()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        elapsed = time.monotonic() - started
+    return {"rps": len(latencies) / elapsed, "latencies": latencies, "failures": failures}
+
+
+async def registration_rush(base, offering_id, sessions, *, concurrency, limit_s) -> dict:
+    import httpx
+
+    csrf = secrets.token_hex(16)  # any 32-character token, the same in cookie and header
+    url = f"/api/tickets/offerings/{offering_id}/registrations"
+    latencies, statuses = [], {}
+    queue = list(reversed(sessions))
+    deadline = time.monotonic() + limit_s
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
+
+        async def worker():
+            while queue and time.monotonic() < deadline:
+                session = queue.pop()
+                started = time.perf_counter()
+                response = await client.post(
+                    url,
+                    content=b"{}",
+                    headers={
+                        "Content-Type": "application/json",
+                        "X-CSRFToken": csrf,
+                        "Cookie": f"sessionid={session}; csrftoken={csrf}",
+                    },
+                )
+                latencies.append(time.perf_counter() - started)
+                statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+
+        started = time.monotonic()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        elapsed = time.monotonic() - started
+    return {"rps": len(latencies) / elapsed, "latencies": latencies, "statuses": statuses}
+
+
+def verify(offering_id, capacity) -> dict:
+    from django.db.models import Sum
+
+    from cyberweek.tickets.models import Offering, Registration
+
+    offering = Offering.objects.get(pk=offering_id)
+    rows = Registration.objects.filter(offering_id=offering_id)
+    confirmed = rows.filter(status="confirmed").aggregate(n=Sum("seats"))["n"] or 0
+    waiting = list(
+        rows.filter(status="waitlisted").order_by("position").values_list("position", flat=True)
+    )
+    positions = list(rows.order_by("position").values_list("position", flat=True))
+    return {
+        "confirmed": confirmed,
+        "counter": offering.confirmed_seats,
+        "waitlisted": len(waiting),
+        "oversold": max(0, confirmed - capacity, offering.confirmed_seats - capacity),
+        "gapless": positions == list(range(1, len(positions) + 1)),
+        "waitlist_after_confirmed": not waiting or waiting[0] > confirmed,
+    }
+
+
+def clean_broker():
+    import redis
+
+    client = redis.Redis.from_url(REDIS)
+    client.delete("celery", *client.keys("_kombu.binding.*"))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--people", type=int, default=3000)
+    parser.add_argument("--capacity", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=32, help="requests in flight")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--trivial-seconds", type=float, default=10.0)
+    parser.add_argument("--limit-seconds", type=float, default=240.0, help="cap on the rush")
+    args = parser.parse_args()
+
+    env = environment()
+    os.environ.update(env)
+    create_database()
+    print("migrating …", flush=True)
+    run(env, "migrate", "--noinput")
+    run(env, "collectstatic", "--noinput")
+    import django
+
+    django.setup()
+    offering_id, sessions = seed(args.people, args.capacity)
+    print(f"seeded {len(sessions)} people with sessions; offering {offering_id}", flush=True)
+
+    from django.db import connection
+
+    connection.close()
+    port = free_port()
+    server = start_server(env, port, args.workers)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        trivial = asyncio.run(
+            trivial_load(base, seconds=args.trivial_seconds, concurrency=args.concurrency)
+        )
+        rush = asyncio.run(
+            registration_rush(
+                base,
+                offering_id,
+                sessions,
+                concurrency=args.concurrency,
+                limit_s=args.limit_seconds,
+            )
+        )
+    finally:
+        stop_server(server)
+        clean_broker()
+    if trivial["failures"]:
+        sys.exit(f"the trivial page failed {len(trivial['failures'])} times")
+    checked = verify(offering_id, args.capacity)
+    lat = [x * 1000 for x in rush["latencies"]]
+    base_lat = [x * 1000 for x in trivial["latencies"]]
+    print(
+        f"trivial page: {trivial['rps']:.0f} req/s, p50 {percentile(base_lat, 0.5):.1f} ms, "
+        f"p99 {percentile(base_lat, 0.99):.1f} ms"
+    )
+    print(
+        f"registrations: {len(lat)} in {len(lat) / rush['rps']:.1f} s = {rush['rps']:.0f}/s, "
+        f"p50 {percentile(lat, 0.5):.1f} ms, p99 {percentile(lat, 0.99):.1f} ms, "
+        f"statuses {rush['statuses']}"
+    )
+    print(
+        f"database: {checked['confirmed']} seats confirmed of {args.capacity} (counter "
+        f"{checked['counter']}), {checked['waitlisted']} waitlisted, positions gapless: "
+        f"{checked['gapless']}, waiting list after the confirmed: "
+        f"{checked['waitlist_after_confirmed']}"
+    )
+    ratio = rush["rps"] / trivial["rps"]
+    print(
+        f"bench tickets: oversold={checked['oversold']} regs_per_s={rush['rps']:.0f} "
+        f"ratio={ratio:.2f} p99_ms={percentile(lat, 0.99):.0f}"
+    )
+    ok = (
+        checked["oversold"] == 0 and checked["gapless"] and rush["statuses"].get(201, 0) == len(lat)
+    )
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,59 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cyberweek.core.forms import BootstrapFormMixin
+
+from .models import Offering
+
+
+class RegistrationForm(BootstrapFormMixin, forms.Form):
+    """Asks only what the offering asks: seats when one person may take several, a name
+    and a mobile number only when the organiser needs them at the door."""
+
+    seats = forms.IntegerField(label=_("Seats"), min_value=1, initial=1)
+    name = forms.CharField(
+        label=_("Attendee name"),
+        max_length=60,
+        help_text=_("Asked because the organiser checks names at the door."),
+    )
+    phone = forms.CharField(
+        label=_("Mobile number"),
+        max_length=30,
+        help_text=_("Asked because the organiser may need to reach you about the event."),
+    )
+
+    def __init__(self, *args, offering: Offering, **kwargs):
+        super().__init__(*args, **kwargs)
+        if offering.per_person_limit > 1:
+            self.fields["seats"].max_value = offering.per_person_limit
+            self.fields["seats"].widget.attrs["max"] = offering.per_person_limit
+            self.fields["seats"].help_text = _("At most %(n)d.") % {"n": offering.per_person_limit}
+        else:
+            del self.fields["seats"]
+        if not offering.asks_name:
+            del self.fields["name"]
+        if not offering.asks_phone:
+            del self.fields["phone"]
+
+
+class OpenRegistrationForm(BootstrapFormMixin, forms.Form):
+    capacity = forms.IntegerField(label=_("Seats"), min_value=1, max_value=1_000_000)
+    per_person_limit = forms.IntegerField(
+        label=_("Seats one person may take"), min_value=1, max_value=20, initial=1
+    )
+    closes_at = forms.DateTimeField(
+        label=_("Registration closes"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text=_("Empty: open until the event ends."),
+    )
+    asks_name = forms.BooleanField(label=_("Ask for the attendee's name"), required=False)
+    asks_phone = forms.BooleanField(label=_("Ask for a mobile number"), required=False)
+
+
+class RevealForm(BootstrapFormMixin, forms.Form):
+    why = forms.CharField(
+        label=_("Why do you need the attendees' names and numbers?"),
+        max_length=300,
+        help_text=_("Recorded in the access log with your name, as the law requires."),
+    )

@@ -1,0 +1,80 @@
+"""What the tickets app holds about a person (see core/personal_data.py).
+
+A registration links a person to an event, with their seats, its status and times, the
+check-in time, and — only when the event asked — the attendee's name and mobile number
+(encrypted). Kept `Retention.REGISTRATION` days (180 by default) after the event ends,
+then deleted; the attendance figures stay on the offering (`confirmed_seats`,
+`checked_in_seats`), which no longer name anyone.
+
+Erasing a person (account deletion) blanks the name and number on their registrations and
+keeps the rows, linked to the anonymised account, so seat counts, the waiting list and
+attendance stay right.
+"""
+
+from datetime import date, datetime, time
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cyberweek.core.personal_data import PersonalDataSource, Retention
+
+from .models import Registration
+
+
+def _iso(value) -> str:
+    return value.isoformat() if value else ""
+
+
+def _export(user) -> list[dict]:
+    return [
+        {
+            str(_("event")): r.offering.title,
+            str(_("starts")): _iso(r.offering.starts_at),
+            str(_("status")): r.get_status_display(),
+            str(_("seats")): r.seats,
+            str(_("arrival number")): r.position,
+            str(_("ticket code")): r.code,
+            str(_("attendee name")): r.attendee_name or "",
+            str(_("attendee mobile number")): r.attendee_phone or "",
+            str(_("registered")): _iso(r.created_at),
+            str(_("moved off the waiting list")): _iso(r.promoted_at),
+            str(_("cancelled")): _iso(r.cancelled_at),
+            str(_("checked in")): _iso(r.checked_in_at),
+        }
+        for r in Registration.objects.filter(user=user).select_related("offering").order_by("pk")
+    ]
+
+
+def _erase(user) -> int:
+    # Encrypted columns cannot be compared; an erased detail is NULL.
+    details = Q(attendee_name__isnull=False) | Q(attendee_phone__isnull=False)
+    return Registration.objects.filter(details, user=user).update(
+        attendee_name=None, attendee_phone=None
+    )
+
+
+def _purge(*, today: date, dry_run: bool) -> int:
+    cutoff = Retention.cutoff(Retention.REGISTRATION, today)
+    if cutoff is None:
+        return 0
+    ended_before = timezone.make_aware(datetime.combine(cutoff, time.min))
+    due = Registration.objects.filter(offering__ends_at__lt=ended_before)
+    if dry_run:
+        return due.count()
+    return due.delete()[0]
+
+
+SOURCES = [
+    PersonalDataSource(
+        key="tickets.registrations",
+        label=_("Your registrations and tickets"),
+        origin=_("You registered for an event; the door staff recorded your check-in."),
+        retention=Retention.REGISTRATION,
+        models=("tickets.registration",),
+        export=_export,
+        erase=_erase,
+        purge=_purge,
+        purpose=_("Seats, the waiting list and check-in at the door."),
+    )
+]

@@ -1,0 +1,115 @@
+"""Reads of registrations and attendance."""
+
+from django.db.models import Q, QuerySet
+
+from cyberweek.core.permissions import ACTIONS, require_scope, roles_of
+from cyberweek.core.queries import one_or_not_found
+
+from .models import Offering, Registration
+
+
+def attendance(source: str, source_id: int) -> dict:
+    """Attendance of one event or activity, for its outcome report:
+    `{"confirmed": seats, "waitlisted": seats, "checked_in": seats, "capacity": seats}`,
+    all zero when registration was never opened. One indexed row read: the counters are
+    kept on the offering by the services (and survive the retention purge of the
+    registrations themselves)."""
+    row = (
+        Offering.objects.filter(source=source, source_id=source_id)
+        .values("confirmed_seats", "waitlisted_seats", "checked_in_seats", "capacity")
+        .first()
+    )
+    if row is None:
+        return {"confirmed": 0, "waitlisted": 0, "checked_in": 0, "capacity": 0}
+    return {
+        "confirmed": row["confirmed_seats"],
+        "waitlisted": row["waitlisted_seats"],
+        "checked_in": row["checked_in_seats"],
+        "capacity": row["capacity"],
+    }
+
+
+def offering_for(source: str, source_id: int) -> Offering | None:
+    return Offering.objects.filter(source=source, source_id=source_id).first()
+
+
+def active_registration(offering: Offering, user) -> Registration | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        Registration.objects.filter(offering=offering, user=user, status__in=Registration.ACTIVE)
+        .order_by("pk")
+        .first()
+    )
+
+
+def registration_of(user, registration_id: int) -> Registration | None:
+    """The user's own registration; None for anyone else's."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        Registration.objects.select_related("offering")
+        .filter(pk=registration_id, user=user)
+        .first()
+    )
+
+
+def my_registrations(user) -> QuerySet[Registration]:
+    return (
+        Registration.objects.filter(user=user)
+        .select_related("offering")
+        .order_by("-offering__starts_at", "-pk")
+    )
+
+
+def waitlist_rank(registration: Registration) -> int:
+    """1 for the head of the waiting list."""
+    return (
+        Registration.objects.filter(
+            offering_id=registration.offering_id,
+            status=Registration.Status.WAITLISTED,
+            position__lt=registration.position,
+        ).count()
+        + 1
+    )
+
+
+def offerings_for_organiser(actor, action: str = "tickets.check_in") -> QuerySet[Offering]:
+    """Offerings in the subtree (and sector) of one of the actor's roles allowing `action`.
+    An offering without a region is national: only a national role covers it."""
+    levels = ACTIONS[action]
+    scope = Q(pk__in=[])
+    for role in roles_of(actor):
+        if role.level not in levels:
+            continue
+        covered = Q(region__path__startswith=role.region.path)
+        if role.region.path == "/":
+            covered |= Q(region__isnull=True)
+        if role.sector:
+            covered &= Q(sector=role.sector)
+        scope |= covered
+    return Offering.objects.filter(scope).select_related("region").order_by("-starts_at", "pk")
+
+
+def attendees(offering: Offering) -> QuerySet[Registration]:
+    return Registration.objects.filter(offering=offering).order_by("position")
+
+
+def offering_for_staff(actor, offering_id: int, *, action: str = "tickets.check_in") -> Offering:
+    """The offering, when the actor's role covers it (else `PermissionDenied`, recorded)."""
+    offering = one_or_not_found(Offering.objects.select_related("region"), pk=offering_id)
+    require_scope(actor, action=action, region=offering.region, sector=offering.sector or None)
+    return offering
+
+
+def counts(offering: Offering) -> dict:
+    offering.refresh_from_db(
+        fields=["capacity", "confirmed_seats", "waitlisted_seats", "checked_in_seats"]
+    )
+    return {
+        "capacity": offering.capacity,
+        "confirmed": offering.confirmed_seats,
+        "waitlisted": offering.waitlisted_seats,
+        "checked_in": offering.checked_in_seats,
+        "flagged": Registration.objects.filter(offering=offering, repeat_scans__gt=0).count(),
+    }
