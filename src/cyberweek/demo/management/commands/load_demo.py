@@ -9,10 +9,10 @@ from django.db import transaction
 from cyberweek.accounts.models import OrganiserRole, User
 from cyberweek.accounts.services import bootstrap_national_organiser, grant_role
 from cyberweek.demo import consent_notices, edition_2019
-from cyberweek.tickets import demo as tickets_demo
 from cyberweek.geo.models import Region
 from cyberweek.geo.regions_data import read_rows
 from cyberweek.geo.services import sync_regions
+from cyberweek.tickets import demo as tickets_demo
 
 DEMO_PEOPLE = [
     # email, display name, role level, region code
