@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -151,7 +152,11 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULE = {
     "purge-expired-personal-data": {
         "task": "cyberweek.privacy.tasks.purge_expired_personal_data",
-        "schedule": 24 * 60 * 60,
+        "schedule": crontab(hour=3, minute=30),
+    },
+    "activities-reminders": {
+        "task": "activities.send_overdue_reminders",
+        "schedule": crontab(hour=8, minute=0),
     },
 }
 
@@ -238,6 +243,8 @@ if PRODUCTION:
     parse_signing_key(_required("TICKET_SIGNING_KEY"), source="TICKET_SIGNING_KEY")
 # Makes links in mails absolute, e.g. https://cyberweek.example.cn
 SITE_URL = env.str("SITE_URL", default="")
+# Days after an activity ends by which its outcome report is due (then reminders go out).
+ACTIVITIES_OUTCOME_DUE_DAYS = env.int("ACTIVITIES_OUTCOME_DUE_DAYS", default=7)
 # Days to keep each retention category after its edition ends (core/personal_data.py).
 RETENTION_DAYS = env.json("RETENTION_DAYS", default={})
 

@@ -12,20 +12,26 @@ from django.db import connection
 from django.urls import reverse
 
 from cyberweek.accounts.models import OrganiserRole, User
+from cyberweek.activities.models import Activity
+from cyberweek.activities.services import register_activity
 from cyberweek.core.crypto import key_ring
 from cyberweek.core.fields import EncryptedTextField
+from cyberweek.geo.models import Region
 from cyberweek.privacy import services
 from cyberweek.privacy.models import Purpose
 from cyberweek.tickets import services as ticket_services
 from cyberweek.tickets.models import Offering, Registration
 from tests.accounts.factories import organiser
+from tests.activities.factories import activity_data
+from tests.programme.factories import EditionFactory
 from tests.tickets.factories import OfferingFactory
 
 pytestmark = pytest.mark.django_db
 
 EMAIL = "wang.fang.e2e@example.org"
 MOBILE_TYPED, MOBILE = "139 8765 4321", "+8613987654321"
-NAME = "王芳测试"
+# A name as people write it, so the pii engine masks it in public copies of free text.
+NAME = "王芳"
 PASSWORD = "river mountain 2019!"
 
 
@@ -61,6 +67,7 @@ def everything_stored() -> str:
 def aggregates() -> dict:
     return {
         "accounts": User.objects.count(),
+        "activities": Activity.objects.count(),
         "tickets": list(
             Offering.objects.values_list("confirmed_seats", "checked_in_seats", "waitlisted_seats")
         ),
@@ -83,6 +90,19 @@ def use_the_platform(client, user):
         requester_contact=EMAIL,
         details=f"{NAME} asked by phone",
         subject_identifier=EMAIL,
+    )
+    # As a county organiser, registers a local activity with themself as the contact.
+    OrganiserRole.objects.create(
+        user=user, level="county", region=Region.objects.get(code="120101")
+    )
+    register_activity(
+        actor=User.objects.get(pk=user.pk),  # a fresh object: roles are cached on the user
+        data=activity_data(
+            contact_name=NAME,
+            contact_phone=MOBILE_TYPED,
+            description=f"联系人{NAME}，电话{MOBILE_TYPED}",
+        ),
+        edition=EditionFactory(),
     )
     # Registers for an event that asks for a name and a mobile number; checked in at the door.
     offering = OfferingFactory(asks_name=True, asks_phone=True)

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from cyberweek.accounts.models import OrganiserRole, User
 from cyberweek.accounts.services import bootstrap_national_organiser, grant_role
+from cyberweek.activities import demo as activities_demo
 from cyberweek.demo import consent_notices, edition_2019
 from cyberweek.geo.models import Region
 from cyberweek.geo.regions_data import read_rows
@@ -70,6 +71,7 @@ class Command(BaseCommand):
                     grant_role(actor=actor, user=users[email], level=level, region=region)
             edition_2019.load(national)
             consent_notices.load(national)
+            activities_demo.load(national)
             tickets_demo.load(national)
 
         self.stdout.write(self.style.SUCCESS("Demo data loaded: the 2019 edition in Tianjin."))

@@ -1,0 +1,207 @@
+"""Demo local activities for the 2019 edition: a few hundred across provinces and sectors,
+at every stage of the workflow, plus a handful in Heping District (Tianjin) for the demo
+county and provincial organisers. Titles follow the kinds of activity the Week runs;
+places are real divisions, every contact is fictional.
+
+`load(national_user)` is called by `cyberweek load_demo`; it is repeatable and fast
+(rows are written in bulk, with the history each stage implies).
+"""
+
+import random
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+
+from cyberweek.core.screening import screen_text
+from cyberweek.geo.models import Region, Sector
+from cyberweek.programme.models import Edition
+
+from .models import Activity, ActivityStep
+from .services import search_text_for
+
+TZ = ZoneInfo("Asia/Shanghai")
+COUNT = 320
+
+# sector: (Chinese title, English title, audience)
+KINDS = {
+    Sector.COMMUNITY: (
+        "网络安全进社区：防范电信网络诈骗讲座",
+        "Fraud prevention talk in the community",
+        "社区居民",
+    ),
+    Sector.COUNTRYSIDE: (
+        "网络安全进农村：守护农民钱袋子",
+        "Keeping farmers' savings safe online",
+        "村民",
+    ),
+    Sector.ENTERPRISE: (
+        "企业数据安全与个人信息保护培训",
+        "Data security training for companies",
+        "企业员工",
+    ),
+    Sector.GOVERNMENT: (
+        "机关干部网络安全知识讲座",
+        "Cybersecurity lecture for civil servants",
+        "机关干部",
+    ),
+    Sector.SCHOOL: (
+        "网络安全进校园：主题班会",
+        "Cybersecurity class meeting at school",
+        "中小学生",
+    ),
+    Sector.MILITARY: (
+        "网络安全进军营：安全上网教育",
+        "Safe internet use for service members",
+        "官兵",
+    ),
+    Sector.FAMILY: (
+        "网络安全进家庭：亲子安全上网课",
+        "Safe internet use for parents and children",
+        "家庭",
+    ),
+    Sector.CONSTRUCTION: (
+        "网络安全进工地：农民工防诈骗宣讲",
+        "Fraud awareness on construction sites",
+        "建筑工人",
+    ),
+    Sector.WEBSITE: (
+        "网站专题：个人信息保护知识问答",
+        "Online quiz on personal information",
+        "网民",
+    ),
+}
+STAGES = [
+    (Activity.Status.VERIFIED, 4),
+    (Activity.Status.REPORTED, 2),
+    (Activity.Status.HELD, 2),
+    (Activity.Status.APPROVED, 6),
+    (Activity.Status.SUBMITTED, 2),
+    (Activity.Status.DRAFT, 1),
+]
+STEPS = {
+    Activity.Status.DRAFT: [],
+    Activity.Status.SUBMITTED: [ActivityStep.Action.SUBMITTED],
+    Activity.Status.APPROVED: [ActivityStep.Action.SUBMITTED, ActivityStep.Action.APPROVED],
+}
+STEPS[Activity.Status.HELD] = [*STEPS[Activity.Status.APPROVED], ActivityStep.Action.HELD]
+STEPS[Activity.Status.REPORTED] = [
+    *STEPS[Activity.Status.HELD],
+    ActivityStep.Action.OUTCOME_REPORTED,
+]
+STEPS[Activity.Status.VERIFIED] = [
+    *STEPS[Activity.Status.REPORTED],
+    ActivityStep.Action.VERIFIED,
+]
+REVIEW_STEPS = {ActivityStep.Action.APPROVED, ActivityStep.Action.VERIFIED}
+
+
+def _activity(rng, edition, region, sector, status, days) -> Activity:
+    title, title_en, audience = KINDS[sector]
+    day = rng.choice(days)
+    starts = datetime(day.year, day.month, day.day, rng.choice([9, 10, 14, 15, 19]), 0, tzinfo=TZ)
+    online = sector == Sector.WEBSITE or rng.random() < 0.15
+    fmt = (
+        Activity.Format.ONLINE
+        if online
+        else rng.choice([Activity.Format.OFFLINE, Activity.Format.OFFLINE, Activity.Format.HYBRID])
+    )
+    place = region.display_name
+    description = (
+        f"{place}{title}。围绕“网络安全为人民，网络安全靠人民”主题，"
+        "讲解常见网络诈骗手法、个人信息保护要点，并现场答疑。"
+    )
+    expected = rng.choice([50, 80, 120, 200, 300, 500, 1000, 5000])
+    activity = Activity(
+        edition=edition,
+        themed_day=None,
+        title=f"{place}{title}",
+        title_en=f"{title_en} ({region.name_en or region.code})",
+        description=description,
+        public_description=screen_text(description).public_text,
+        sector=sector,
+        region=region,
+        region_path=region.path,
+        format=fmt,
+        venue_address="" if fmt == Activity.Format.ONLINE else f"{place}文化活动中心",
+        online_url="" if fmt == Activity.Format.OFFLINE else "https://example.org/live",
+        audience=audience,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=rng.choice([1, 2, 3])),
+        expected_reach=expected,
+        public_registration=fmt != Activity.Format.ONLINE and rng.random() < 0.3,
+        contact_name="示例联系人",
+        contact_phone="+8613800000000",
+        status=status,
+        is_public=status in Activity.PUBLIC_STATUSES,
+    )
+    if activity.public_registration:
+        activity.capacity = expected
+    if status in {Activity.Status.REPORTED, Activity.Status.VERIFIED}:
+        activity.participants = int(expected * rng.uniform(0.6, 1.3))
+        activity.online_reach = rng.choice([0, 200, 1500, 12000])
+        activity.outcome_summary = "活动按计划举行，群众反响良好，发放宣传资料若干份。"
+        activity.public_outcome_summary = activity.outcome_summary
+        activity.outcome_reported_at = activity.ends_at + timedelta(days=2)
+    activity.search_text = search_text_for(activity)
+    return activity
+
+
+@transaction.atomic
+def load(national_user) -> int:
+    """Create the demo activities of the 2019 edition; returns how many were created."""
+    edition = Edition.objects.filter(year=2019).first()
+    if edition is None or Activity.objects.filter(edition=edition).exists():
+        return 0
+    rng = random.Random(2019)  # noqa: S311 - demo data, not security
+    themed = {d.date: d for d in edition.themed_days.all()}
+    days = edition.days
+    counties = list(
+        Region.objects.filter(level=Region.Level.COUNTY, is_active=True).select_related("parent")
+    )
+    regions = rng.sample(counties, COUNT)
+    heping = Region.objects.filter(code="120101").select_related("parent").first()
+    stages = [s for s, weight in STAGES for _ in range(weight)]
+    sectors = list(Sector.values)
+    activities = []
+    for index, region in enumerate(regions):
+        activity = _activity(
+            rng, edition, region, sectors[index % len(sectors)], rng.choice(stages), days
+        )
+        activity.themed_day = themed.get(activity.starts_at.date())
+        activities.append(activity)
+    if heping is not None:
+        for sector, status in [
+            (Sector.SCHOOL, Activity.Status.SUBMITTED),
+            (Sector.COMMUNITY, Activity.Status.APPROVED),
+            (Sector.FAMILY, Activity.Status.DRAFT),
+            (Sector.ENTERPRISE, Activity.Status.VERIFIED),
+        ]:
+            activity = _activity(rng, edition, heping, sector, status, days)
+            activity.themed_day = themed.get(activity.starts_at.date())
+            activities.append(activity)
+    Activity.objects.bulk_create(activities, batch_size=500)
+    steps = []
+    for activity in activities:
+        steps.append(ActivityStep(activity=activity, action="created", to_status="draft"))
+        status = Activity.Status.DRAFT
+        for action in STEPS[activity.status]:
+            target = {
+                "submitted": "submitted",
+                "approved": "approved",
+                "held": "held",
+                "outcome_reported": "reported",
+                "verified": "verified",
+            }[action]
+            steps.append(
+                ActivityStep(
+                    activity=activity,
+                    action=action,
+                    from_status=status,
+                    to_status=target,
+                    actor=national_user if action in REVIEW_STEPS else None,
+                )
+            )
+            status = target
+    ActivityStep.objects.bulk_create(steps, batch_size=1000)
+    return len(activities)
