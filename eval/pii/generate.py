@@ -882,7 +882,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.heldout:
-        for name in ("heldout", "heldout2", "heldout3", "heldout4"):
+        for name in ("heldout", "heldout2", "heldout3", "heldout4", "heldout5"):
             with open(HERE / f"{name}.jsonl", "w", encoding="utf-8") as fh:
                 for rec in adversarial(HERE / f"{name}.txt"):
                     fh.write(json.dumps(rec, ensure_ascii=False) + "\n")

@@ -203,6 +203,8 @@ LOGIN_LIMIT_PER_IP = env.int("LOGIN_LIMIT_PER_IP", default=30)
 LOGIN_LIMIT_PER_ACCOUNT = env.int("LOGIN_LIMIT_PER_ACCOUNT", default=8)
 LOGIN_LIMIT_WINDOW = env.int("LOGIN_LIMIT_WINDOW", default=15 * 60)
 SIGNUP_LIMIT_PER_IP = env.int("SIGNUP_LIMIT_PER_IP", default=20)
+# Knowledge contest: {"answer": [per account, per address], ...} a minute (quiz/ratelimits.py).
+QUIZ_RATE_LIMITS = env.json("QUIZ_RATE_LIMITS", default={})
 
 # Uploads larger than this are refused by Django before any view sees them.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)

@@ -19,11 +19,14 @@ from cyberweek.core.fields import EncryptedTextField
 from cyberweek.geo.models import Region
 from cyberweek.privacy import services
 from cyberweek.privacy.models import Purpose
+from cyberweek.quiz import services as quiz_services
+from cyberweek.quiz.models import Attempt
 from cyberweek.tickets import services as ticket_services
 from cyberweek.tickets.models import Offering, Registration
 from tests.accounts.factories import organiser
 from tests.activities.factories import activity_data
 from tests.programme.factories import EditionFactory
+from tests.quiz.factories import contest_with_paper
 from tests.tickets.factories import OfferingFactory
 
 pytestmark = pytest.mark.django_db
@@ -68,6 +71,7 @@ def aggregates() -> dict:
     return {
         "accounts": User.objects.count(),
         "activities": Activity.objects.count(),
+        "contest attempts": list(Attempt.objects.values_list("score", flat=True)),
         "tickets": list(
             Offering.objects.values_list("confirmed_seats", "checked_in_seats", "waitlisted_seats")
         ),
@@ -104,6 +108,17 @@ def use_the_platform(client, user):
         ),
         edition=EditionFactory(),
     )
+    # Takes the knowledge contest under their own name, with their school, and submits.
+    contest = contest_with_paper(questions=3)
+    quiz_services.enter_contest(
+        actor=user,
+        contest_id=contest.pk,
+        display_name=NAME,
+        show_name=True,
+        school=f"{NAME}的学校",
+    )
+    attempt, _new = quiz_services.start_attempt(actor=user, contest_id=contest.pk)
+    quiz_services.submit_attempt(actor=user, attempt_id=attempt.pk)
     # Registers for an event that asks for a name and a mobile number; checked in at the door.
     offering = OfferingFactory(asks_name=True, asks_phone=True)
     client.post(

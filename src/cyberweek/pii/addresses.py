@@ -7,8 +7,8 @@ label forwards, and kept only when a known division (province, city, county from
 
 import re
 
-from .finding import Finding
-from .lexicon import division_lengths_by_first_char, division_names
+from .finding import Finding, make
+from .lexicon import division_lengths_by_prefix, division_names
 
 _ROAD_END = (
     "路",
@@ -55,6 +55,7 @@ _TAIL = re.compile(
     r"(?:-?[0-9A-Za-z一二三四五六七八九十]{1,6}(?:号楼|号院|栋|幢|座|塔|单元|层|楼|室|号|户|"
     r"弄|组|期|门|房))*(?:(?<=[栋幢座塔元层楼])[0-9]{3,5}(?![0-9]))?"
 )
+_TAIL_FIRST = re.compile(r"[\u4e00-\u9fff0-9A-Za-z\-]")
 _LABELS = (
     "老家",
     "家乡",
@@ -80,12 +81,13 @@ _MAX_RUN = 64
 
 def first_division(run: str, *, count_all: bool = False) -> tuple[int, int]:
     """(index, number of division names) of the first division name in run, or (-1, 0).
-    Without count_all the count stops at the first name."""
+    Names are taken leftmost and longest, without overlap; without count_all the count
+    stops at the first name."""
     names = division_names()
-    by_first = division_lengths_by_first_char()
+    by_prefix = division_lengths_by_prefix()
     first, count, i, n = -1, 0, 0, len(run)
     while i < n - 1:
-        sizes = by_first.get(run[i])
+        sizes = by_prefix.get(run[i : i + 2])
         if sizes:
             for size in sizes:
                 if size <= n - i and run[i : i + size] in names:
@@ -120,8 +122,13 @@ def scan_numbered(text: str, start: int, end: int, out: list[Finding]) -> None:
     run = text[lo:start]
     if not run.endswith(_ROAD_END):
         return
-    tail = _TAIL.match(text, end)
-    stop = tail.end() if tail else end
+    # The tail (building, unit, floor, room) starts with a Chinese character, a letter, a
+    # digit or a dash; after anything else (，。 a newline) it is empty.
+    if end < len(text) and _TAIL_FIRST.match(text, end):
+        tail = _TAIL.match(text, end)
+        stop = tail.end() if tail else end
+    else:
+        stop = end
     idx, _count = first_division(run)
     if idx >= 0:
         s, conf, why = lo + idx, 0.85, "administrative division and house number"
@@ -136,7 +143,7 @@ def scan_numbered(text: str, start: int, end: int, out: list[Finding]) -> None:
         conf, why = 0.75, "address label and house number"
     if stop - s < 6:
         return
-    out.append(Finding("ADDRESS", s, stop, text[s:stop], conf, why))
+    out.append(make("ADDRESS", s, stop, text[s:stop], conf, why))
 
 
 def scan_labelled(text: str, start: int, end: int, out: list[Finding]) -> None:
@@ -155,7 +162,7 @@ def scan_labelled(text: str, start: int, end: int, out: list[Finding]) -> None:
     if not m or count < 2:
         return
     out.append(
-        Finding(
+        make(
             "ADDRESS",
             p,
             p + m.end(),

@@ -6,9 +6,11 @@ triggers, when the ``hyperscan`` wheel is installed) or in pure Python (one regu
 expression per trigger). Every trigger is written once, as (left anchor class, body), and
 both forms are generated from it: in Hyperscan the anchor is a consumed byte, in Python a
 negative look-behind. Both engines report every start where a value can begin (Hyperscan
-may report a few more starts inside a run, which stage two skips or rejects), and stage
-two matches the kind's exact pattern at each start in Python, so both give the same
-findings; tests/pii/test_engines.py checks it on the evaluation set and on random text.
+may report a few more starts inside a run, which stage two skips or rejects, and a few
+fewer where stage two could only reject: all-digit runs for "code18"), and stage two
+matches the kind's exact pattern at each start in Python, so both give the same findings;
+tests/pii/test_engines.py checks it on the evaluation set and on random text. The starts
+come out per kind (starts_by_kind), which is how stage two takes them.
 
 No pattern has nested unbounded repetition, and the exact patterns are matched anchored at
 a start: time is linear in the text even for a 100 MB line of digits.
@@ -17,6 +19,9 @@ a start: time is linear in the text even for a 100 MB line of digits.
 import os
 import re
 from dataclasses import dataclass
+
+from .lexicon import surnames
+from .names import COLON_ROLE_LABELS, FREE_ROLE_LABELS, LABEL_NOTE, ROLE_LABELS
 
 _PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
 _HEX = "[0-9A-Fa-f]"
@@ -37,6 +42,38 @@ class Trigger:
 
 def _lit(*words: str) -> str:
     return "|".join(re.escape(w) for w in words)
+
+
+def _surname_first() -> str:
+    singles, compounds = surnames()
+    return "".join(sorted(set(singles) | {c[0] for c in compounds}))
+
+
+# A name found after a verb or as a chat speaker starts with a surname (names.read_name), so
+# those triggers ask for one: without it, 给/和/请… and every "字段：" line would each cost a
+# call to stage two that can only fail (about 4,000 per MB of the bench corpus).
+_SURNAME_CLASS = f"[{_surname_first()}]"
+_SURNAME_ALT = "(?:" + "|".join(_surname_first()) + ")"
+_VERBS = _lit(
+    "给",
+    "和",
+    "跟",
+    "与",
+    "找",
+    "联系",
+    "请",
+    "让",
+    "问",
+    "告诉",
+    "通知",
+    "感谢",
+    "谢谢",
+    "陪",
+    "或",
+    "及",
+    "同事",
+)
+_SPEAKER_HEAD = r"^[ \t]*(?:\[[^\]\n]{1,25}\][ \t]*)?"
 
 
 TRIGGERS: list[Trigger] = [
@@ -77,17 +114,21 @@ TRIGGERS: list[Trigger] = [
         "mac",
         rf"{_HEX}{{2}}:{_HEX}{{2}}:{_HEX}{{2}}:|{_HEX}{{2}}-{_HEX}{{2}}-{_HEX}{{2}}-"
         rf"|{_HEX}{{4}}\.{_HEX}{{4}}\.",
-        anchor="0-9A-Fa-f",
+        # Not after a separator either: network.scan_mac takes no value there.
+        anchor="0-9A-Fa-f:._\\-",
         py=(
-            rf"{_HEX}(?<!{_HEX}{_HEX})(?:{_HEX}:{_HEX}{{2}}:{_HEX}{{2}}:|{_HEX}-{_HEX}{{2}}-{_HEX}{{2}}-"
+            rf"{_HEX}(?<![0-9A-Fa-f:._\-]{_HEX})(?:{_HEX}:{_HEX}{{2}}:{_HEX}{{2}}:"
+            rf"|{_HEX}-{_HEX}{{2}}-{_HEX}{{2}}-"
             rf"|{_HEX}{{3}}\.{_HEX}{{4}}\.)",
         ),
     ),
     Trigger(
         "ipv4",
         r"[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]",
-        anchor="0-9",
-        py=(r"[0-9](?<![0-9][0-9])[0-9]{0,2}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]",),
+        # Not after a letter, '.', '_', '-' or '/' either (v1.2.3.4, a/1.2.3.4): network.
+        # scan_ipv4 takes no value there.
+        anchor="0-9A-Za-z._/\\-",
+        py=(r"[0-9](?<![0-9A-Za-z._/\-][0-9])[0-9]{0,2}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]",),
     ),
     # Three colons or a double colon: a time of day (12:30:45) is not a candidate.
     Trigger(
@@ -111,9 +152,16 @@ TRIGGERS: list[Trigger] = [
         r"(?:一|二|三|四|五|六|七|八|九|十){1,3}(?:组|号)",
         py=(r"[一二三四五六七八九十]{1,3}(?:组|号)",),
     ),
+    # Only codes with a letter in the first 17 characters: the digit handler takes the
+    # rest (IDs), so in Hyperscan all-digit runs are not candidates here. The Python form
+    # keeps the simpler pattern; stage two drops those starts (engine._code18).
     Trigger(
         "code18",
-        r"[0-9A-HJ-NP-RTUWXY]{18}[^0-9A-Za-z]",
+        "(?:"
+        + "|".join(
+            ("[0-9]" * k) + f"[A-HJ-NP-RTUWXY][0-9A-HJ-NP-RTUWXY]{{{17 - k}}}" for k in range(17)
+        )
+        + ")[^0-9A-Za-z]",
         anchor="0-9A-Za-z",
         py=(
             r"[0-9A-HJ-NP-RTUWXY](?<![0-9A-Za-z][0-9A-HJ-NP-RTUWXY])"
@@ -203,8 +251,13 @@ TRIGGERS: list[Trigger] = [
             "名叫",
             "叫做",
             "本人",
+            *FREE_ROLE_LABELS,
         ),
     ),
+    # (At most four blanks before the colon: with [ \t]* here, compiling the database
+    # beside the speaker trigger took 100 MB more memory.)
+    Trigger("name_label", rf"(?:{_lit(*COLON_ROLE_LABELS)}){LABEL_NOTE}[ \t]{{0,4}}(?::|：)"),
+    Trigger("name_by", rf"由{_SURNAME_ALT}", py=(rf"由(?={_SURNAME_CLASS})",)),
     Trigger(
         "honor",
         _lit(
@@ -231,30 +284,18 @@ TRIGGERS: list[Trigger] = [
             "大夫",
             "护士",
             "老板",
+            "的妈妈",
+            "的爸爸",
+            "的家长",
+            "的母亲",
+            "的父亲",
         ),
     ),
     Trigger("honor", r"收(?:\s|,|，|。|；|;|\)|）)"),
     Trigger(
         "name_verb",
-        _lit(
-            "给",
-            "和",
-            "跟",
-            "与",
-            "找",
-            "联系",
-            "请",
-            "让",
-            "问",
-            "告诉",
-            "通知",
-            "感谢",
-            "谢谢",
-            "陪",
-            "或",
-            "及",
-            "同事",
-        ),
+        rf"(?:{_VERBS})(?:一下)?{_SURNAME_ALT}",
+        py=(rf"(?:{_VERBS})(?=(?:一下)?{_SURNAME_CLASS})",),
     ),
     Trigger(
         "addr_label",
@@ -264,8 +305,8 @@ TRIGGERS: list[Trigger] = [
     ),
     Trigger(
         "speaker",
-        r"^[ \t]*(?:\[[^\]\n]{1,25}\][ \t]*)?"
-        r"(?:[\u4e00-\u9fff]{2,4}[ \t]*(?::|：))",
+        _SPEAKER_HEAD + rf"(?:{_SURNAME_ALT}[\u4e00-\u9fff]{{1,3}}[ \t]*(?::|：))",
+        py=(rf"(?m){_SPEAKER_HEAD}{_SURNAME_CLASS}[\u4e00-\u9fff]{{1,3}}[ \t]*[:：]",),
     ),
 ]
 
@@ -315,12 +356,15 @@ EXACT: dict[str, re.Pattern] = {
     "name_label": re.compile(
         r"(?:联系人|收件人|收货人|寄件人|申请人|投诉人|举报人|当事人|被保险人|投保人|借款人|担保人|"
         r"法定代表人|法人代表|负责人|经办人|报案人|受害人|签收人|乘车人|乘机人|入住人|旅客|报警人|求助人|来电人|发件人|委托人|代理人|名单|持卡人|户名|收款人|付款人|监护人|"
-        r"患者|客户|户主|乘客|学生|家长|租客|房东|业主|姓名|名字|我叫|我是|名叫|叫做|本人)"
-        r"(?:姓名)?[ \t]*(?:[:：]|是|为)?"
+        r"患者|客户|户主|乘客|学生|家长|租客|房东|业主|姓名|名字|我叫|我是|名叫|叫做|本人|"
+        + "|".join(sorted(ROLE_LABELS, key=len, reverse=True))
+        + rf")(?:姓名)?{LABEL_NOTE}[ \t]*(?:[:：]|是|为)?"
     ),
+    "name_by": re.compile("由"),
     "honor": re.compile(
         r"先生|女士|小姐|经理|老师|同学|师傅|医生|律师|主任|警官|阿姨|同志|教授|"
-        r"总监|科长|处长|局长|书记|院长|大夫|护士|老板|收(?=[\s,，。；;)）]|$)"
+        r"总监|科长|处长|局长|书记|院长|大夫|护士|老板|的(?:妈妈|爸爸|家长|母亲|父亲)|"
+        r"收(?=[\s,，。；;)）]|$)"
     ),
     "name_verb": re.compile(r"同事|联系|告诉|通知|感谢|谢谢|给|和|跟|与|找|请|让|问|陪|或|及"),
     "addr_label": re.compile(r"地址|住址|家住|住在|寄到|送到|送至|寄往|老家|家乡|户籍"),
@@ -351,14 +395,19 @@ def _python_pattern(t: Trigger) -> re.Pattern:
 _PY_TRIGGERS = [(KIND_ID[t.kind], rx) for t in TRIGGERS for rx in _python_patterns(t)]
 
 
-def _python_starts(text: str) -> list[tuple[int, int]]:
+def _python_starts(text: str) -> list[list[int]]:
     # The same newline Hyperscan gets at the end, for triggers that need a character after.
     padded = text + "\n"
     n = len(text)
-    out: list[tuple[int, int]] = []
+    by_kind: list[list[int]] = [[] for _ in KINDS]
     for kind, rx in _PY_TRIGGERS:
-        out.extend((m.start(), kind) for m in rx.finditer(padded) if m.start() < n)
-    return out
+        by_kind[kind].extend(m.start() for m in rx.finditer(padded))
+    for i, starts in enumerate(by_kind):
+        starts.sort()
+        while starts and starts[-1] >= n:
+            starts.pop()
+        by_kind[i] = starts
+    return by_kind
 
 
 # --- Hyperscan ---------------------------------------------------------------------------
@@ -399,64 +448,80 @@ def _hyperscan_db():
         if t.kind == "speaker":
             f |= hyperscan.HS_FLAG_MULTILINE
         exprs.append(_hs_body(t))
-        ids.append(i)
+        # The id says which trigger matched and, above 255, that its first byte is an
+        # anchor to skip: start * 256 + id is then (first byte of the value) * 256 + i.
+        ids.append((256 if t.anchor else 0) + i)
         flags.append(f)
+    if len(TRIGGERS) > 255:
+        raise RuntimeError("trigger indexes must fit in one byte")
     db.compile(expressions=exprs, ids=ids, elements=len(exprs), flags=flags)
-    _HS = (db, [1 if t.anchor else 0 for t in TRIGGERS])
+    _HS = db
     return _HS
 
 
 _CONTINUATION = bytes(1 if 0x80 <= b < 0xC0 else 0 for b in range(256))
 
 
-def _hyperscan_starts(text: str, hs) -> list[tuple[int, int]] | None:
-    db, skip = hs
+def _hyperscan_starts(text: str, db) -> list[list[int]] | None:
     try:
         # Newlines around the text give every anchored trigger a byte to anchor on.
         data = b"\n" + text.encode("utf-8") + b"\n"
     except UnicodeEncodeError:  # lone surrogates: not valid UTF-8, use the Python path
         return None
-    hits: list[tuple[int, int]] = []
+    # One int per match, byte offset * 256 + trigger index (the anchor byte skipped):
+    # cheaper to make in the callback and to sort than a tuple.
+    hits: list[int] = []
     add = hits.append
 
     def on_match(id_, start, end, flags, context):
-        add((start + skip[id_], id_))
+        add(start * 256 + id_)
 
     db.scan(data, match_event_handler=on_match)
     hits.sort()
     n = len(text)
-    kinds = _TRIGGER_KIND
+    by_kind: list[list[int]] = [[] for _ in KINDS]
+    to_kind = [by_kind[k].append for k in _TRIGGER_KIND]
     if len(data) == n + 2:  # ASCII only: bytes are characters
-        return [(b - 1, kinds[i]) for b, i in hits if 1 <= b <= n]
+        for k in hits:
+            b = k >> 8
+            if 1 <= b <= n:
+                to_kind[k & 255](b - 1)
+        return by_kind
     # Byte offsets to character offsets: subtract the UTF-8 continuation bytes before.
-    marks = data.translate(_CONTINUATION)
-    count = marks.count
-    out: list[tuple[int, int]] = []
+    count = data.translate(_CONTINUATION).count
     prev_b, prev_c = 1, 0
-    for b, i in hits:
-        if b < 1:
-            continue
+    for k in hits:
+        b = k >> 8
         if b != prev_b:
+            if b < 1:
+                continue
             prev_c += (b - prev_b) - count(1, prev_b, b)
             prev_b = b
-        if prev_c < n:
-            out.append((prev_c, kinds[i]))
-    return out
+            if prev_c >= n:
+                break
+        to_kind[k & 255](prev_c)
+    return by_kind
 
 
-def candidate_starts(text: str, engine: str = "auto") -> list[tuple[int, int]]:
-    """(start, kind id) pairs where a value of that kind (KINDS[id]) may begin, sorted."""
-    starts = None
+def starts_by_kind(text: str, engine: str = "auto") -> list[list[int]]:
+    """For each kind (KINDS[i]), the sorted positions where a value of it may begin."""
+    by_kind = None
     if engine in ("auto", "hyperscan"):
         hs = _hyperscan_db()
         if hs is None and engine == "hyperscan":
             raise RuntimeError("hyperscan is not installed")
         if hs is not None:
-            starts = _hyperscan_starts(text, hs)
-    if starts is None:
-        starts = _python_starts(text)
-        starts.sort()
-    return starts
+            by_kind = _hyperscan_starts(text, hs)
+    if by_kind is None:
+        by_kind = _python_starts(text)
+    return by_kind
+
+
+def candidate_starts(text: str, engine: str = "auto") -> list[tuple[int, int]]:
+    """(start, kind id) pairs where a value of that kind (KINDS[id]) may begin, sorted."""
+    pairs = [(s, k) for k, starts in enumerate(starts_by_kind(text, engine)) for s in starts]
+    pairs.sort()
+    return pairs
 
 
 def engine_name() -> str:

@@ -76,13 +76,28 @@ def valid_date(year: int, month: int, day: int, *, min_year: int = 1900) -> bool
     return month != 2 or day < 29 or (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0))
 
 
+def _mmdd() -> frozenset[str]:
+    return frozenset(f"{m:02d}{d:02d}" for m in range(1, 13) for d in range(1, _DAYS[m] + 1))
+
+
+_MMDD = _mmdd()  # every month and day of a leap year, "0101" … "1231"
+_FIRST_YEAR, _END_YEAR = "1900", str(_LAST_YEAR)
+_ENCODE = str.encode
+_MUL = operator.mul
+
+
 def is_cn_id18(value: str) -> bool:
     """GB 11643-1999: region, birth date and the mod 11-2 check character."""
     if len(value) != 18 or not value[:17].isdigit() or value[:2] not in PROVINCE_CODES:
         return False
-    if not valid_date(int(value[6:10]), int(value[10:12]), int(value[12:14])):
+    # The same test as valid_date() on string slices, without int() per field.
+    mmdd = value[10:14]
+    if mmdd not in _MMDD or not _FIRST_YEAR <= value[6:10] <= _END_YEAR:
         return False
-    return id_check_char(value[:17]) == value[17].upper()
+    if mmdd == "0229" and not valid_date(int(value[6:10]), 2, 29):
+        return False
+    total = sum(map(_MUL, _ENCODE(value[:17]), _ID_WEIGHTS)) - _ID_OFFSET
+    return _ID_CHECK[total % 11] == value[17].upper()
 
 
 def is_cn_id15(value: str) -> bool:

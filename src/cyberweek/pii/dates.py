@@ -3,7 +3,7 @@
 import re
 
 from .checksums import valid_date
-from .finding import Finding
+from .finding import Finding, make
 
 _MONTHS = {
     m: i
@@ -31,23 +31,23 @@ _BEFORE = re.compile(r"(?:" + _DATE + r")\s{0,2}$", re.IGNORECASE)
 
 
 def _parse(m: re.Match) -> bool:
-    g = m.groupdict()
-    if g["y1"]:
-        y, mo, d = int(g["y1"]), int(g["m1"]), int(g["d1"])
-    elif g["y2"]:
-        y, mo, d = int(g["y2"]), int(g["m2"]), int(g["d2"])
-    elif g["y3"]:
-        a, b = int(g["a3"]), int(g["b3"])
+    g = m.group  # one group at a time: cheaper than groupdict() of all twenty
+    if g("y1"):
+        y, mo, d = int(g("y1")), int(g("m1")), int(g("d1"))
+    elif g("y2"):
+        y, mo, d = int(g("y2")), int(g("m2")), int(g("d2"))
+    elif g("y3"):
+        a, b = int(g("a3")), int(g("b3"))
         # 03/07/1990 is ambiguous; either order that makes a real date will do.
-        y, mo, d = int(g["y3"]), a, b
+        y, mo, d = int(g("y3")), a, b
         if not valid_date(y, mo, d):
             mo, d = b, a
-    elif g["y4"]:
-        y, mo, d = int(g["y4"]), _MONTHS[g["mon"][:3].lower()], int(g["d4"])
-    elif g["y5"]:
-        y, mo, d = int(g["y5"]), _MONTHS[g["mon5"][:3].lower()], int(g["d5"])
+    elif g("y4"):
+        y, mo, d = int(g("y4")), _MONTHS[g("mon")[:3].lower()], int(g("d4"))
+    elif g("y5"):
+        y, mo, d = int(g("y5")), _MONTHS[g("mon5")[:3].lower()], int(g("d5"))
     else:
-        y, mo, d = int(g["y6"]), int(g["m6"]), 1
+        y, mo, d = int(g("y6")), int(g("m6")), 1
     return valid_date(y, mo, d)
 
 
@@ -59,7 +59,7 @@ def scan_birth_word(text: str, start: int, end: int, out: list[Finding]) -> None
     if m and _parse(m):
         s = m.start(_first_group(m))
         out.append(
-            Finding(
+            make(
                 "DATE_OF_BIRTH",
                 s,
                 m.end(),
@@ -75,12 +75,15 @@ def scan_birth_word(text: str, start: int, end: int, out: list[Finding]) -> None
         if b and _parse(b):
             s = b.start(_first_group(b))
             e = _date_end(b)
-            out.append(Finding("DATE_OF_BIRTH", s, e, text[s:e], 0.9, "date followed by 出生"))
+            out.append(make("DATE_OF_BIRTH", s, e, text[s:e], 0.9, "date followed by 出生"))
+
+
+# The group each alternative of _DATE begins with, so the date's first character.
+_FIRST_GROUPS = ("y1", "y2", "a3", "mon", "d5", "y6")
 
 
 def _first_group(m: re.Match) -> str:
-    starts = [(m.start(k), k) for k, v in m.groupdict().items() if v is not None]
-    return min(starts)[1]
+    return next(k for k in _FIRST_GROUPS if m.start(k) >= 0)
 
 
 def _date_end(m: re.Match) -> int:

@@ -8,9 +8,10 @@ phone, and a group glued to its neighbours with dashes is never taken out on its
 import re
 from functools import cache
 
+from .candidates import EXACT
 from .checksums import is_cn_id15, is_cn_id18, is_uscc, luhn_ok
 from .context import NEGATIVE_WORDS, label_before
-from .finding import Finding
+from .finding import Finding, make
 
 _MOBILE = re.compile(r"1(?:3\d|4[5-9]|5[0-35-9]|6[2567]|7[0-8]|8\d|9[0-35-9])\d{8}")
 _LANDLINE = re.compile(r"0(?:10|2\d|[3-9]\d\d)[2-9]\d{6,7}")
@@ -30,16 +31,28 @@ _IMEI_TACS = ("35", "86", "99", "49")
 _CARD_PREFIX = re.compile(r"(?:62|60|4|5[1-5]|2[2-7]|3[5-7]|9)")
 
 
-_RX_CACHE: dict[tuple[str, ...], re.Pattern] = {}
+def _rx(words: tuple[str, ...]) -> re.Pattern:
+    return re.compile("|".join(re.escape(w) for w in words))
 
 
-def _has(label: str, words: tuple[str, ...]) -> bool:
-    if not label:
+_NEG = _rx(NEGATIVE_WORDS)
+_IMEI = _rx(_IMEI_WORDS)
+_ID = _rx(_ID_WORDS)
+_CARD = _rx(_CARD_WORDS)
+_TW = _rx(_TW_WORDS)
+_PHONE = _rx(_PHONE_WORDS)
+# The label is a lower-cased piece of the 20 characters before a value, and no negative
+# word has a space: when the lower-cased window has none of them, neither has the label,
+# which need not be computed (the common case: 手机：138…). (re.IGNORECASE would make
+# the search of 45 words several times slower than lower().)
+_WIDTH = 20
+
+
+def _negative(text: str, start: int) -> bool:
+    window = text[start - _WIDTH if start > _WIDTH else 0 : start].lower()
+    if _NEG.search(window) is None:
         return False
-    rx = _RX_CACHE.get(words)
-    if rx is None:
-        rx = _RX_CACHE[words] = re.compile("|".join(re.escape(w) for w in words))
-    return rx.search(label) is not None
+    return _NEG.search(label_before(text, start, _WIDTH)) is not None
 
 
 @cache
@@ -69,10 +82,21 @@ class _LazyLabel:
     def __init__(self, text: str, start: int) -> None:
         self.text, self.start, self.value, self.negative = text, start, None, None
 
-    def has(self, words: tuple[str, ...]) -> bool:
+    def _label(self) -> str:
         if self.value is None:
             self.value = label_before(self.text, self.start) if self.start >= 0 else ""
-        return _has(self.value, words)
+        return self.value
+
+    def has(self, rx: re.Pattern) -> bool:
+        return rx.search(self._label()) is not None
+
+    def is_negative(self) -> bool:
+        if self.negative is None:
+            if self.value is None and self.start >= 0:
+                self.negative = _negative(self.text, self.start)
+            else:
+                self.negative = _NEG.search(self._label()) is not None
+        return self.negative
 
 
 _NO_LABEL = _LazyLabel("", -1)
@@ -98,7 +122,7 @@ def classify(digits: str, plus: bool, label: "_LazyLabel | str") -> tuple[str, f
             return "INTL_PHONE", 0.9, "valid international number with country code"
         return None
     if len(rest) == 11 and rest[0] == "1" and _MOBILE.fullmatch(rest):
-        if not country and label.has(NEGATIVE_WORDS):
+        if not country and label.is_negative():
             return None
         return "CN_MOBILE", 0.95, "mobile number format" + (" with +86" if country else "")
     if country:
@@ -109,19 +133,19 @@ def classify(digits: str, plus: bool, label: "_LazyLabel | str") -> tuple[str, f
         return "CN_ID", 0.99, "GB 11643 check digit passed"
     if not digits.isdigit():  # a trailing X is only ever an ID check character
         return None
-    if n == 18 and is_uscc(digits) and not luhn_ok(digits) and not label.has(NEGATIVE_WORDS):
+    if n == 18 and is_uscc(digits) and not luhn_ok(digits) and not label.is_negative():
         return "USCC", 0.95, "GB 32100 check character passed"
     if n in (11, 12):
-        if digits[0] == "0" and _LANDLINE.fullmatch(digits) and not label.has(NEGATIVE_WORDS):
+        if digits[0] == "0" and _LANDLINE.fullmatch(digits) and not label.is_negative():
             return "CN_LANDLINE", 0.8, "area code and local number"
         return None
     if n == 15:
-        if label.has(NEGATIVE_WORDS):
+        if label.is_negative():
             return None
         luhn = luhn_ok(digits)
-        if luhn and label.has(_IMEI_WORDS):
+        if luhn and label.has(_IMEI):
             return "IMEI", 0.99, "Luhn check passed, IMEI context"
-        if is_cn_id15(digits) and (not luhn or label.has(_ID_WORDS)):
+        if is_cn_id15(digits) and (not luhn or label.has(_ID)):
             return "CN_ID", 0.85, "15-digit ID: region and birth date valid"
         if luhn and digits[:2] in _IMEI_TACS:
             return "IMEI", 0.9, "Luhn check passed, IMEI allocation prefix"
@@ -133,8 +157,8 @@ def classify(digits: str, plus: bool, label: "_LazyLabel | str") -> tuple[str, f
     if n >= 16:
         if (
             luhn_ok(digits)
-            and not label.has(NEGATIVE_WORDS)
-            and (_CARD_PREFIX.match(digits) or label.has(_CARD_WORDS))
+            and not label.is_negative()
+            and (_CARD_PREFIX.match(digits) or label.has(_CARD))
         ):
             return "BANK_CARD", 0.95, "Luhn check passed, card prefix and length"
         return None
@@ -142,13 +166,13 @@ def classify(digits: str, plus: bool, label: "_LazyLabel | str") -> tuple[str, f
         n == 10
         and digits[0] in "23456789"
         and digits[:3] not in _TOLL_FREE
-        and label.has(_PHONE_WORDS)
-        and not label.has(NEGATIVE_WORDS)
+        and label.has(_PHONE)
+        and not label.is_negative()
         and _intl_valid("1" + digits)
     ):
         # North American numbers written without +1, only with a phone word in front.
         return "INTL_PHONE", 0.8, "North American number, phone context"
-    if n in (8, 10) and label.has(_TW_WORDS) and not label.has(NEGATIVE_WORDS):
+    if n in (8, 10) and label.has(_TW) and not label.is_negative():
         return "TRAVEL_PERMIT", 0.9, "Taiwan residents' permit number, permit context"
     return None
 
@@ -158,8 +182,62 @@ _BAD_LEFT = _ALNUM | frozenset("_*@&")
 _BAD_RIGHT = _ALNUM | frozenset("_*@")
 
 
+# Characters around a run that need a closer look (most runs follow a colon or a space).
+_LEFT_LOOK = _BAD_LEFT | frozenset("+＋(（.-")
+_RIGHT_LOOK = _BAD_RIGHT | frozenset(".-")
+# The first three digits of every mobile number (the rest of _MOBILE is eight digits).
+_MOBILE3 = frozenset(p for p in map("{:03d}".format, range(1000)) if _MOBILE.match(p + "0" * 8))
+
+
+def scan_numbers(text: str, starts: list[int], out: list[Finding]) -> None:
+    """scan_number() for every digit-run start in order, with the two most frequent values
+    (a bare mobile number, a bare ID number between ordinary characters) done inline."""
+    match = EXACT["num"].match
+    size = len(text)
+    append = out.append
+    covered = -1
+    for start in starts:
+        if start < covered:  # inside the previous run (the 138 of "+86 138 1234 5678")
+            continue
+        m = match(text, start)
+        if m is None:
+            continue
+        covered = end = m.end()
+        if (start == 0 or text[start - 1] not in _LEFT_LOOK) and (
+            end == size or text[end] not in _RIGHT_LOOK
+        ):
+            token = text[start:end]
+            if token.isdigit():  # scan_number's bare run, without its checks of neighbours
+                n = end - start
+                if n == 11 and token[0] == "1":
+                    if token[:3] in _MOBILE3 and not _negative(text, start):
+                        append(make("CN_MOBILE", start, end, token, 0.95, "mobile number format"))
+                    continue
+                if n == 18 and is_cn_id18(token):
+                    append(make("CN_ID", start, end, token, 0.99, "GB 11643 check digit passed"))
+                    continue
+                if 8 <= n <= 19:  # no value has fewer or more digits
+                    kind = classify(token, False, _LazyLabel(text, start))
+                    if kind:
+                        append(make(kind[0], start, end, token, kind[1], kind[2]))
+                continue
+            if token[0] not in "(（":
+                # Groups (+86 138 1234 5678, 138-1234-5678) taken whole: what scan_number
+                # tries first; anything else goes through it.
+                parts = token.translate(_SEP_TO_SPACE).split()
+                if len(parts) <= 8:
+                    label = _LazyLabel(text, start)
+                    kind = classify("".join(parts).upper(), token[0] in "+＋", label)
+                    if kind:
+                        append(make(kind[0], start, end, token, kind[1], kind[2]))
+                    else:
+                        _groups(text, start, token, token[0] in "+＋", label, out, True)
+                    continue
+        scan_number(text, start, end, out)
+
+
 def scan_number(text: str, start: int, end: int, out: list[Finding]) -> None:
-    if start:
+    if start and text[start - 1] in _LEFT_LOOK:
         prev = text[start - 1]
         if prev in "+＋(（":
             # The trigger starts at the first digit; a plus sign or an opening bracket
@@ -174,7 +252,7 @@ def scan_number(text: str, start: int, end: int, out: list[Finding]) -> None:
         # (a decimal, a version, ORD-2023…).
         if prev in ".-" and start >= 2 and text[start - 2] in _ALNUM:
             return
-    if end < len(text):
+    if end < len(text) and text[end] in _RIGHT_LOOK:
         nxt = text[end]
         if nxt in _BAD_RIGHT:
             return
@@ -185,15 +263,15 @@ def scan_number(text: str, start: int, end: int, out: list[Finding]) -> None:
         n = len(token)
         # The two most frequent values first, without the general classification.
         if n == 11 and token[0] == "1":
-            if _MOBILE.fullmatch(token) and not _has(label_before(text, start), NEGATIVE_WORDS):
-                out.append(Finding("CN_MOBILE", start, end, token, 0.95, "mobile number format"))
+            if token[:3] in _MOBILE3 and not _negative(text, start):
+                out.append(make("CN_MOBILE", start, end, token, 0.95, "mobile number format"))
             return
         if n == 18 and is_cn_id18(token):
-            out.append(Finding("CN_ID", start, end, token, 0.99, "GB 11643 check digit passed"))
+            out.append(make("CN_ID", start, end, token, 0.99, "GB 11643 check digit passed"))
             return
         kind = classify(token, False, _LazyLabel(text, start))
         if kind:
-            out.append(Finding(kind[0], start, end, token, kind[1], kind[2]))
+            out.append(make(kind[0], start, end, token, kind[1], kind[2]))
         return
     plus = "+" in token[:2] or "＋" in token[:2]
     label = _LazyLabel(text, start)
@@ -203,12 +281,39 @@ def scan_number(text: str, start: int, end: int, out: list[Finding]) -> None:
         if kind:
             _emit(text, start, end, kind, out)
         return
+    # The whole run first (138 1234 5678, +86 138-1234-5678): it is what the loop below
+    # tries first when there are at most 8 groups, and it is nearly always the answer.
+    parts = token.translate(_SEP_TO_SPACE).split()
+    if len(parts) <= 8:
+        digits = "".join(parts)
+        if len(digits) < 8:
+            return
+        kind = classify(digits.upper(), plus, label)
+        if kind:
+            _emit(text, start, end, kind, out)
+            return
+    _groups(text, start, token, plus, label, out, False)
+
+
+def _groups(
+    text: str,
+    start: int,
+    token: str,
+    plus: bool,
+    label: _LazyLabel,
+    out: list[Finding],
+    whole_tried: bool,
+) -> None:
+    """The values inside a run of groups, longest first from the left (whole_tried: the
+    whole run, of at most 8 groups, is already known not to be one)."""
     groups = [(m.start() + start, m.end() + start) for m in _GROUP.finditer(token)]
     if sum(b - a for a, b in groups) < 8:
         return
     i, n = 0, len(groups)
     while i < n:
         for j in range(min(n - 1, i + 7), i - 1, -1):
+            if whole_tried and i == 0 and j == n - 1:
+                continue
             # Pieces glued with a dash to a neighbour belong to that neighbour.
             if i > 0 and text[groups[i][0] - 1] == "-" and not _extension(text, groups, i):
                 continue
@@ -226,11 +331,14 @@ def scan_number(text: str, start: int, end: int, out: list[Finding]) -> None:
             i += 1
 
 
+_SEP_TO_SPACE = str.maketrans({c: " " for c in "+＋(（)）-"})
+
+
 def _emit(text: str, s: int, e: int, kind: tuple[str, float, str], out: list[Finding]) -> None:
     # An opening bracket belongs to the value only when its closing one is inside too.
     if text[s] in "(（" and not any(c in ")）" for c in text[s:e]):
         s += 1
-    out.append(Finding(kind[0], s, e, text[s:e], kind[1], kind[2]))
+    out.append(make(kind[0], s, e, text[s:e], kind[1], kind[2]))
 
 
 def _extension(text: str, groups: list[tuple[int, int]], k: int) -> bool:

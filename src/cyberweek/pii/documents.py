@@ -4,7 +4,7 @@ import re
 
 from .checksums import is_cn_id18, is_uscc
 from .context import has_negative_label, label_before
-from .finding import Finding
+from .finding import Finding, make
 
 _PASSPORT = re.compile(r"E[0-9]{8}|E[A-HJ-NP-Z][0-9]{7}|G[0-9]{8}")
 _OFFICIAL_PASSPORT = re.compile(r"[DSP]E?[0-9]{7}|[DSP][0-9]{8}")
@@ -29,9 +29,9 @@ def scan_code18(text: str, start: int, end: int, out: list[Finding]) -> list[int
     value = text[start:end]
     digits = value[:17].isdigit()
     if digits and is_cn_id18(value.upper()):
-        out.append(Finding("CN_ID", start, end, value, 0.99, "GB 11643 check digit passed"))
+        out.append(make("CN_ID", start, end, value, 0.99, "GB 11643 check digit passed"))
     elif is_uscc(value) and not (digits and has_negative_label(text, start)):
-        out.append(Finding("USCC", start, end, value, 0.99, "GB 32100 check character passed"))
+        out.append(make("USCC", start, end, value, 0.99, "GB 32100 check character passed"))
     return None
 
 
@@ -42,23 +42,23 @@ def scan_alpha_id(text: str, start: int, end: int, out: list[Finding]) -> None:
     label = label_before(text, start, 20)
     if _PASSPORT.fullmatch(value):
         conf = 0.95 if any(w in label for w in _PASSPORT_WORDS) else 0.85
-        out.append(Finding("CN_PASSPORT", start, end, value, conf, "passport number format"))
+        out.append(make("CN_PASSPORT", start, end, value, conf, "passport number format"))
     elif _HKMO_PERMIT.fullmatch(value):
         conf = 0.95 if any(w in label for w in _PERMIT_WORDS) else 0.85
         out.append(
-            Finding(
+            make(
                 "TRAVEL_PERMIT", start, end, value, conf, "Hong Kong/Macao residents' permit format"
             )
         )
     elif _OFFICIAL_PASSPORT.fullmatch(value) and any(w in label for w in _PASSPORT_WORDS):
         out.append(
-            Finding(
+            make(
                 "CN_PASSPORT", start, end, value, 0.9, "official passport format, passport context"
             )
         )
     elif _EEP_PERMIT.fullmatch(value) and any(w in label for w in _PERMIT_WORDS):
         out.append(
-            Finding("TRAVEL_PERMIT", start, end, value, 0.9, "permit number format, permit context")
+            make("TRAVEL_PERMIT", start, end, value, 0.9, "permit number format, permit context")
         )
 
 
@@ -70,7 +70,7 @@ def scan_plate(text: str, start: int, end: int, out: list[Finding]) -> None:
     if len(tail) == 5 and sum(c.isdigit() for c in tail) < 3 and tail[-1] not in "挂学警港澳":
         return
     out.append(
-        Finding(
+        make(
             "LICENSE_PLATE",
             start,
             end,

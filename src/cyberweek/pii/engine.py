@@ -2,10 +2,12 @@
 are resolved so that every character belongs to at most one finding."""
 
 import gc
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
+from operator import attrgetter
 
 from . import addresses, dates, digit_runs, documents, names, network, secret_keys
-from .candidates import EXACT, KINDS, candidate_starts
+from .candidates import EXACT, KINDS, starts_by_kind
 from .finding import Finding
 
 
@@ -45,7 +47,14 @@ HANDLERS: dict[str, Callable] = {
     "addr_label": addresses.scan_labelled,
     "speaker": names.scan_speaker,
     "name_verb": names.scan_after_verb,
+    "name_by": names.scan_by,
 }
+
+# Kinds whose handler takes all their starts at once (same rules, less overhead per value).
+BATCH: dict[str, Callable] = {"num": digit_runs.scan_numbers, "at": network.scan_emails}
+_HANDLERS = [HANDLERS[k] for k in KINDS]
+_MATCHERS = [EXACT[k].match for k in KINDS]
+_BATCH = [BATCH.get(k) for k in KINDS]
 
 # When two findings cover the same characters, the longer wins; on equal length, the
 # type that needed more evidence (a checksum, a key word) wins.
@@ -83,15 +92,24 @@ def _better(a: Finding, b: Finding) -> bool:
     )
 
 
+_START = attrgetter("start")
+
+
 def resolve(found: list[Finding]) -> list[Finding]:
-    found.sort(key=lambda f: (f.start, -(f.end - f.start)))
+    # By start only (a C key function): of findings with the same start, whichever comes
+    # first, the longer one replaces the shorter below, as _better() puts length first.
+    found.sort(key=_START)
     kept: list[Finding] = []
+    append = kept.append
+    last_end = -1  # end of kept[-1]
     for f in found:
-        if kept and f.start < kept[-1].end:
+        if f.start < last_end:
             if _better(f, kept[-1]):
                 kept[-1] = f
+                last_end = f.end
             continue
-        kept.append(f)
+        append(f)
+        last_end = f.end
     return kept
 
 
@@ -115,19 +133,29 @@ def scan(text: str, *, engine: str = "auto") -> list[Finding]:
 
 def _scan(text: str, engine: str) -> list[Finding]:
     found: list[Finding] = []
-    handlers = [HANDLERS[k] for k in KINDS]
-    matchers = [EXACT[k].match for k in KINDS]
-    # Within a kind, a start inside the previous match of that kind is part of it
-    # (the 138 of "+86 138 1234 5678"), as in a left-to-right regular expression search.
-    covered = [-1] * len(KINDS)
-    for start, kind in candidate_starts(text, engine):
-        if start < covered[kind]:
+    # Kind by kind, each kind's starts in order: one validator's code and patterns stay in
+    # the processor's caches (15% faster than in text order on the bench corpus). The
+    # order of findings does not matter: resolve() sorts them.
+    for kind, starts in enumerate(starts_by_kind(text, engine)):
+        if not starts:
             continue
-        m = matchers[kind](text, start)
-        if m is None:
+        batch = _BATCH[kind]
+        if batch is not None:
+            batch(text, starts, found)
             continue
-        covered[kind] = end = m.end()
-        handlers[kind](text, start, end, found)
+        match = _MATCHERS[kind]
+        handle = _HANDLERS[kind]
+        # A start inside the previous match of its kind is part of it (the 138 of
+        # "+86 138 1234 5678"), as in a left-to-right regular expression search.
+        covered = -1
+        for start in starts:
+            if start < covered:
+                continue
+            m = match(text, start)
+            if m is None:
+                continue
+            covered = end = m.end()
+            handle(text, start, end, found)
     return resolve(found) if len(found) > 1 else found
 
 
@@ -137,6 +165,25 @@ LOOKBEHIND = 256
 MAX_SPAN = secret_keys.MAX_PEM + 512
 OVERLAP = MAX_SPAN + LOOKBEHIND
 BLOCK = 1 << 20
+
+
+_SET_START = Finding.start.__set__
+_SET_END = Finding.end.__set__
+
+
+def _within(found: list[Finding], base: int, lo: int, hi: int) -> list[Finding]:
+    """The findings of a piece that starts at base (in order, not overlapping) whose
+    absolute start is in [lo, hi), moved to absolute offsets in place: scan() has just made
+    them and no one else holds them, and rebuilding a frozen Finding for every finding of a
+    stream costs more."""
+    found = found[
+        bisect_left(found, lo - base, key=_START) : bisect_left(found, hi - base, key=_START)
+    ]
+    if base:
+        for f in found:
+            _SET_START(f, f.start + base)
+            _SET_END(f, f.end + base)
+    return found
 
 
 def scan_segments(
@@ -152,17 +199,13 @@ def scan_segments(
         if base + len(buf) - pos < block + overlap:
             continue
         cut = base + len(buf) - overlap
-        found = [f for f in scan(buf) if pos <= f.start + base < cut]
-        if base:
-            found = [f.shifted(base) for f in found]
-        end = max([cut] + [f.end for f in found])
+        found = _within(scan(buf), base, pos, cut)
+        end = max(cut, found[-1].end) if found else cut  # ends grow with starts
         yield buf[pos - base : end - base], pos, found
         pos = end
         keep = max(0, pos - LOOKBEHIND - base)
         buf, base = buf[keep:], base + keep
-    found = [f for f in scan(buf) if f.start + base >= pos]
-    if base:
-        found = [f.shifted(base) for f in found]
+    found = _within(scan(buf), base, pos, base + len(buf))
     yield buf[pos - base :], pos, found
 
 

@@ -39,7 +39,7 @@ class Finding:
         return asdict(self)
 
     def shifted(self, offset: int) -> "Finding":
-        return Finding(
+        return make(
             self.type,
             self.start + offset,
             self.end + offset,
@@ -47,6 +47,38 @@ class Finding:
             self.confidence,
             self.reason,
         )
+
+
+_ST, _SS, _SE, _SX, _SC, _SR = (Finding.__dict__[f].__set__ for f in Finding.__slots__)
+
+
+def make(
+    type: str,
+    start: int,
+    end: int,
+    text: str,
+    confidence: float,
+    reason: str,
+    *,
+    _new=object.__new__,
+    _cls=Finding,
+    _st=_ST,
+    _ss=_SS,
+    _se=_SE,
+    _sx=_SX,
+    _sc=_SC,
+    _sr=_SR,
+) -> Finding:
+    """Finding(...) without the frozen dataclass's __init__ (object.__setattr__ per field):
+    half the cost, and the hot path builds about 10,000 findings per MB."""
+    f = _new(_cls)
+    _st(f, type)
+    _ss(f, start)
+    _se(f, end)
+    _sx(f, text)
+    _sc(f, confidence)
+    _sr(f, reason)
+    return f
 
 
 LABELS: dict[str, dict[str, str]] = {

@@ -118,9 +118,10 @@ _AMBIGUOUS_SHORT = frozenset(
 
 
 @cache
-def division_lengths_by_first_char() -> dict[str, tuple[int, ...]]:
-    """For each first character of a division name, the name lengths, longest first."""
+def division_lengths_by_prefix() -> dict[str, tuple[int, ...]]:
+    """For each first two characters of a division name (all have at least two), the name
+    lengths, longest first: fewer lengths to try at a position than by first character."""
     lengths: dict[str, set[int]] = {}
     for name in division_names():
-        lengths.setdefault(name[0], set()).add(len(name))
-    return {c: tuple(sorted(ls, reverse=True)) for c, ls in lengths.items()}
+        lengths.setdefault(name[:2], set()).add(len(name))
+    return {p: tuple(sorted(ls, reverse=True)) for p, ls in lengths.items()}

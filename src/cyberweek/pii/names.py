@@ -7,8 +7,8 @@ as a chat speaker at the start of a line.
 
 import re
 
-from .finding import Finding
-from .lexicon import FUNCTION_CHARS, GIVEN_NAME_CHARS, surnames
+from .finding import Finding, make
+from .lexicon import FUNCTION_CHARS, GIVEN_NAME_CHARS, division_names, surnames
 
 _STOP = frozenset("的了在是说和与及或等为被把将给向对从到于就也都还又很已要会能可该这那个们某×*＊")
 _FIELD_WORDS = (
@@ -164,14 +164,170 @@ _WEAK_LABELS = frozenset(
 )
 
 
+# Role words before a name. Taken with a colon after them (参会人员：张伟、李娜, 值班医生：
+# 宋建华); bylines also with a space (记者 李明); the weak ones also directly before a name
+# made of common name characters that ends cleanly (志愿者高雅、罗斌, 班主任韩梅，).
+ROLE_LABELS = (
+    "参会人员",
+    "参加人员",
+    "与会人员",
+    "出席人员",
+    "列席人员",
+    "工作人员",
+    "值班人员",
+    "陪同人员",
+    "出席",
+    "列席",
+    "缺席",
+    "主持人",
+    "主持",
+    "记录人",
+    "记录",
+    "审核人",
+    "审批人",
+    "签发人",
+    "批准人",
+    "签名",
+    "签字",
+    "报告人",
+    "主讲人",
+    "主讲",
+    "讲师",
+    "指导老师",
+    "指导教师",
+    "辅导员",
+    "导师",
+    "班主任",
+    "队员",
+    "参赛队员",
+    "成员",
+    "组长",
+    "组员",
+    "队长",
+    "班长",
+    "获奖者",
+    "值班医生",
+    "值班护士",
+    "医生",
+    "护士",
+    "老师",
+    "教师",
+    "教练",
+    "评委",
+    "嘉宾",
+    "发言人",
+    "被执行人",
+    "原告",
+    "被告",
+    "证人",
+    "作者",
+    "编辑",
+    "责任编辑",
+    "记者",
+    "通讯员",
+    "摄影",
+    "联络人",
+    "对接人",
+    "志愿者",
+    "主管",
+    "一等奖",
+    "二等奖",
+    "三等奖",
+    "特等奖",
+    "优秀奖",
+)
+_BYLINES = frozenset(["记者", "通讯员", "摄影", "编辑", "责任编辑"])
+_WEAK_ROLES = frozenset(
+    ["志愿者", "班主任", "主管", "记者", "通讯员", "一等奖", "二等奖", "三等奖", "特等奖", "优秀奖"]
+)
+_ROLES = frozenset(ROLE_LABELS)
+# The others are labels only with a colon after them (Hyperscan is asked for it).
+FREE_ROLE_LABELS = tuple(w for w in ROLE_LABELS if w in _BYLINES or w in _WEAK_ROLES)
+COLON_ROLE_LABELS = tuple(w for w in ROLE_LABELS if w not in FREE_ROLE_LABELS)
+# (written without classes of non-ASCII characters: it is also a Hyperscan pattern on UTF-8)
+LABEL_NOTE = r"(?:(?:（|\()(?:签字|签名|盖章|签章)(?:）|\)))?"
+# What may follow a name read without a label: the ends of _NAME_END, and 报道/摄 in bylines.
+_ROLE_END = re.compile(r"报道|摄")
+
+
+def _clean_name(text: str, p: int, ends: re.Pattern) -> int | None:
+    """End of a name at p made of a surname and common name characters and followed by a
+    clean end (_NAME_END or ends), or None."""
+    q = read_name(text, p, labelled=True)
+    if q is None:
+        return None
+    first = 2 if text[p : p + 2] in surnames()[1] else 1
+    for stop in (q, q - 1):
+        if stop - p < 2 or stop - p - first < 1:
+            continue
+        if not (_NAME_END.match(text, stop) or ends.match(text, stop)):
+            continue
+        name = text[p:stop]
+        if name in _COMMON_WORDS or name[:2] in _COMMON_WORDS or name in _GRADES:
+            return None
+        if _is_place(name):
+            return None
+        if all(c in GIVEN_NAME_CHARS for c in name[first:]):
+            return stop
+        return None
+    return None
+
+
+def _is_place(name: str) -> bool:
+    """A province or city name (黄山, 丽江): not taken for a name without a label."""
+    places = division_names()
+    return name + "市" in places or name + "省" in places or places.get(name, 9) <= 2
+
+
+def _scan_role(text: str, start: int, end: int, word: str, out: list[Finding]) -> None:
+    label = text[start:end]
+    p = end
+    while p < len(text) and text[p] in " \t\u3000":
+        p += 1
+    spaced = p > end or label[-1] in " \t"  # the label's match takes the blanks after it
+    if label[-1] in ":：" or (spaced and word in _BYLINES):
+        q = read_name(text, p, labelled=True)
+        if q is None or q - p < 2:
+            return
+        # A long Chinese phrase after the label is not a name (主持：全体员工).
+        if (
+            q < len(text)
+            and _cjk(text[q])
+            and not _FIELD_RX.match(text, q)
+            and not _NAME_END.match(text, q)
+            and not _ROLE_END.match(text, q)
+        ):
+            return
+        conf = 0.85
+    elif word in _WEAK_ROLES:
+        q = _clean_name(text, p, _ROLE_END)
+        if q is None:
+            return
+        conf = 0.75
+    else:
+        return
+    out.append(make("PERSON", p, q, text[p:q], conf, f"name after '{label.strip()}'"))
+    _more_in_list(text, q, out)
+
+
 def scan_labelled(text: str, start: int, end: int, out: list[Finding]) -> None:
+    label = text[start:end]
+    # The label word without the colon, a note such as （签字） or 姓名 after it.
+    word = label.rstrip(" \t:：是为")
+    if word[-1:] in "）)":
+        word = word[: max(word.rfind("（"), word.rfind("("))]
+    if word.endswith("姓名"):
+        word = word[:-2]
+    if word in _ROLES:
+        _scan_role(text, start, end, word, out)
+        return
     p = end
     while p < len(text) and text[p] in " \t":
         p += 1
     label = text[start:end]
     strong = label[:2] not in _WEAK_LABELS or label[-1] in ":：是为"
     q = read_name(text, p, labelled=strong)
-    if q is None or (not strong and text[p:q] in _COMMON_WORDS):
+    if q is None or (not strong and text[p:q] in _COMMON_WORDS) or text[p:q] in _GRADES:
         return
     # A label followed by a long Chinese phrase is not followed by a name (客户满意度调查).
     if (
@@ -182,7 +338,7 @@ def scan_labelled(text: str, start: int, end: int, out: list[Finding]) -> None:
         and not _NAME_END.match(text, q)
     ):
         return
-    out.append(Finding("PERSON", p, q, text[p:q], 0.85, f"name after '{text[start:end].strip()}'"))
+    out.append(make("PERSON", p, q, text[p:q], 0.85, f"name after '{text[start:end].strip()}'"))
     _more_in_list(text, q, out)
 
 
@@ -199,7 +355,7 @@ def _more_in_list(text: str, q: int, out: list[Finding]) -> None:
         if not stops or text[p : stops[0]] in _COMMON_WORDS:
             return
         q = stops[0]
-        out.append(Finding("PERSON", p, q, text[p:q], 0.7, "name in a list of names"))
+        out.append(make("PERSON", p, q, text[p:q], 0.7, "name in a list of names"))
 
 
 def scan_mention(text: str, at: int, out: list[Finding]) -> None:
@@ -211,12 +367,26 @@ def scan_mention(text: str, at: int, out: list[Finding]) -> None:
         if stop - at - 1 >= 2 and _NAME_END.match(text, stop):
             name = text[at + 1 : stop]
             if name not in _COMMON_WORDS:
-                out.append(Finding("PERSON", at + 1, stop, name, 0.75, "name after @"))
+                out.append(make("PERSON", at + 1, stop, name, 0.75, "name after @"))
             return
 
 
 def scan_honorific(text: str, start: int, end: int, out: list[Finding]) -> None:
     singles, compounds = surnames()
+    if end < len(text) and text[end] in "（(":  # 物业经理（孙鹏）
+        q = read_name(text, end + 1, labelled=True)
+        if q is not None and q - end - 1 >= 2 and q < len(text) and text[q] in "）)":
+            title = text[start:end]
+            out.append(
+                make(
+                    "PERSON",
+                    end + 1,
+                    q,
+                    text[end + 1 : q],
+                    0.8,
+                    f"name in brackets after '{title}'",
+                )
+            )
     lo = start
     while lo > 0 and start - lo < 4 and _cjk(text[lo - 1]):
         lo -= 1
@@ -241,7 +411,7 @@ def scan_honorific(text: str, start: int, end: int, out: list[Finding]) -> None:
     if choice is None:
         return
     s = start - choice
-    out.append(Finding("PERSON", s, start, text[s:start], 0.8, f"name before '{title}'"))
+    out.append(make("PERSON", s, start, text[s:start], 0.8, f"name before '{title}'"))
 
 
 def scan_speaker(text: str, start: int, end: int, out: list[Finding]) -> None:
@@ -259,7 +429,7 @@ def scan_speaker(text: str, start: int, end: int, out: list[Finding]) -> None:
     stamped = "[" in text[start:p]
     if read_name(text, p, labelled=stamped) != colon:
         return
-    out.append(Finding("PERSON", p, colon, word, 0.75, "chat speaker name"))
+    out.append(make("PERSON", p, colon, word, 0.75, "chat speaker name"))
 
 
 # After 给/和/联系/请… a name is taken only when made of common name characters and
@@ -325,9 +495,35 @@ _COMMON_WORDS = frozenset(
         "周六",
     ]
 )
+# School years, read as surname + numeral after 我是 (我是高二（3）班…).
+_GRADES = frozenset(["高一", "高二", "高三", "初一", "初二", "初三"])
+
+
+# After 由 a name is taken when the verb of the task follows (由刘志强负责, 由袁志刚主持).
+_TASK_VERBS = re.compile(
+    r"负责|主持|担任|牵头|组织|带队|带领|主讲|讲解|介绍|发言|签发|审核|陪同|接待|执笔|撰写|"
+    r"整理|授课|宣讲|领读|指导|统筹|协调|联系|对接|跟进|处理|办理"
+)
+
+
+def scan_by(text: str, start: int, end: int, out: list[Finding]) -> None:
+    q = read_name(text, end, labelled=True)
+    if q is None:
+        return
+    first = 2 if text[end : end + 2] in surnames()[1] else 1
+    for stop in (q, q - 1):
+        if stop - end - first >= 1 and _TASK_VERBS.match(text, stop):
+            name = text[end:stop]
+            if name in _COMMON_WORDS or _is_place(name):
+                return
+            if all(c in GIVEN_NAME_CHARS for c in name[first:]):
+                out.append(make("PERSON", end, stop, name, 0.75, "name before a task after '由'"))
+            return
 
 
 def scan_after_verb(text: str, start: int, end: int, out: list[Finding]) -> None:
+    if text.startswith("一下", end):  # 通知一下马超
+        end += 2
     q = read_name(text, end, labelled=False)
     if q is None:
         return
@@ -335,8 +531,8 @@ def scan_after_verb(text: str, start: int, end: int, out: list[Finding]) -> None
     for stop in (q, q - 1):
         if stop - end >= 2 and _NAME_END.match(text, stop):
             name = text[end:stop]
-            if name[:2] in _COMMON_WORDS or name in _COMMON_WORDS:
+            if name[:2] in _COMMON_WORDS or name in _COMMON_WORDS or _is_place(name):
                 return
-            out.append(Finding("PERSON", end, stop, name, 0.7, f"name after '{text[start:end]}'"))
+            out.append(make("PERSON", end, stop, name, 0.7, f"name after '{text[start:end]}'"))
             _more_in_list(text, stop, out)
             return

@@ -5,7 +5,7 @@ import re
 
 from . import names
 from .context import label_before
-from .finding import Finding
+from .finding import Finding, make
 
 _LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-")
 # Greedy: ends at the last character before '@' that cannot be in a local part.
@@ -14,15 +14,67 @@ _DOMAIN = re.compile(
     r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}"
     r"[A-Za-z0-9])?)*\.[A-Za-z]{2,24}(?![A-Za-z0-9-])"
 )
-# Words in front of a dotted quad that make it a version or a section number, not an address.
-_NOT_IP = re.compile(
-    r"(?:version|ver|v|版本|版本号|第|section|sec|§|章节|条款|build|release|rel|固件|firmware|fw|"
-    r"sdk|python|java|chrome|firefox|safari|版|内核|kernel|os|掩码|netmask|mask)\s*[:=：/#]?\s*$"
+# Words in front of a dotted quad that make it a version or a section number, not an address:
+# the label (context.label_before) ends with one of them, then maybe a separator.
+_NOT_IP_WORDS = (
+    "version",
+    "ver",
+    "v",
+    "版本",
+    "版本号",
+    "第",
+    "section",
+    "sec",
+    "§",
+    "章节",
+    "条款",
+    "build",
+    "release",
+    "rel",
+    "固件",
+    "firmware",
+    "fw",
+    "sdk",
+    "python",
+    "java",
+    "chrome",
+    "firefox",
+    "safari",
+    "版",
+    "内核",
+    "kernel",
+    "os",
+    "掩码",
+    "netmask",
+    "mask",
 )
+# The label is a lower-cased piece of the 20 characters before the value: without any of
+# the words in them, it cannot end with one.
+_NOT_IP_RX = re.compile("|".join(re.escape(w) for w in _NOT_IP_WORDS))
+_SEPARATORS = ":=：/#"
+_OCTETS = re.compile(
+    r"(?!0\.|255\.)(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])"
+    r"(?:\.(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])){3}"
+)
+
+
+def _version_label(text: str, start: int) -> bool:
+    if _NOT_IP_RX.search(text[start - 20 if start > 20 else 0 : start].lower()) is None:
+        return False
+    label = label_before(text, start).rstrip()
+    if label and label[-1] in _SEPARATORS:
+        label = label[:-1].rstrip()
+    return label.endswith(_NOT_IP_WORDS)
 
 
 def _alnum(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
+
+
+def scan_emails(text: str, ats: list[int], out: list[Finding]) -> None:
+    """scan_email() for every '@' (a trigger of one character: nothing to match first)."""
+    for at in ats:
+        scan_email(text, at, out)
 
 
 def scan_email(text: str, at: int, out: list[Finding]) -> None:
@@ -43,29 +95,29 @@ def scan_email(text: str, at: int, out: list[Finding]) -> None:
     m = _DOMAIN.match(text, at + 1)
     if not m or ".." in text[start:at]:
         return
-    out.append(
-        Finding("EMAIL", start, m.end(), text[start : m.end()], 0.97, "e-mail address format")
-    )
+    out.append(make("EMAIL", start, m.end(), text[start : m.end()], 0.97, "e-mail address format"))
+
+
+_ASCII_ALNUM = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_NOT_BEFORE_IP = _ASCII_ALNUM | frozenset("._-/")
+_NOT_AFTER_IP = _ASCII_ALNUM | frozenset("_")
 
 
 def scan_ipv4(text: str, start: int, end: int, out: list[Finding]) -> None:
     value = text[start:end]
-    if start and (_alnum(text[start - 1]) or text[start - 1] in "._-/"):
+    if start and text[start - 1] in _NOT_BEFORE_IP:
         return
-    if end < len(text) and (_alnum(text[end]) or text[end] == "_"):
+    if end < len(text) and text[end] in _NOT_AFTER_IP:
         return
     if end + 1 < len(text) and text[end] == "." and text[end + 1].isdigit():
         return
-    parts = value.split(".")
-    if any(len(p) > 1 and p[0] == "0" for p in parts) or any(int(p) > 255 for p in parts):
+    # Octets 0-255 without leading zeros; 0.x.x.x and 255.x.x.x are not hosts: they are
+    # masks (255.255.255.0) or "any".
+    if _OCTETS.fullmatch(value) is None:
         return
-    # 0.x.x.x and 255.x.x.x are not hosts: they are masks (255.255.255.0) or "any".
-    if parts[0] in ("0", "255"):
+    if text[end : end + 1] in ("节", "章", "条", "版") or _version_label(text, start):
         return
-    label = label_before(text, start)
-    if _NOT_IP.search(label) or text[end : end + 1] in ("节", "章", "条", "版"):
-        return
-    out.append(Finding("IP_ADDRESS", start, end, value, 0.95, "IPv4 address"))
+    out.append(make("IP_ADDRESS", start, end, value, 0.95, "IPv4 address"))
 
 
 def scan_ipv6(text: str, start: int, end: int, out: list[Finding]) -> None:
@@ -80,7 +132,7 @@ def scan_ipv6(text: str, start: int, end: int, out: list[Finding]) -> None:
         ipaddress.IPv6Address(value)
     except ValueError:
         return
-    out.append(Finding("IP_ADDRESS", start, end, value, 0.95, "IPv6 address"))
+    out.append(make("IP_ADDRESS", start, end, value, 0.95, "IPv6 address"))
 
 
 def scan_mac(text: str, start: int, end: int, out: list[Finding]) -> None:
@@ -93,4 +145,4 @@ def scan_mac(text: str, start: int, end: int, out: list[Finding]) -> None:
     value = text[start:end]
     if "." not in value and len({c for c in value if c in ":-"}) != 1:
         return
-    out.append(Finding("MAC_ADDRESS", start, end, value, 0.95, "MAC address format"))
+    out.append(make("MAC_ADDRESS", start, end, value, 0.95, "MAC address format"))

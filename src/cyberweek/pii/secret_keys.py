@@ -2,7 +2,7 @@
 
 import re
 
-from .finding import Finding
+from .finding import Finding, make
 
 MAX_PEM = 12_000
 _PEM_END = re.compile(r"-----END [A-Z0-9 ]*PRIVATE KEY-----")
@@ -50,7 +50,7 @@ def scan_pem(text: str, start: int, end: int, out: list[Finding]) -> None:
         stop = _PEM_BODY.match(text, end, end + MAX_PEM).end()
         while stop > end and text[stop - 1].isspace():
             stop -= 1
-    out.append(Finding("SECRET", start, stop, text[start:stop], 0.99, "PEM private key block"))
+    out.append(make("SECRET", start, stop, text[start:stop], 0.99, "PEM private key block"))
 
 
 def scan_named_token(text: str, start: int, end: int, out: list[Finding]) -> None:
@@ -58,7 +58,7 @@ def scan_named_token(text: str, start: int, end: int, out: list[Finding]) -> Non
         return
     value = text[start:end]
     kind = next(v for k, v in _NAMED.items() if value.startswith(k))
-    out.append(Finding("SECRET", start, end, value, 0.95, kind))
+    out.append(make("SECRET", start, end, value, 0.95, kind))
 
 
 def scan_assignment(text: str, key_start: int, value_start: int, out: list[Finding]) -> None:
@@ -84,7 +84,7 @@ def scan_assignment(text: str, key_start: int, value_start: int, out: list[Findi
     value = text[s:e]
     if e - s < 4 or _PLACEHOLDER.match(value) or "*" * 3 in value:
         return
-    out.append(Finding("SECRET", s, e, value, 0.9, "value of a password or key field"))
+    out.append(make("SECRET", s, e, value, 0.9, "value of a password or key field"))
 
 
 def scan_url_password(text: str, start: int, end: int, out: list[Finding]) -> None:
@@ -93,4 +93,4 @@ def scan_url_password(text: str, start: int, end: int, out: list[Finding]) -> No
     value = text[colon + 1 : end - 1]
     if len(value) < 3 or _PLACEHOLDER.match(value):
         return
-    out.append(Finding("SECRET", colon + 1, end - 1, value, 0.9, "password in a URL"))
+    out.append(make("SECRET", colon + 1, end - 1, value, 0.9, "password in a URL"))

@@ -35,6 +35,7 @@ from .models import (
     DeletionReceipt,
     Purpose,
 )
+from .signals import consent_withdrawn
 
 User = get_user_model()
 GENESIS = "0" * 64
@@ -129,9 +130,12 @@ def give_consent(*, user, purpose: str) -> ConsentRecord:
 @service
 def withdraw_consent(*, user, purpose: str) -> int:
     """Withdraw every standing consent for `purpose`, as easily as it was given."""
-    return ConsentRecord.objects.filter(
+    withdrawn = ConsentRecord.objects.filter(
         user=user, notice__purpose=purpose, withdrawn_at__isnull=True
     ).update(withdrawn_at=timezone.now())
+    if withdrawn:
+        consent_withdrawn.send(sender=ConsentRecord, user=user, purpose=purpose)
+    return withdrawn
 
 
 # --- The access log -------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from cyberweek.demo import consent_notices, edition_2019
 from cyberweek.geo.models import Region
 from cyberweek.geo.regions_data import read_rows
 from cyberweek.geo.services import sync_regions
+from cyberweek.quiz import demo as quiz_demo
 from cyberweek.tickets import demo as tickets_demo
 
 DEMO_PEOPLE = [
@@ -72,6 +73,7 @@ class Command(BaseCommand):
             edition_2019.load(national)
             consent_notices.load(national)
             activities_demo.load(national)
+            quiz_demo.load(national)
             tickets_demo.load(national)
 
         self.stdout.write(self.style.SUCCESS("Demo data loaded: the 2019 edition in Tianjin."))

@@ -1,0 +1,206 @@
+import json
+
+import pytest
+from django.test import Client
+
+from cyberweek.quiz.models import Answer, Attempt
+from tests.accounts.factories import UserFactory
+from tests.quiz.factories import contest_with_paper, entry_for
+from tests.quiz.test_services import right_answers
+
+pytestmark = pytest.mark.django_db
+BASE = "/api/quiz"
+
+
+@pytest.fixture
+def contest():
+    return contest_with_paper()
+
+
+@pytest.fixture
+def api(client):
+    client.force_login(UserFactory())
+    return client
+
+
+def put(client, url, body):
+    return client.put(url, json.dumps(body), content_type="application/json")
+
+
+def post(client, url, body=None):
+    return client.post(url, json.dumps(body or {}), content_type="application/json")
+
+
+def enter_and_start(api, contest, **entry):
+    body = {"display_name": "李小明", **entry}
+    assert put(api, f"{BASE}/contests/{contest.slug}/entry", body).status_code == 200
+    return post(api, f"{BASE}/contests/{contest.slug}/attempts")
+
+
+def test_contests_are_listed_publicly(client, contest):
+    body = client.get(f"{BASE}/contests").json()
+    assert [c["slug"] for c in body["items"]] == [contest.slug]
+
+
+def test_a_whole_attempt_through_the_api(api, contest):
+    started = enter_and_start(api, contest)
+    assert started.status_code == 201
+    paper = started.json()
+    assert len(paper["questions"]) == 5
+    assert "correct" not in json.dumps(paper)
+    assert "explanation" not in json.dumps(paper)
+    assert 1195 <= paper["seconds_left"] <= 1200
+    resumed = enter_and_start(api, contest)
+    assert resumed.status_code == 200
+    assert resumed.json()["id"] == paper["id"]
+    attempt = Attempt.objects.get(pk=paper["id"])
+    for position, keys in right_answers(attempt).items():
+        saved = put(api, f"{BASE}/attempts/{attempt.pk}/answers/{position}", {"chosen": keys})
+        assert saved.status_code == 200, saved.content
+    assert api.get(f"{BASE}/attempts/{attempt.pk}/review").status_code == 409
+    result = post(api, f"{BASE}/attempts/{attempt.pk}/submit").json()
+    assert (result["score"], result["passed"]) == (50, True)
+    assert result["certificate"].startswith("http://testserver/quiz/certificates/")
+    review = api.get(f"{BASE}/attempts/{attempt.pk}/review").json()
+    assert all(q["is_correct"] for q in review["questions"])
+    board = api.get(f"{BASE}/contests/{contest.slug}/leaderboard").json()
+    assert board["my_rank"] == 1
+    assert board["rows"][0]["name"] == "李**"
+
+
+@pytest.mark.parametrize(
+    ("body", "detail"),
+    [
+        # The API is not under /en/: its messages are in Chinese, the default language.
+        ({"chosen": ["Z"]}, "“Z”不是本题的选项。"),
+        ({"chosen": []}, "请至少选择一个选项。"),
+        ({"chosen": "A"}, "chosen"),
+        ({"chosen": [1, 2]}, "chosen"),
+        ({}, "chosen"),
+        ({"chosen": ["A"] * 7}, "chosen"),
+    ],
+)
+def test_malformed_answers_are_problems_naming_the_field(api, contest, body, detail):
+    attempt_id = enter_and_start(api, contest).json()["id"]
+    response = put(api, f"{BASE}/attempts/{attempt_id}/answers/1", body)
+    assert response.status_code == 422
+    assert response["Content-Type"] == "application/problem+json"
+    assert detail in response.json()["detail"]
+    assert response.json()["errors"][0]["field"].startswith("chosen")
+    assert not Answer.objects.exists()
+
+
+def test_a_body_that_is_not_json_is_a_problem(api, contest):
+    attempt_id = enter_and_start(api, contest).json()["id"]
+    response = api.put(
+        f"{BASE}/attempts/{attempt_id}/answers/1", "chosen=A", content_type="application/json"
+    )
+    assert response.status_code in {400, 422}
+    assert response["Content-Type"] == "application/problem+json"
+
+
+def test_refusals_are_problems(api, contest):
+    attempt_id = enter_and_start(api, contest).json()["id"]
+    not_on_paper = put(api, f"{BASE}/attempts/{attempt_id}/answers/42", {"chosen": ["A"]})
+    assert not_on_paper.status_code == 404
+    assert post(api, f"{BASE}/attempts/{attempt_id}/submit").status_code == 200
+    twice = post(api, f"{BASE}/attempts/{attempt_id}/submit")
+    assert twice.status_code == 409
+    assert twice.json()["type"].endswith("/invalid-transition")
+    assert twice.json()["detail"] == "本次答题已经交卷。"
+    late = put(api, f"{BASE}/attempts/{attempt_id}/answers/1", {"chosen": ["A"]})
+    assert late.status_code == 409
+
+
+def test_another_persons_attempt_is_404(api, contest):
+    other = entry_for(contest)
+    from cyberweek.quiz import services
+
+    attempt, _new = services.start_attempt(actor=other.user, contest_id=contest.pk)
+    for response in (
+        api.get(f"{BASE}/attempts/{attempt.pk}"),
+        put(api, f"{BASE}/attempts/{attempt.pk}/answers/1", {"chosen": ["A"]}),
+        post(api, f"{BASE}/attempts/{attempt.pk}/submit"),
+        api.get(f"{BASE}/attempts/{attempt.pk}/review"),
+    ):
+        assert response.status_code == 404
+        assert response["Content-Type"] == "application/problem+json"
+
+
+def test_signed_out_callers_get_401(client, contest):
+    response = client.post(f"{BASE}/contests/{contest.slug}/attempts")
+    assert response.status_code == 401
+    assert response["Content-Type"] == "application/problem+json"
+
+
+def test_unsafe_methods_need_the_csrf_token(contest):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(UserFactory())
+    response = client.post(f"{BASE}/contests/{contest.slug}/attempts")
+    assert response.status_code == 403
+    assert response["Content-Type"] == "application/problem+json"
+
+
+def test_starting_is_rate_limited_per_account(api, contest, settings):
+    settings.QUIZ_RATE_LIMITS = {"start": (1, 1000)}
+    assert enter_and_start(api, contest).status_code == 201
+    refused = enter_and_start(api, contest)
+    assert refused.status_code == 429
+    assert refused["Retry-After"]
+    assert refused["Content-Type"] == "application/problem+json"
+
+
+def test_starting_is_rate_limited_per_address(client, contest, settings):
+    settings.QUIZ_RATE_LIMITS = {"start": (100, 2)}
+    codes = []
+    for _ in range(3):
+        client.force_login(UserFactory())
+        codes.append(enter_and_start(client, contest).status_code)
+    assert codes == [201, 201, 429]
+
+
+def test_bad_entry_data_names_the_field(api, contest):
+    response = put(
+        api, f"{BASE}/contests/{contest.slug}/entry", {"display_name": "李", "region": "999999"}
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "region"
+    response = put(
+        api,
+        f"{BASE}/contests/{contest.slug}/entry",
+        {"display_name": "李", "track": "youth", "birth_year": 1960},
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "birth_year"
+
+
+def test_leaderboard_scopes(api, contest):
+    url = f"{BASE}/contests/{contest.slug}/leaderboard"
+    assert api.get(url, {"scope": "region", "region": "120000"}).status_code == 200
+    assert api.get(url, {"scope": "region", "region": "999999"}).status_code == 404
+    assert api.get(url, {"scope": "sector"}).status_code == 404
+    assert api.get(url, {"scope": "school"}).status_code == 404
+    assert api.get(url, {"scope": "planet"}).status_code == 422
+    assert api.get(url, {"limit": 1000}).status_code == 422
+
+
+def test_the_server_time_is_published(client):
+    assert "now" in client.get(f"{BASE}/time").json()
+
+
+@pytest.mark.parametrize("attempt_id", [0, 2**63, 10**30])
+def test_absurd_attempt_ids_are_404(api, contest, attempt_id):
+    for response in (
+        api.get(f"{BASE}/attempts/{attempt_id}"),
+        put(api, f"{BASE}/attempts/{attempt_id}/answers/1", {"chosen": ["A"]}),
+        post(api, f"{BASE}/attempts/{attempt_id}/submit"),
+    ):
+        assert response.status_code in {404, 422}
+        assert response["Content-Type"] == "application/problem+json"
+
+
+def test_an_absurd_question_number_is_404(api, contest):
+    attempt_id = enter_and_start(api, contest).json()["id"]
+    for position in (0, 40000, 10**20):
+        response = put(api, f"{BASE}/attempts/{attempt_id}/answers/{position}", {"chosen": ["A"]})
+        assert response.status_code in {404, 422}
