@@ -2,7 +2,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from cyberweek.core.forms import BootstrapFormMixin
+from cyberweek.core.forms import BootstrapFormMixin, EndsAfterStartsMixin
 from cyberweek.core.permissions import ACTIONS, roles_of
 from cyberweek.geo.models import Region, Sector
 
@@ -49,7 +49,9 @@ class RegionChoiceField(forms.ModelChoiceField):
         return f"{obj.code} {obj.parent.display_name if obj.parent_id else ''} {obj.display_name}"
 
 
-class ActivityForm(BootstrapFormMixin, forms.ModelForm):
+class ActivityForm(EndsAfterStartsMixin, BootstrapFormMixin, forms.ModelForm):
+    ends_before_starts = _("An activity must end after it starts.")
+
     region = RegionChoiceField(label=_("Region"), queryset=Region.objects.none())
     online_url = forms.URLField(
         label=_("Online link"), required=False, max_length=300, assume_scheme="https"
@@ -103,13 +105,6 @@ class ActivityForm(BootstrapFormMixin, forms.ModelForm):
         self.fields["contact_phone"].max_length = 30
         self.fields["expected_reach"].max_value = MAX_REACH
         self.fields["description"].max_length = 5000
-
-    def clean(self):
-        data = super().clean()
-        starts, ends = data.get("starts_at"), data.get("ends_at")
-        if starts and ends and ends <= starts:
-            self.add_error("ends_at", _("An activity must end after it starts."))
-        return data
 
     def _post_clean(self):
         # The service checks the activity as a whole (it knows the edition and the scope);

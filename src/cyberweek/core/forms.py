@@ -29,3 +29,17 @@ class BootstrapFormMixin:
                 widget = self.fields[name].widget
                 widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid"
                 widget.attrs["aria-invalid"] = "true"
+
+
+class EndsAfterStartsMixin:
+    """A form with `starts_at` and `ends_at`: an end at or before the start is an error on
+    the end field, with the subclass's `ends_before_starts` message."""
+
+    ends_before_starts = ""
+
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts_at"), data.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", self.ends_before_starts)
+        return data

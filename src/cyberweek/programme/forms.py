@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cyberweek.core.forms import BootstrapFormMixin
+from cyberweek.core.forms import BootstrapFormMixin, EndsAfterStartsMixin
 
 from .models import Edition, Event, Room, Speaker, ThemedDay
 
@@ -64,7 +64,9 @@ class SpeakerForm(BootstrapFormMixin, forms.ModelForm):
         fields = ["name", "name_en", "affiliation", "affiliation_en", "bio", "bio_en"]
 
 
-class EventForm(BootstrapFormMixin, forms.ModelForm):
+class EventForm(EndsAfterStartsMixin, BootstrapFormMixin, forms.ModelForm):
+    ends_before_starts = _("An event must end after it starts.")
+
     class Meta:
         model = Event
         fields = [
@@ -104,13 +106,6 @@ class EventForm(BootstrapFormMixin, forms.ModelForm):
         self.fields["parent"].queryset = parents
         self.fields["room"].queryset = edition.rooms.all()
         self.fields["speakers"].queryset = edition.speakers.all()
-
-    def clean(self):
-        data = super().clean()
-        starts, ends = data.get("starts_at"), data.get("ends_at")
-        if starts and ends and ends <= starts:
-            self.add_error("ends_at", _("An event must end after it starts."))
-        return data
 
     def validate_unique(self):
         # The edition is set by the service, not the form; it checks the slug there.
