@@ -27,8 +27,9 @@ def redis_available() -> bool:
 
 @pytest.fixture
 def use_redis(settings):
+    # The Redis path is tested against a real server; .ci/run starts one if it stopped.
     if not redis_available():
-        pytest.skip("Redis is not running at 127.0.0.1:6379")
+        pytest.fail("Redis is not running at 127.0.0.1:6379 (start it: see .ci/run)")
     settings.REDIS_URL = REDIS_URL
     prefix = f"test-{uuid.uuid4().hex}"
     settings.QUIZ_LEADERBOARD_PREFIX = prefix
