@@ -41,7 +41,7 @@ format: install
 	$(BIN)/ruff format .
 
 bench: install
-	@set -e; for script in $(wildcard bench/*.py); do echo "== $$script"; $(BIN)/python $$script; done
+	@set -e; for script in $(filter-out bench/_%,$(wildcard bench/*.py)); do echo "== $$script"; $(BIN)/python $$script; done
 
 # Front-end assets come from npm and are committed under static/vendor, so nothing is
 # fetched from a CDN or the registry at run time.

@@ -21,15 +21,10 @@ The last line is
 """
 
 import argparse
-import base64
 import http.client
-import json
 import os
 import random
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -38,61 +33,21 @@ from pathlib import Path
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
-REPO = Path(__file__).resolve().parents[1]
-BIN = REPO / ".venv" / "bin"
+from _harness import (
+    REPO,
+    create_database,
+    free_port,
+    percentile,
+    production_environment,
+    run_cyberweek,
+    start_gunicorn,
+    stop_server,
+)
+
 WORK = REPO / "var" / "bench-activities"
 DB_NAME = "cyberweek_bench"
-PG = "postgres://postgres@127.0.0.1:5432"
 TZ = ZoneInfo("Asia/Shanghai")
 PROVINCE = "440000"  # Guangdong: the most counties, so the largest coverage table
-
-
-def environment() -> dict:
-    WORK.mkdir(parents=True, exist_ok=True)
-    keys = WORK / "keys.json"
-    if not keys.exists():
-        sys.path.insert(0, str(REPO / "src"))
-        from cyberweek.core.crypto import new_key_ring_spec
-
-        fd = os.open(keys, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            json.dump(new_key_ring_spec(), handle)
-    return {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO", "CYBERWEEK"))},
-        "CYBERWEEK_ENV": "production",
-        "DJANGO_SETTINGS_MODULE": "cyberweek.settings",
-        "SECRET_KEY": "bench-only-" + "x" * 50,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": f"{PG}/{DB_NAME}",
-        "REDIS_URL": "redis://127.0.0.1:6379/15",
-        "CACHE_KEY_PREFIX": "bench-activities",
-        "CYBERWEEK_KEYS": keys.read_text(),
-        # Tickets are signed with Ed25519 (base64 of a raw 32-byte key); the bench issues none.
-        "TICKET_SIGNING_KEY": base64.b64encode(os.urandom(32)).decode(),
-        "SECURE_SSL_REDIRECT": "false",
-        "STATIC_ROOT": str(WORK / "static"),
-        "MEDIA_ROOT": str(WORK / "media"),
-        "CYBERWEEK_VAR_DIR": str(WORK),
-        "LOG_LEVEL": "WARNING",
-        "DB_CONN_MAX_AGE": "600",
-    }
-
-
-def run(env, *args):
-    result = subprocess.run(
-        [str(BIN / "cyberweek"), *args], env=env, capture_output=True, text=True, timeout=600
-    )
-    if result.returncode != 0:
-        sys.exit(f"cyberweek {' '.join(args)} failed:\n{result.stderr[-2000:]}")
-
-
-def create_database():
-    import psycopg
-
-    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME]).fetchone()
-        if not exists:
-            conn.execute(f"CREATE DATABASE {DB_NAME}")
 
 
 # --- Seeding -------------------------------------------------------------------------------
@@ -147,9 +102,13 @@ def seed(rows: int, reseed: bool) -> int:
     descriptions = [sealed("讲解防范电信网络诈骗和个人信息保护。", "description")]
     sectors = list(Sector.values)
     statuses = (
-        ["approved"] * 40 + ["held"] * 10 + ["reported"] * 15 + ["verified"] * 20
-        + ["submitted"] * 8 + ["draft"] * 7
-    )  # fmt: skip
+        ["approved"] * 40
+        + ["held"] * 10
+        + ["reported"] * 15
+        + ["verified"] * 20
+        + ["submitted"] * 8
+        + ["draft"] * 7
+    )
     kinds = ["网络安全知识讲座", "防范电信诈骗宣传", "个人信息保护课堂", "网络安全进万家"]
     rng = random.Random(2019)
     now = datetime.now(TZ)
@@ -251,43 +210,6 @@ def organiser_session() -> str:
 
 
 # --- Serving and measuring -----------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def start_server(env, port, log: Path):
-    process = subprocess.Popen(
-        [str(BIN / "gunicorn"), "cyberweek.wsgi", "-b", f"127.0.0.1:{port}", "-w", "2",
-         "--access-logfile", str(log), "--access-logformat", "%(U)s %(s)s %(D)s",
-         "--log-level", "warning"],
-        env=env,
-        cwd=REPO,
-        start_new_session=True,
-    )  # fmt: skip
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/activities/health/")
-            if connection.getresponse().status == 200:
-                return process
-        except OSError:
-            time.sleep(0.3)
-    stop_server(process)
-    sys.exit("gunicorn did not answer within 60 s")
-
-
-def stop_server(process):
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-
-
 def drive(port, paths, *, seconds, threads, cookie="") -> dict:
     """Request `paths` round-robin from `threads` keep-alive clients for `seconds`."""
     deadline = time.monotonic() + seconds
@@ -344,11 +266,6 @@ def server_times(log: Path) -> list[float]:
     return times
 
 
-def percentile(values, fraction):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
-
-
 # --- Query plans ---------------------------------------------------------------------------
 def slowest_plan(list_filters, province_code):
     from django.db import connection
@@ -387,11 +304,11 @@ def main():
     parser.add_argument("--reseed", action="store_true", help="seed even if the count matches")
     args = parser.parse_args()
 
-    env = environment()
-    create_database()
-    run(env, "migrate", "--no-input", "-v", "0")
-    run(env, "geo", "load-regions")
-    run(env, "collectstatic", "--no-input", "-v", "0")
+    env = production_environment(WORK, database=DB_NAME, redis_db=15, prefix="bench-activities")
+    create_database(DB_NAME)
+    run_cyberweek(env, "migrate", "--no-input", "-v", "0")
+    run_cyberweek(env, "geo", "load-regions")
+    run_cyberweek(env, "collectstatic", "--no-input", "-v", "0")
     os.environ.update(env)
     sys.path.insert(0, str(REPO / "src"))
     import django
@@ -422,7 +339,19 @@ def main():
         for name, (paths, session) in pages.items():
             log = WORK / f"access-{name}.log"
             log.write_text("")
-            process = start_server(env, port, log)
+            process = start_gunicorn(
+                env,
+                port,
+                health_path="/activities/health/",
+                args=[
+                    "-w",
+                    "2",
+                    "--access-logfile",
+                    str(log),
+                    "--access-logformat",
+                    "%(U)s %(s)s %(D)s",
+                ],
+            )
             request_each_once(port, paths, session)
             cold = server_times(log)
             drive(port, paths, seconds=2, threads=args.threads, cookie=session)  # warm up

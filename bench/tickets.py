@@ -26,79 +26,29 @@ The last line is
 
 import argparse
 import asyncio
-import base64
-import http.client
-import json
 import os
 import secrets
-import signal
-import socket
-import subprocess
 import sys
 import time
 from datetime import timedelta
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-BIN = REPO / ".venv" / "bin"
+from _harness import (
+    REPO,
+    create_database,
+    free_port,
+    percentile,
+    production_environment,
+    run_cyberweek,
+    start_gunicorn,
+    stop_server,
+)
+
 WORK = REPO / "var" / "bench-tickets"
 DB_NAME = "cyberweek_tickets_bench"
-PG = "postgres://postgres@127.0.0.1:5432"
-REDIS = "redis://127.0.0.1:6379/14"
+REDIS_DB = 14
+REDIS = f"redis://127.0.0.1:6379/{REDIS_DB}"
 TRIVIAL = "/tickets/public-key"
 SOURCE_ID = 2019_0001
-
-
-def environment() -> dict:
-    WORK.mkdir(parents=True, exist_ok=True)
-    keys, ticket_key = WORK / "keys.json", WORK / "ticket-key.b64"
-    sys.path.insert(0, str(REPO / "src"))
-    if not keys.exists():
-        from cyberweek.core.crypto import new_key_ring_spec
-
-        fd = os.open(keys, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            json.dump(new_key_ring_spec(), handle)
-    if not ticket_key.exists():
-        fd = os.open(ticket_key, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(base64.b64encode(secrets.token_bytes(32)).decode())
-    return {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO", "CYBERWEEK"))},
-        "CYBERWEEK_ENV": "production",
-        "DJANGO_SETTINGS_MODULE": "cyberweek.settings",
-        "SECRET_KEY": "bench-only-" + "t" * 50,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": f"{PG}/{DB_NAME}",
-        "REDIS_URL": REDIS,
-        "CACHE_KEY_PREFIX": "bench-tickets",
-        "CYBERWEEK_KEYS": keys.read_text(),
-        "TICKET_SIGNING_KEY": ticket_key.read_text(),
-        "SECURE_SSL_REDIRECT": "false",
-        "STATIC_ROOT": str(WORK / "static"),
-        "MEDIA_ROOT": str(WORK / "media"),
-        "CYBERWEEK_VAR_DIR": str(WORK),
-        "EMAIL_URL": "dummymail://",
-        "LOG_LEVEL": "WARNING",
-        "DB_CONN_MAX_AGE": "600",
-    }
-
-
-def run(env, *args):
-    result = subprocess.run(
-        [str(BIN / "cyberweek"), *args], env=env, capture_output=True, text=True, timeout=600
-    )
-    if result.returncode != 0:
-        sys.exit(f"cyberweek {' '.join(args)} failed:\n{result.stderr[-2000:]}")
-
-
-def create_database():
-    import psycopg
-
-    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME]).fetchone()
-        if not exists:
-            conn.execute(f"CREATE DATABASE {DB_NAME}")
 
 
 def seed(people: int, capacity: int) -> tuple[int, list[str]]:
@@ -157,47 +107,6 @@ def seed(people: int, capacity: int) -> tuple[int, list[str]]:
         keys.append(key)
     Session.objects.bulk_create(sessions, batch_size=1000)
     return offering.pk, keys
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def start_server(env, port, workers):
-    process = subprocess.Popen(
-        [str(BIN / "gunicorn"), "cyberweek.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers),
-         "--log-level", "warning", "--backlog", "2048"],
-        env=env,
-        cwd=REPO,
-        start_new_session=True,
-    )  # fmt: skip
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", TRIVIAL)
-            if connection.getresponse().status == 200:
-                return process
-        except OSError:
-            time.sleep(0.3)
-    stop_server(process)
-    sys.exit("gunicorn did not answer within 60 s")
-
-
-def stop_server(process):
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-
-
-def percentile(values, fraction):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
 async def trivial_load(base, *, seconds, concurrency) -> dict:
@@ -293,12 +202,12 @@ def main():
     parser.add_argument("--limit-seconds", type=float, default=240.0, help="cap on the rush")
     args = parser.parse_args()
 
-    env = environment()
+    env = production_environment(WORK, database=DB_NAME, redis_db=REDIS_DB, prefix="bench-tickets")
     os.environ.update(env)
-    create_database()
+    create_database(DB_NAME)
     print("migrating …", flush=True)
-    run(env, "migrate", "--noinput")
-    run(env, "collectstatic", "--noinput")
+    run_cyberweek(env, "migrate", "--noinput")
+    run_cyberweek(env, "collectstatic", "--noinput")
     import django
 
     django.setup()
@@ -309,7 +218,9 @@ def main():
 
     connection.close()
     port = free_port()
-    server = start_server(env, port, args.workers)
+    server = start_gunicorn(
+        env, port, health_path=TRIVIAL, args=["-w", str(args.workers), "--backlog", "2048"]
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         trivial = asyncio.run(

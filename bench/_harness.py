@@ -1,0 +1,127 @@
+"""What the benchmarks share: a production-like server of our own on loopback.
+
+Not a benchmark itself (`make bench` skips files starting with `_`). Each bench uses its own
+PostgreSQL database, Redis database and key files under var/, and stops its server.
+"""
+
+import base64
+import http.client
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = REPO / ".venv" / "bin"
+PG = "postgres://postgres@127.0.0.1:5432"
+
+
+def _secret_file(path: Path, make) -> str:
+    """A key kept between runs (0600), so a re-seeded database still decrypts."""
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(make())
+    return path.read_text()
+
+
+def production_environment(work: Path, *, database: str, redis_db: int, prefix: str) -> dict:
+    """Environment for `cyberweek` and gunicorn with CYBERWEEK_ENV=production."""
+    work.mkdir(parents=True, exist_ok=True)
+    sys.path.insert(0, str(REPO / "src"))
+    from cyberweek.core.crypto import new_key_ring_spec
+
+    keys = _secret_file(work / "keys.json", lambda: json.dumps(new_key_ring_spec()))
+    ticket_key = _secret_file(
+        work / "ticket-key.b64", lambda: base64.b64encode(secrets.token_bytes(32)).decode()
+    )
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO", "CYBERWEEK"))},
+        "CYBERWEEK_ENV": "production",
+        "DJANGO_SETTINGS_MODULE": "cyberweek.settings",
+        "SECRET_KEY": f"bench-only-{prefix}-" + "x" * 50,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": f"{PG}/{database}",
+        "REDIS_URL": f"redis://127.0.0.1:6379/{redis_db}",
+        "CACHE_KEY_PREFIX": prefix,
+        "CYBERWEEK_KEYS": keys,
+        "TICKET_SIGNING_KEY": ticket_key,
+        "SECURE_SSL_REDIRECT": "false",
+        "STATIC_ROOT": str(work / "static"),
+        "MEDIA_ROOT": str(work / "media"),
+        "CYBERWEEK_VAR_DIR": str(work),
+        "EMAIL_URL": "dummymail://",
+        "LOG_LEVEL": "WARNING",
+        "DB_CONN_MAX_AGE": "600",
+    }
+
+
+def run_cyberweek(env, *args):
+    result = subprocess.run(
+        [str(BIN / "cyberweek"), *args], env=env, capture_output=True, text=True, timeout=600
+    )
+    if result.returncode != 0:
+        sys.exit(f"cyberweek {' '.join(args)} failed:\n{result.stderr[-2000:]}")
+
+
+def create_database(name: str):
+    import psycopg
+
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(f"CREATE DATABASE {name}")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_gunicorn(env, port: int, *, health_path: str, args=()):
+    """gunicorn on 127.0.0.1:`port`, returned once `health_path` answers 200."""
+    process = subprocess.Popen(
+        [
+            str(BIN / "gunicorn"),
+            "cyberweek.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            *args,
+        ],
+        env=env,
+        cwd=REPO,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", health_path)
+            if connection.getresponse().status == 200:
+                return process
+        except OSError:
+            time.sleep(0.3)
+    stop_server(process)
+    sys.exit("gunicorn did not answer within 60 s")
+
+
+def stop_server(process):
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
