@@ -284,9 +284,14 @@ def seed(count: int):
     national = User.objects.create_user("national@example.org")
     OrganiserRole.objects.create(user=national, level="national", region=country)
     Edition.objects.create(
-        year=2019, slug="2019", theme="网络安全为人民，网络安全靠人民", host_city="天津",
-        starts_on=date(2019, 9, 16), ends_on=date(2019, 9, 22), is_published=True,
-    )  # fmt: skip
+        year=2019,
+        slug="2019",
+        theme="网络安全为人民，网络安全靠人民",
+        host_city="天津",
+        starts_on=date(2019, 9, 16),
+        ends_on=date(2019, 9, 22),
+        is_published=True,
+    )
     contest = demo.load(national)
     unusable = make_password(None)
     users = User.objects.bulk_create(
@@ -405,11 +410,25 @@ def main():
 
     port = free_port()
     server = subprocess.Popen(
-        [GUNICORN, "cyberweek.wsgi", "-k", "gthread", "-w", str(args.workers),
-         "--threads", str(args.threads), "-b", f"127.0.0.1:{port}", "--keep-alive", "30",
-         "--log-level", "warning"],
-        env=env, start_new_session=True,
-    )  # fmt: skip
+        [
+            GUNICORN,
+            "cyberweek.wsgi",
+            "-k",
+            "gthread",
+            "-w",
+            str(args.workers),
+            "--threads",
+            str(args.threads),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--keep-alive",
+            "30",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        start_new_session=True,
+    )
     try:
         wait_until_up(port, server)
         print(
