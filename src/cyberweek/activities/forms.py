@@ -8,7 +8,7 @@ from cyberweek.geo.models import Region, Sector
 
 from .models import Activity
 from .queries import ActivityFilter
-from .services import MAX_PHOTO_BYTES, MAX_PHOTOS, MAX_REACH
+from .services import ACTIVITY_FIELDS, MAX_PHOTO_BYTES, MAX_PHOTOS, MAX_REACH
 from .spreadsheets import MAX_FILE_BYTES
 
 
@@ -59,27 +59,7 @@ class ActivityForm(EndsAfterStartsMixin, BootstrapFormMixin, forms.ModelForm):
 
     class Meta:
         model = Activity
-        fields = [
-            "title",
-            "title_en",
-            "description",
-            "sector",
-            "themed_day",
-            "region",
-            "format",
-            "venue_address",
-            "latitude",
-            "longitude",
-            "online_url",
-            "audience",
-            "starts_at",
-            "ends_at",
-            "expected_reach",
-            "public_registration",
-            "capacity",
-            "contact_name",
-            "contact_phone",
-        ]
+        fields = list(ACTIVITY_FIELDS)
         widgets = {
             "starts_at": DateTimeInput(),
             "ends_at": DateTimeInput(),

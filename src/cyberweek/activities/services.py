@@ -52,7 +52,8 @@ CREATE, REPORT, REVIEW, VERIFY = (
 Status = Activity.Status
 Step = ActivityStep.Action
 
-ACTIVITY_FIELDS = {
+# What an organiser may set on an activity, in the order the form shows it.
+ACTIVITY_FIELDS = (
     "title",
     "title_en",
     "description",
@@ -72,7 +73,7 @@ ACTIVITY_FIELDS = {
     "capacity",
     "contact_name",
     "contact_phone",
-}
+)
 REQUIRED_FIELDS = {
     "title",
     "sector",
@@ -186,7 +187,7 @@ def _check_activity(activity: Activity) -> None:
 
 
 def _assign(activity: Activity, data: dict) -> None:
-    unknown = set(data) - ACTIVITY_FIELDS
+    unknown = set(data) - set(ACTIVITY_FIELDS)
     if unknown:
         raise ValidationFailed(_("Unknown fields: %s") % ", ".join(sorted(unknown)))
     for key, value in data.items():
