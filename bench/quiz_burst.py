@@ -12,8 +12,11 @@ streams, keep-alive, no extra package) drives them with bounded concurrency:
 
 1. the trivial JSON view of the same server (GET /api/quiz/time: no database) is measured
    at the same concurrency, as the baseline;
-2. every participant starts an attempt (POST), answers its 20 questions (PUT each) and
-   submits (POST), through the JSON API with session cookie and CSRF token;
+2. the contest in three waves, as it comes when a contest opens: every participant starts
+   an attempt (POST, session cookie and CSRF token); then every participant answers its
+   20 questions (PUT each, with the attempt's answer token, as an app sends them); then
+   every participant submits (POST, session cookie and CSRF token). Each wave is timed on
+   its own, so the requests/s of each is that endpoint's own throughput;
 3. every answer the server acknowledged (200) is looked up in the database.
 
 Per-account rate limits stay on; the per-address limits are raised for the run (in a
@@ -67,8 +70,9 @@ QUIZ_RATE_LIMITS = {
 class Connection:
     """One keep-alive HTTP/1.1 connection, enough for this server's JSON replies."""
 
-    def __init__(self, host, port, cookies: str = "", csrf: str = ""):
+    def __init__(self, host, port, cookies: str = "", csrf: str = "", bearer: str = ""):
         self.host, self.port, self.cookies, self.csrf = host, port, cookies, csrf
+        self.bearer = bearer
         self.reader = self.writer = None
 
     async def _open(self):
@@ -86,9 +90,12 @@ class Connection:
         ]
         if self.cookies:
             head.append(f"Cookie: {self.cookies}")
+        if self.bearer:
+            head.append(f"Authorization: Bearer {self.bearer}")
+        if self.csrf and method != "GET":
+            head.append(f"X-CSRFToken: {self.csrf}")
         if method != "GET":
             head += [
-                f"X-CSRFToken: {self.csrf}",
                 "Content-Type: application/json",
                 f"Content-Length: {len(payload)}",
             ]
@@ -172,23 +179,50 @@ async def trivial_phase(host, port, concurrency, seconds):
 
 
 async def contest_phase(host, port, people, slug, concurrency, limit_seconds):
+    """The opening as it comes: everyone starts at once, then everyone answers, then
+    everyone submits. Each wave is timed on its own, so each endpoint's requests/s is its
+    own throughput at this concurrency, not a share of a mix."""
     timings = Timings()
+    walls = {}
     acknowledged = []  # (attempt id, position, chosen)
-    queue = asyncio.Queue()
-    for person in people:
-        queue.put_nowait(person)
     deadline = time.perf_counter() + limit_seconds
     rng = random.Random(2019)
+    papers = {}  # (session key, csrf token) -> the paper as started
 
-    async def participant(session_key, csrf):
-        conn = Connection(host, port, f"sessionid={session_key}; csrftoken={csrf}", csrf)
-        status, data = await timed(
-            conn, timings, "start", "POST", f"/api/quiz/contests/{slug}/attempts"
-        )
-        if status not in (200, 201):
-            await conn.close()
-            return
-        paper = json.loads(data)
+    async def wave(kind, items, step):
+        queue = asyncio.Queue()
+        for item in items:
+            queue.put_nowait(item)
+
+        async def worker():
+            while time.perf_counter() < deadline:
+                try:
+                    item = queue.get_nowait()
+                except asyncio.QueueEmpty:
+                    return
+                await step(item)
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        walls[kind] = time.perf_counter() - started
+
+    def signed_in(person):
+        session_key, csrf = person
+        return Connection(host, port, f"sessionid={session_key}; csrftoken={csrf}", csrf)
+
+    async def start(person):
+        conn = signed_in(person)
+        path = f"/api/quiz/contests/{slug}/attempts"
+        status, data = await timed(conn, timings, "start", "POST", path)
+        if status in (200, 201):
+            papers[person] = json.loads(data)
+        await conn.close()
+
+    async def answer_all(person):
+        # A participant's own connection, answering with the attempt's token (what an
+        # app does): no cookie on these requests.
+        paper = papers[person]
+        conn = Connection(host, port, bearer=paper["answer_token"])
         attempt = paper["id"]
         for question in paper["questions"]:
             if time.perf_counter() > deadline:
@@ -203,20 +237,19 @@ async def contest_phase(host, port, people, slug, concurrency, limit_seconds):
             status, _data = await timed(conn, timings, "answer", "PUT", path, {"chosen": chosen})
             if status == 200:
                 acknowledged.append((attempt, question["position"], chosen))
-        await timed(conn, timings, "submit", "POST", f"/api/quiz/attempts/{attempt}/submit")
         await conn.close()
 
-    async def worker():
-        while time.perf_counter() < deadline:
-            try:
-                person = queue.get_nowait()
-            except asyncio.QueueEmpty:
-                return
-            await participant(*person)
+    async def submit(person):
+        conn = signed_in(person)
+        await timed(
+            conn, timings, "submit", "POST", f"/api/quiz/attempts/{papers[person]['id']}/submit"
+        )
+        await conn.close()
 
-    started = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
-    return timings, acknowledged, time.perf_counter() - started
+    await wave("start", people, start)
+    await wave("answer", list(papers), answer_all)
+    await wave("submit", list(papers), submit)
+    return timings, acknowledged, walls
 
 
 # --- Setting up and tearing down -----------------------------------------------------------
@@ -440,7 +473,7 @@ def main():
         trivial, trivial_wall = asyncio.run(
             trivial_phase("127.0.0.1", port, args.concurrency, args.trivial_seconds)
         )
-        timings, acknowledged, wall = asyncio.run(
+        timings, acknowledged, walls = asyncio.run(
             contest_phase("127.0.0.1", port, people, slug, args.concurrency, args.limit_seconds)
         )
     finally:
@@ -463,7 +496,8 @@ def main():
         drop_database()
 
     trivial_rps = trivial.count("trivial") / trivial_wall
-    answer_rps = timings.count("answer") / wall
+    rps = {kind: timings.count(kind) / wall for kind, wall in walls.items()}
+    wall = sum(walls.values())
     all_rps = sum(timings.count(k) for k in ("start", "answer", "submit")) / wall
     print(
         f"trivial GET /api/quiz/time: {trivial_rps:7.0f} req/s  "
@@ -471,14 +505,14 @@ def main():
     )
     for kind in ("start", "answer", "submit"):
         print(
-            f"{kind:>6}: {timings.count(kind):6d} ok  {timings.count(kind) / wall:7.0f} req/s  "
+            f"{kind:>6}: {timings.count(kind):6d} ok  {rps[kind]:7.0f} req/s  "
             f"p50 {timings.pct(kind, 0.5):6.1f} ms  p99 {timings.pct(kind, 0.99):6.1f} ms  "
             f"errors {timings.errors.get(kind, {})}"
         )
     print(f"contest phase: {wall:.1f} s, {all_rps:.0f} req/s overall, {finished} submitted")
     print(f"acknowledged answers: {len(acknowledged)}, missing from the database: {lost}")
     print(
-        f"bench quiz: answer_ratio={answer_rps / trivial_rps:.2f} "
+        f"bench quiz: answer_ratio={rps['answer'] / trivial_rps:.2f} "
         f"answer_p99_ms={timings.pct('answer', 0.99):.0f} "
         f"submit_p99_ms={timings.pct('submit', 0.99):.0f} lost={lost} participants={finished}"
     )

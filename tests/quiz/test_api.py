@@ -204,3 +204,106 @@ def test_an_absurd_question_number_is_404(api, contest):
     for position in (0, 40000, 10**20):
         response = put(api, f"{BASE}/attempts/{attempt_id}/answers/{position}", {"chosen": ["A"]})
         assert response.status_code in {404, 422}
+
+
+# --- Answer tokens ------------------------------------------------------------------------
+def bearer(token):
+    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+
+def put_with_token(url, body, token):
+    """A caller with no cookie and no CSRF token: only the answer token."""
+    client = Client(enforce_csrf_checks=True)
+    return client.put(url, json.dumps(body), content_type="application/json", **bearer(token))
+
+
+def test_answers_saved_with_the_token_are_stored_and_scored(api, contest):
+    paper = enter_and_start(api, contest).json()
+    attempt = Attempt.objects.get(pk=paper["id"])
+    assert api.get(f"{BASE}/attempts/{attempt.pk}").json()["answer_token"] == paper["answer_token"]
+    for position, keys in right_answers(attempt).items():
+        url = f"{BASE}/attempts/{attempt.pk}/answers/{position}"
+        saved = put_with_token(url, {"chosen": keys}, paper["answer_token"])
+        assert saved.status_code == 200, saved.content
+        assert saved.json()["chosen"] == sorted(keys)
+    assert Answer.objects.filter(attempt=attempt).count() == len(paper["questions"])
+    result = post(api, f"{BASE}/attempts/{attempt.pk}/submit").json()
+    assert result["score"] == result["max_score"]
+
+
+def test_a_token_is_good_for_its_own_attempt_only(api, contest):
+    from cyberweek.quiz import services
+
+    mine = enter_and_start(api, contest).json()
+    other, _new = services.start_attempt(actor=entry_for(contest).user, contest_id=contest.pk)
+    stolen = put_with_token(
+        f"{BASE}/attempts/{other.pk}/answers/1", {"chosen": ["A"]}, mine["answer_token"]
+    )
+    assert stolen.status_code == 401
+    assert stolen["Content-Type"] == "application/problem+json"
+    assert stolen.json()["detail"] == "此答题凭证对本次答题无效。"
+    assert not Answer.objects.filter(attempt=other).exists()
+
+
+@pytest.mark.parametrize(
+    "token",
+    ["", "nonsense", "1.2:forged-signature", "1.2", "x" * 5000],
+)
+def test_a_forged_or_malformed_token_is_401(api, contest, token):
+    attempt_id = enter_and_start(api, contest).json()["id"]
+    response = put_with_token(f"{BASE}/attempts/{attempt_id}/answers/1", {"chosen": ["A"]}, token)
+    assert response.status_code == 401
+    assert not Answer.objects.filter(attempt_id=attempt_id).exists()
+
+
+def test_a_token_signed_for_someone_else_is_refused_by_the_statement(api, contest):
+    """Even a validly signed token naming the attempt but another person stores nothing:
+    the statement checks the owner, and the checked path says why."""
+    from cyberweek.quiz import answer_tokens
+
+    attempt = Attempt.objects.get(pk=enter_and_start(api, contest).json()["id"])
+    stranger = UserFactory()
+    forged = answer_tokens.issue(type("A", (), {"pk": attempt.pk, "user_id": stranger.pk})())
+    response = put_with_token(f"{BASE}/attempts/{attempt.pk}/answers/1", {"chosen": ["A"]}, forged)
+    assert response.status_code == 404
+    assert not Answer.objects.filter(attempt=attempt).exists()
+
+
+def test_the_token_stops_working_once_the_attempt_is_submitted(api, contest):
+    paper = enter_and_start(api, contest).json()
+    assert post(api, f"{BASE}/attempts/{paper['id']}/submit").status_code == 200
+    late = put_with_token(
+        f"{BASE}/attempts/{paper['id']}/answers/1", {"chosen": ["A"]}, paper["answer_token"]
+    )
+    assert late.status_code == 409
+    assert late.json()["type"].endswith("/invalid-transition")
+
+
+def test_tokens_survive_a_secret_key_rotation(api, contest, settings):
+    paper = enter_and_start(api, contest).json()
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "a-new-secret-key-" + "x" * 40
+    option = paper["questions"][0]["options"][0]["key"]
+    saved = put_with_token(
+        f"{BASE}/attempts/{paper['id']}/answers/1", {"chosen": [option]}, paper["answer_token"]
+    )
+    assert saved.status_code == 200, saved.content
+    settings.SECRET_KEY_FALLBACKS = []
+    dropped = put_with_token(
+        f"{BASE}/attempts/{paper['id']}/answers/1", {"chosen": [option]}, paper["answer_token"]
+    )
+    assert dropped.status_code == 401
+
+
+def test_answers_with_the_token_are_rate_limited_per_account(api, contest, settings):
+    settings.QUIZ_RATE_LIMITS = {"answer": (2, 1000)}
+    paper = enter_and_start(api, contest).json()
+    url = f"{BASE}/attempts/{paper['id']}/answers/1"
+    option = paper["questions"][0]["options"][0]["key"]
+    codes = [
+        put_with_token(url, {"chosen": [option]}, paper["answer_token"]).status_code
+        for _ in range(3)
+    ]
+    assert codes == [200, 200, 429]
+    # The session path counts against the same account.
+    assert put(api, url, {"chosen": [option]}).status_code == 429

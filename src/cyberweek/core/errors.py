@@ -15,6 +15,12 @@ class DomainError(Exception):
         super().__init__(str(self.message))
 
 
+class NotAuthenticated(DomainError):
+    status = 401
+    title = _("Sign in first")
+    slug = "unauthenticated"
+
+
 class PermissionDenied(DomainError):
     status = 403
     title = _("You may not do this")

@@ -13,6 +13,10 @@ autocommit:
     ON CONFLICT (attempt_id, question_id) DO UPDATE SET chosen = …, answered_at = …
     RETURNING attempt_id
 
+On PostgreSQL the statement is prepared on each connection the first time it runs.
+Behind PgBouncer in transaction mode, that needs PgBouncer 1.21 or later with
+`max_prepared_statements` set.
+
 The attempt row is locked as in the checked path, so a submission in progress either
 commits first (and the answer finds the attempt submitted: no row, refused) or waits for
 the answer to commit (and scores it). A row returned means the answer is stored. When no
@@ -26,8 +30,10 @@ never changes once the paper is drawn, so each process keeps the papers it has s
 import json
 import threading
 from collections import OrderedDict
+from contextlib import nullcontext
 from dataclasses import dataclass
 
+import psycopg
 from django.db import connection
 
 from .models import PaperItem
@@ -126,5 +132,24 @@ def upsert_if_open(
         ops.adapt_datetimefield_value(now),
     ]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone() is not None
+        if connection.vendor != "postgresql":
+            cursor.execute(sql, params)
+            return cursor.fetchone() is not None
+        # Through Django's wrappers and query log (so tools that count queries still see
+        # it), but executed by `_execute_prepared` below.
+        logged = cursor.debug_sql(sql, params) if hasattr(cursor, "debug_sql") else nullcontext()
+        with logged:
+            prepared = cursor._execute_with_wrappers(
+                sql, params, many=False, executor=_execute_prepared
+            )
+        return prepared.fetchone() is not None
+
+
+def _execute_prepared(sql, params, many, context):
+    """Prepared once per connection: PostgreSQL then skips parsing and planning the
+    statement on every answer. Preparing needs server-side binding, which Django's own
+    cursors do not use, so this one runs on psycopg's plain cursor."""
+    with context["connection"].wrap_database_errors:
+        prepared = psycopg.Cursor(context["cursor"].connection)
+        prepared.execute(sql, params, prepare=True)
+        return prepared

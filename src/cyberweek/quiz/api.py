@@ -2,10 +2,14 @@
 `bench/quiz_burst.py` drive.
 
 Signed-in participants use their session cookie; unsafe methods need the CSRF token in
-the `X-CSRFToken` header, as with every Django form. The paper never carries the right
-answers: they come with the review, after submission. The deadline is the server's
-(`deadline_at`, and `seconds_left` computed by the server): answers are accepted until two
-seconds after it, for the request in flight when the countdown ends.
+the `X-CSRFToken` header, as with every Django form. Answers may instead carry the
+attempt's `answer_token` (`Authorization: Bearer …`), which is how apps should send them:
+it spares each answer the session and user lookups (see `answer_tokens`).
+
+The paper never carries the right answers: they come with the review, after submission.
+The deadline is the server's (`deadline_at`, and `seconds_left` computed by the server):
+answers are accepted until two seconds after it, for the request in flight when the
+countdown ends.
 """
 
 import datetime as dt
@@ -24,7 +28,7 @@ from cyberweek.core.api_problems import Problem, problem
 from cyberweek.core.errors import InvalidTransition
 from cyberweek.geo.models import Region, Sector
 
-from . import leaderboards, queries, ratelimits, services
+from . import answer_tokens, leaderboards, queries, ratelimits, services
 from .models import Attempt, Entry
 
 router = Router(tags=["quiz"])
@@ -101,6 +105,9 @@ class AttemptOut(Schema):
     seconds_left: int
     max_score: int
     questions: list[QuestionOut]
+    answer_token: str = Field(
+        description="send as `Authorization: Bearer …` to save this attempt's answers"
+    )
 
 
 class AnswerIn(Schema):
@@ -170,7 +177,8 @@ def _problem(request, **kwargs):
 def _limited(request, action: str):
     """The 429 problem (with Retry-After) when a rate limit is used up, else None."""
     try:
-        ratelimits.check(request, action)
+        # `request.auth` is the user, or the answer token's grant: both give the person's id.
+        ratelimits.check(request, action, user_id=request.auth.pk)
     except ratelimits.RateLimited as error:
         response = _problem(
             request,
@@ -202,6 +210,7 @@ def _attempt_out(attempt: Attempt) -> dict:
         else 0,
         "max_score": attempt.max_score,
         "questions": [q.__dict__ for q in queries.paper(attempt)],
+        "answer_token": answer_tokens.issue(attempt),
     }
 
 
@@ -293,11 +302,12 @@ def get_attempt(request, attempt_id: int):
 @router.put(
     "/attempts/{int:attempt_id}/answers/{int:position}",
     response={200: AnswerOut, **AUTH_ERRORS},
-    auth=django_auth,
+    auth=[answer_tokens.AnswerTokenAuth(), django_auth],
 )
 def put_answer(request, attempt_id: int, position: int, payload: AnswerIn):
     """Save the choice for question `position` of the paper; the last save wins. A 200
-    means the answer is stored."""
+    means the answer is stored. Send the attempt's `answer_token` as a bearer token (or
+    use the session cookie with the CSRF token)."""
     if limited := _limited(request, "answer"):
         return limited
     answer = services.save_answer(

@@ -119,7 +119,6 @@ def _client(url: str):
         socket_connect_timeout=2,
         retry=Retry(ExponentialBackoff(cap=0.5, base=0.02), retries=2),
         retry_on_error=[redis.exceptions.ConnectionError, redis.exceptions.TimeoutError],
-        health_check_interval=30,
     )
 
 

@@ -259,7 +259,7 @@ def _own_attempt(actor, attempt_id: int, *, lock: bool = False) -> Attempt:
         # NO KEY UPDATE: does not block the answers' foreign-key checks on this row.
         attempts = attempts.select_for_update(no_key=True, of=("self",))
     try:
-        return attempts.get(pk=attempt_id, user=actor)
+        return attempts.get(pk=attempt_id, user_id=actor.pk)
     except Attempt.DoesNotExist as error:
         raise NotFound(_("You have no attempt with that number.")) from error
 
@@ -286,6 +286,7 @@ def check_choice(option_order, kind: str, chosen) -> list[str]:
 def save_answer(*, actor, attempt_id: int, position: int, chosen, now=None) -> Answer:
     """Record the participant's choice for one question of their paper (the last save
     wins). Refused once the attempt is submitted or its deadline (plus grace) has passed.
+    `actor` is the user, or an `answer_tokens.AnswerGrant`: only its `pk` is used.
 
     Valid answers to an open attempt are stored by one statement (`answer_store`); any
     other case takes the checked path, which gives the reason."""
@@ -316,8 +317,9 @@ def save_answer(*, actor, attempt_id: int, position: int, chosen, now=None) -> A
                 answered_at=now,
             )
         answer_store.forget(attempt_id)
-    return _save_answer_checked(actor=actor, attempt_id=attempt_id, position=position,
-                                chosen=chosen, now=now)  # fmt: skip
+    return _save_answer_checked(
+        actor=actor, attempt_id=attempt_id, position=position, chosen=chosen, now=now
+    )
 
 
 @service
@@ -327,7 +329,7 @@ def _save_answer_checked(*, actor, attempt_id: int, position: int, chosen, now) 
     item = (
         PaperItem.objects.select_related("attempt", "question")
         .select_for_update(no_key=True, of=("attempt",))
-        .filter(attempt_id=attempt_id, attempt__user=actor, position=position)
+        .filter(attempt_id=attempt_id, attempt__user_id=actor.pk, position=position)
         .first()
     )
     if item is None:
