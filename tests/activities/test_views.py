@@ -453,3 +453,54 @@ def test_the_health_page_is_trivial(client):
 
 def test_without_any_edition_the_public_list_is_not_found(client):
     assert client.get(reverse("activities:list")).status_code == 404
+
+
+# --- The public list from the cache ---------------------------------------------------------
+def test_anonymous_visitors_get_the_whole_list_page_from_one_cache_read(
+    client, edition, django_assert_num_queries
+):
+    ActivityFactory(edition=edition, status=S.APPROVED, title="天津学校")
+    first = client.get("/activities/?sector=school")
+    with django_assert_num_queries(0):
+        again = client.get("/activities/?sector=school")
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert "Cookie" in again["Vary"]
+    assert "天津学校" in again.content.decode()
+
+
+def test_a_workflow_step_refreshes_the_cached_public_page(client, edition, tianjin):
+    from cyberweek.activities import services
+
+    submitted = ActivityFactory(edition=edition, status=S.SUBMITTED, title="新提交的活动")
+    assert "新提交的活动" not in client.get("/activities/").content.decode()
+    services.approve_activity(actor=tianjin, activity_id=submitted.pk)
+    assert "新提交的活动" in client.get("/activities/").content.decode()
+
+
+def test_a_signed_in_person_never_gets_the_anonymous_copy_and_vice_versa(client, edition):
+    ActivityFactory(edition=edition, status=S.APPROVED)
+    anonymous = client.get("/activities/").content.decode()
+    assert "accounts/logout" not in anonymous
+    client.force_login(UserFactory())
+    signed_in = client.get("/activities/").content.decode()
+    assert "accounts/logout" in signed_in
+    assert "X-CSRFToken" in signed_in  # htmx requests of signed-in people carry it
+    client.logout()
+    assert client.get("/activities/").content.decode() == anonymous
+
+
+def test_each_language_has_its_own_cached_page(client, edition):
+    ActivityFactory(edition=edition, status=S.APPROVED, title="天津学校", title_en="Safe school")
+    chinese = client.get("/activities/").content.decode()
+    english = client.get("/en/activities/").content.decode()
+    assert '<html lang="zh-CN">' in chinese
+    assert '<html lang="en">' in english
+    assert client.get("/activities/").content.decode() == chinese
+
+
+def test_public_pages_carry_no_csrf_token_for_anonymous_visitors(client, edition):
+    page = client.get("/activities/")
+    assert "csrfmiddlewaretoken" not in page.content.decode()
+    assert "X-CSRFToken" not in page.content.decode()
+    assert "csrftoken" not in page.cookies

@@ -286,3 +286,12 @@ def test_editing_an_event_of_another_edition_is_404(client, edition):
     other = EditionFactory(year=2020, starts_on=date(2020, 9, 14), ends_on=date(2020, 9, 20))
     event = Event.objects.get(slug="opening")
     assert client.get(reverse("organiser:event_edit", args=[other.pk, event.pk])).status_code == 404
+
+
+def test_the_language_links_lead_to_this_page_in_the_other_language(client, edition):
+    chinese = client.get("/editions/2019/?day=2019-09-16").content.decode()
+    assert 'href="/en/editions/2019/?day=2019-09-16" hreflang="en"' in chinese
+    assert 'aria-current="page">简体中文</a>' in chinese
+    english = client.get("/en/editions/2019/").content.decode()
+    assert 'href="/editions/2019/" hreflang="zh-hans"' in english
+    assert 'aria-current="page">English</a>' in english

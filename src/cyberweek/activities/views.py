@@ -2,10 +2,12 @@
 
 import hashlib
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
@@ -69,20 +71,44 @@ def _list_body(request, edition) -> tuple[int, str]:
     return status, render_to_string("activities/_list_body.html", context, request=request)
 
 
+def _seen_by_everyone(request) -> bool:
+    """Whether this visitor sees what every other visitor sees: not signed in, and no
+    message waiting for them (those travel in the session or the `messages` cookie)."""
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES and "messages" not in request.COOKIES
+
+
 @require_GET
 def activity_list(request):
     # Most visitors ask for the same few lists: each is rendered once per language and
     # workflow change (the version moves with every step) and then served from the cache,
-    # without a query.
+    # without a query. Anonymous visitors get the whole page from one cache read (the
+    # version and the page together); signed-in people get the cached list inside a page
+    # rendered for them.
     query = sorted(request.GET.lists())
     digest = hashlib.sha256(repr(query).encode()).hexdigest()[:32]
-    key = f"activities:list:{get_language()}:{queries.lists_version()}:{digest}"
+    language = get_language()
+    page_key = f"activities:page:{language}:{digest}"
+    public = _seen_by_everyone(request)
+    if public:
+        found = cache.get_many([queries.PUBLIC_VERSION_KEY, page_key])
+        version = found.get(queries.PUBLIC_VERSION_KEY) or queries.lists_version()
+        page = found.get(page_key)
+        if page is not None and page[0] == version:
+            response = HttpResponse(page[2], status=page[1])
+            patch_vary_headers(response, ["Cookie"])  # as the page rendered for a person
+            return response
+    else:
+        version = queries.lists_version()
+    key = f"activities:list:{language}:{version}:{digest}"
     cached = cache.get(key)
     if cached is None:
         cached = _list_body(request, _edition(request))
         cache.set(key, cached, LIST_CACHE_SECONDS)
     status, body = cached
-    return render(request, "activities/list.html", {"body": body}, status=status)
+    response = render(request, "activities/list.html", {"body": body}, status=status)
+    if public:
+        cache.set(page_key, (version, status, response.content), LIST_CACHE_SECONDS)
+    return response
 
 
 @require_GET

@@ -1,7 +1,9 @@
 """Template helpers shared by every app."""
 
 from django import template
-from django.utils.translation import get_language
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.translation import get_language, get_language_info
 
 from cyberweek.core.permissions import may_take_somewhere
 
@@ -24,3 +26,17 @@ def may(user, action: str) -> bool:
     """Whether any of the user's organiser roles allows `action` (for showing links; the
     page and the service still check the exact scope)."""
     return may_take_somewhere(user, action)
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context) -> list[tuple[str, str, str, bool]]:
+    """(code, name in that language, this page in it, whether it is the current one) for
+    each language. The language lives in the URL (/en/…), so switching is a plain link: no
+    form, no cookie, no CSRF token, and a public page stays the same for every visitor."""
+    request = context.get("request")
+    here = request.get_full_path() if request is not None else "/"
+    current = get_language()
+    return [
+        (code, get_language_info(code)["name_local"], translate_url(here, code), code == current)
+        for code, _name in settings.LANGUAGES
+    ]
