@@ -1,6 +1,7 @@
 """Hyperscan and the pure-Python candidate pass give the same findings."""
 
 import json
+import re
 from itertools import islice
 
 import pytest
@@ -8,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cyberweek.pii import scan
-from cyberweek.pii.candidates import engine_name
+from cyberweek.pii.candidates import TRIGGERS, engine_name
+from cyberweek.pii.hyperscan_pass import is_narrow
 from tests.pii.samples import EVAL
 
 needs_hyperscan = pytest.mark.skipif(
@@ -45,3 +47,55 @@ NAME_ALPHABET = st.sampled_from(
 @given(st.text(NAME_ALPHABET, max_size=120))
 def test_both_engines_find_the_same_names_on_random_text(text):
     assert scan(text, engine="hyperscan") == scan(text, engine="python")
+
+
+# The triggers written in ASCII run on a one-byte-per-character copy of the text where every
+# character beyond Latin-1 reads "?": next to full-width punctuation, Chinese, Latin-1
+# letters, an emoji (two UTF-16 units, four UTF-8 bytes) and real question marks they must
+# find what the Python pass finds.
+WIDE_ALPHABET = st.sampled_from(
+    [
+        *"0123456789 -+()（）＋：:@._?xX",
+        *("中", "号", "é", "\xa0", "·", "😀", "password", "bearer ", "DOB ", "AKIA", "v1.", "\n"),
+    ]
+)
+
+
+@needs_hyperscan
+@settings(max_examples=300, deadline=None)
+@given(st.lists(WIDE_ALPHABET, max_size=60).map("".join))
+def test_both_engines_find_the_same_next_to_characters_beyond_ascii(text):
+    assert scan(text, engine="hyperscan") == scan(text, engine="python")
+
+
+@needs_hyperscan
+@pytest.mark.parametrize(
+    "text",
+    [
+        "😀13812345678😀",
+        "电话：（010）62345678，（0755） 2654 3210",
+        "＋86 138 1234 5678；+86 139 0013 9000；(+86)13700137000",
+        "1+1=2，+8613812345678",
+        "password：hunter22 pwd=s3cretpw",
+        "é10.1.2.3 ?10.1.2.4 中10.1.2.5",
+        "?a@b.cn 中c@d.cn",
+        "DOB 1990-01-02，出生于1991年2月3日",
+    ],
+)
+def test_both_engines_find_the_same_values_next_to_wide_characters(text):
+    found = scan(text, engine="hyperscan")
+    assert found
+    assert found == scan(text, engine="python")
+
+
+def test_chinese_triggers_run_on_utf8_and_no_ascii_trigger_refuses_a_question_mark():
+    for t in TRIGGERS:
+        if not (t.body + t.anchor).isascii():
+            assert not is_narrow(t.body, t.anchor), t
+        if is_narrow(t.body, t.anchor):
+            # On the narrow copy "?" stands for every character beyond Latin-1: a trigger
+            # that refused it would refuse them all.
+            assert "?" not in t.anchor, t
+            assert not re.search(r"\[\^[^\]]*\?", t.body), t
+    assert any(is_narrow(t.body, t.anchor) for t in TRIGGERS)
+    assert any(t.kind == "speaker" and not is_narrow(t.body, t.anchor) for t in TRIGGERS)

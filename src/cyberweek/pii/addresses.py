@@ -7,7 +7,7 @@ label forwards, and kept only when a known division (province, city, county from
 
 import re
 
-from .finding import Finding, make
+from .finding import RawFinding
 from .lexicon import division_lengths_by_prefix, division_names
 
 _ROAD_END = (
@@ -79,12 +79,22 @@ _FORWARD_END = re.compile(r".*(?:街道|路|街|大道|巷|胡同|村|镇|乡|�
 _MAX_RUN = 64
 
 
+_DIVISIONS: tuple[dict[str, int], dict[str, tuple[int, ...]]] | None = None
+
+
+def _load_divisions():
+    # Loaded on first use, then read from a global: two cached calls per address cost more
+    # than the lookups that follow them.
+    global _DIVISIONS
+    _DIVISIONS = division_names(), division_lengths_by_prefix()
+    return _DIVISIONS
+
+
 def first_division(run: str, *, count_all: bool = False) -> tuple[int, int]:
     """(index, number of division names) of the first division name in run, or (-1, 0).
     Names are taken leftmost and longest, without overlap; without count_all the count
     stops at the first name."""
-    names = division_names()
-    by_prefix = division_lengths_by_prefix()
+    names, by_prefix = _DIVISIONS or _load_divisions()
     first, count, i, n = -1, 0, 0, len(run)
     while i < n - 1:
         sizes = by_prefix.get(run[i : i + 2])
@@ -114,14 +124,16 @@ _DIGIT = re.compile(r"[0-9]")
 _UP_TO_NON_ADDRESS = re.compile(r".*[^\u4e00-\u9fff0-9A-Za-z#\-]", re.DOTALL)
 
 
-def scan_numbered(text: str, start: int, end: int, out: list[Finding]) -> None:
-    lo = max(0, start - _MAX_RUN)
+def scan_numbered(text: str, start: int, end: int, out: list[RawFinding]) -> None:
+    # The run of address characters before the number must end with a road word. Those are
+    # one or two Chinese characters, so inside any such run: test them before finding it.
+    if not text.endswith(_ROAD_END, start - 2 if start > 2 else 0, start):
+        return
+    lo = start - _MAX_RUN if start > _MAX_RUN else 0
     m = _UP_TO_NON_ADDRESS.match(text, lo, start)
     if m:
         lo = m.end()
     run = text[lo:start]
-    if not run.endswith(_ROAD_END):
-        return
     # The tail (building, unit, floor, room) starts with a Chinese character, a letter, a
     # digit or a dash; after anything else (，。 a newline) it is empty.
     if end < len(text) and _TAIL_FIRST.match(text, end):
@@ -143,10 +155,10 @@ def scan_numbered(text: str, start: int, end: int, out: list[Finding]) -> None:
         conf, why = 0.75, "address label and house number"
     if stop - s < 6:
         return
-    out.append(make("ADDRESS", s, stop, text[s:stop], conf, why))
+    out.append((s, stop, "ADDRESS", text[s:stop], conf, why))
 
 
-def scan_labelled(text: str, start: int, end: int, out: list[Finding]) -> None:
+def scan_labelled(text: str, start: int, end: int, out: list[RawFinding]) -> None:
     """An address after a label that has no house number (rural or street-level only)."""
     p = end
     while p < len(text) and text[p] in " \t:：是为在":
@@ -162,10 +174,10 @@ def scan_labelled(text: str, start: int, end: int, out: list[Finding]) -> None:
     if not m or count < 2:
         return
     out.append(
-        make(
-            "ADDRESS",
+        (
             p,
             p + m.end(),
+            "ADDRESS",
             run[: m.end()],
             0.75,
             "address label and administrative divisions",

@@ -1,16 +1,17 @@
 """Stage one: find candidate positions in one pass; stage two validates each exactly.
 
 Each kind of candidate has *triggers*: short, selective patterns that say "a value of this
-kind may start here". They run either in Hyperscan (one pass over the UTF-8 bytes for all
-triggers, when the ``hyperscan`` wheel is installed) or in pure Python (one regular
-expression per trigger). Every trigger is written once, as (left anchor class, body), and
-both forms are generated from it: in Hyperscan the anchor is a consumed byte, in Python a
-negative look-behind. Both engines report every start where a value can begin (Hyperscan
-may report a few more starts inside a run, which stage two skips or rejects, and a few
-fewer where stage two could only reject: all-digit runs for "code18"), and stage two
-matches the kind's exact pattern at each start in Python, so both give the same findings;
-tests/pii/test_engines.py checks it on the evaluation set and on random text. The starts
-come out per kind (starts_by_kind), which is how stage two takes them.
+kind may start here". They run either in Hyperscan (hyperscan_pass.py, when the
+``hyperscan`` wheel is installed: one pass over the text per database, ASCII triggers and
+the others) or in pure Python (one regular expression per trigger). Every trigger is
+written once, as (left anchor class, body), and both forms are generated from it: in
+Hyperscan the anchor is a consumed byte, in Python a negative look-behind. Both engines
+report every start where a value can begin (Hyperscan may report a few more starts inside
+a run, which stage two skips or rejects, and a few fewer where stage two could only
+reject: all-digit runs for "code18"), and stage two matches the kind's exact pattern at
+each start in Python, so both give the same findings; tests/pii/test_engines.py checks it
+on the evaluation set and on random text. The starts come out per kind (starts_by_kind),
+which is how stage two takes them.
 
 No pattern has nested unbounded repetition, and the exact patterns are matched anchored at
 a start: time is linear in the text even for a 100 MB line of digits.
@@ -20,6 +21,7 @@ import os
 import re
 from dataclasses import dataclass
 
+from .hyperscan_pass import compile_databases, hyperscan_starts
 from .lexicon import surnames
 from .names import COLON_ROLE_LABELS, FREE_ROLE_LABELS, LABEL_NOTE, ROLE_LABELS
 
@@ -176,16 +178,28 @@ TRIGGERS: list[Trigger] = [
     ),
     Trigger("plate", rf"(?:{'|'.join(_PROVINCES)})[A-HJ-NP-Z](?:·|•|・| )?[A-HJ-NP-Z0-9]{{4}}"),
     # Seven digits in a row, or a group then a separator and three digits; a date such as
-    # 2023-11-25 is not a candidate. Numbers with a country code start at their plus sign.
-    # A run glued to a letter (IMEI1 86…, ORD2023…) is never a value on its own.
-    Trigger("num", r"[0-9]{7}", anchor="0-9A-Za-z_", py=(r"[0-9](?<![0-9A-Za-z_][0-9])[0-9]{6}",)),
+    # 2023-11-25 is not a candidate. Numbers with a country code start at their plus sign
+    # (so no run starts right after a "+": the one from the plus covers it). A run glued to
+    # a letter (IMEI1 86…, ORD2023…) is never a value on its own.
+    Trigger(
+        "num", r"[0-9]{7}", anchor="0-9A-Za-z_+", py=(r"[0-9](?<![0-9A-Za-z_+][0-9])[0-9]{6}",)
+    ),
+    # The separators are one or two of  -)(）（, written as two triggers: with ASCII ones
+    # only (the common case, run on the narrow copy of the text) and with a full-width one.
     Trigger(
         "num",
-        r"[0-9]{1,6}(?:[ \-]|\)|）|\(|（){1,2}[0-9]{3}",
-        anchor="0-9A-Za-z_",
-        py=(r"[0-9](?<![0-9A-Za-z_][0-9])[0-9]{0,5}(?:[ \-]|\)|）|\(|（){1,2}[0-9]{3}",),
+        r"[0-9]{1,6}[ \-)(]{1,2}[0-9]{3}",
+        anchor="0-9A-Za-z_+",
+        py=(r"[0-9](?<![0-9A-Za-z_+][0-9])[0-9]{0,5}[ \-)(]{1,2}[0-9]{3}",),
     ),
-    Trigger("num", r"\+[0-9]|＋[0-9]|\(\+[0-9]"),
+    Trigger(
+        "num",
+        r"[0-9]{1,6}(?:(?:）|（)(?:[ \-)(]|）|（)?|[ \-)(](?:）|（))[0-9]{3}",
+        anchor="0-9A-Za-z_+",
+        py=(r"[0-9](?<![0-9A-Za-z_+][0-9])[0-9]{0,5}(?:[）（][ \-)(）（]?|[ \-)(][）（])[0-9]{3}",),
+    ),
+    Trigger("num", r"\+[0-9]|\(\+[0-9]"),
+    Trigger("num", r"＋[0-9]"),
     Trigger("dob", _lit("出生", "生日")),
     Trigger(
         "dob",
@@ -348,7 +362,12 @@ EXACT: dict[str, re.Pattern] = {
         rf"[{_PROVINCES}][A-HJ-NP-Z][·•・ ]?(?:[DF][A-HJ-NP-Z0-9][0-9]{{4}}"
         r"|[0-9]{5}[DF]|[A-HJ-NP-Z0-9]{4}[A-HJ-NP-Z0-9挂学警港澳])"
     ),
-    "num": re.compile(r"(?:\(?[+＋])?[0-9]+(?:(?:[ \-]|[)）][ \-]?|[ \-]?[(（])[0-9]+){0,11}[Xx]?"),
+    # Possessive: all that follows a run of digits is optional, so the greedy way through is
+    # the match and giving digits or groups back never changes it; keeping no places to go
+    # back to makes the match a quarter (one run) to a half (groups) faster.
+    "num": re.compile(
+        r"(?:\(?[+＋])?[0-9]++(?:(?:[ \-]|[)）][ \-]?|[ \-]?[(（])[0-9]++){0,11}+[Xx]?"
+    ),
     "dob": re.compile(
         r"出生日期|出生年月日?|出生于|出生在|出生|生日"
         r"|(?i:date of birth|birth ?date|birthday|d\.o\.b\.?|dob|born on|born)"
@@ -414,93 +433,14 @@ def _python_starts(text: str) -> list[list[int]]:
 _HS = None
 
 
-def _hs_body(t: Trigger) -> bytes:
-    body = t.body
-    if t.kind == "speaker":
-        # Hyperscan runs on bytes: a CJK character is three bytes E4..E9 80..BF 80..BF, a
-        # superset of U+4E00..U+9FFF that stage two narrows again.
-        body = body.replace(r"[\u4e00-\u9fff]", r"(?:[\xe4-\xe9][\x80-\xbf][\x80-\xbf])")
-    # Non-ASCII literals become their UTF-8 bytes; \xNN escapes written above stay as they are.
-    raw = body.encode("utf-8")
-    if t.anchor:
-        raw = b"[^" + t.anchor.encode() + b"]" + b"(?:" + raw + b")"
-    return raw
-
-
 def _hyperscan_db():
     global _HS
-    if _HS is not None:
-        return _HS or None
-    if os.environ.get("CYBERWEEK_PII_NO_HYPERSCAN"):
-        _HS = False
-        return None
-    try:
-        import hyperscan
-    except ImportError:
-        _HS = False
-        return None
-    db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-    exprs, ids, flags = [], [], []
-    for i, t in enumerate(TRIGGERS):
-        f = hyperscan.HS_FLAG_SOM_LEFTMOST
-        if t.caseless:
-            f |= hyperscan.HS_FLAG_CASELESS
-        if t.kind == "speaker":
-            f |= hyperscan.HS_FLAG_MULTILINE
-        exprs.append(_hs_body(t))
-        # The id says which trigger matched and, above 255, that its first byte is an
-        # anchor to skip: start * 256 + id is then (first byte of the value) * 256 + i.
-        ids.append((256 if t.anchor else 0) + i)
-        flags.append(f)
-    if len(TRIGGERS) > 255:
-        raise RuntimeError("trigger indexes must fit in one byte")
-    db.compile(expressions=exprs, ids=ids, elements=len(exprs), flags=flags)
-    _HS = db
-    return _HS
-
-
-_CONTINUATION = bytes(1 if 0x80 <= b < 0xC0 else 0 for b in range(256))
-
-
-def _hyperscan_starts(text: str, db) -> list[list[int]] | None:
-    try:
-        # Newlines around the text give every anchored trigger a byte to anchor on.
-        data = b"\n" + text.encode("utf-8") + b"\n"
-    except UnicodeEncodeError:  # lone surrogates: not valid UTF-8, use the Python path
-        return None
-    # One int per match, byte offset * 256 + trigger index (the anchor byte skipped):
-    # cheaper to make in the callback and to sort than a tuple.
-    hits: list[int] = []
-    add = hits.append
-
-    def on_match(id_, start, end, flags, context):
-        add(start * 256 + id_)
-
-    db.scan(data, match_event_handler=on_match)
-    hits.sort()
-    n = len(text)
-    by_kind: list[list[int]] = [[] for _ in KINDS]
-    to_kind = [by_kind[k].append for k in _TRIGGER_KIND]
-    if len(data) == n + 2:  # ASCII only: bytes are characters
-        for k in hits:
-            b = k >> 8
-            if 1 <= b <= n:
-                to_kind[k & 255](b - 1)
-        return by_kind
-    # Byte offsets to character offsets: subtract the UTF-8 continuation bytes before.
-    count = data.translate(_CONTINUATION).count
-    prev_b, prev_c = 1, 0
-    for k in hits:
-        b = k >> 8
-        if b != prev_b:
-            if b < 1:
-                continue
-            prev_c += (b - prev_b) - count(1, prev_b, b)
-            prev_b = b
-            if prev_c >= n:
-                break
-        to_kind[k & 255](prev_c)
-    return by_kind
+    if _HS is None:
+        if os.environ.get("CYBERWEEK_PII_NO_HYPERSCAN"):
+            _HS = False
+        else:
+            _HS = compile_databases(TRIGGERS, _TRIGGER_KIND, len(KINDS)) or False
+    return _HS or None
 
 
 def starts_by_kind(text: str, engine: str = "auto") -> list[list[int]]:
@@ -511,7 +451,7 @@ def starts_by_kind(text: str, engine: str = "auto") -> list[list[int]]:
         if hs is None and engine == "hyperscan":
             raise RuntimeError("hyperscan is not installed")
         if hs is not None:
-            by_kind = _hyperscan_starts(text, hs)
+            by_kind = hyperscan_starts(text, hs)
     if by_kind is None:
         by_kind = _python_starts(text)
     return by_kind

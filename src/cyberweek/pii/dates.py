@@ -3,7 +3,7 @@
 import re
 
 from .checksums import valid_date
-from .finding import Finding, make
+from .finding import RawFinding
 
 _MONTHS = {
     m: i
@@ -51,7 +51,7 @@ def _parse(m: re.Match) -> bool:
     return valid_date(y, mo, d)
 
 
-def scan_birth_word(text: str, start: int, end: int, out: list[Finding]) -> None:
+def scan_birth_word(text: str, start: int, end: int, out: list[RawFinding]) -> None:
     word = text[start:end]
     if word.isascii() and start and text[start - 1].isascii() and text[start - 1].isalpha():
         return
@@ -59,10 +59,10 @@ def scan_birth_word(text: str, start: int, end: int, out: list[Finding]) -> None
     if m and _parse(m):
         s = m.start(_first_group(m))
         out.append(
-            make(
-                "DATE_OF_BIRTH",
+            (
                 s,
                 m.end(),
+                "DATE_OF_BIRTH",
                 text[s : m.end()],
                 0.95,
                 f"date after birth context '{word}'",
@@ -75,7 +75,7 @@ def scan_birth_word(text: str, start: int, end: int, out: list[Finding]) -> None
         if b and _parse(b):
             s = b.start(_first_group(b))
             e = _date_end(b)
-            out.append(make("DATE_OF_BIRTH", s, e, text[s:e], 0.9, "date followed by 出生"))
+            out.append((s, e, "DATE_OF_BIRTH", text[s:e], 0.9, "date followed by 出生"))
 
 
 # The group each alternative of _DATE begins with, so the date's first character.

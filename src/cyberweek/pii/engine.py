@@ -4,11 +4,11 @@ are resolved so that every character belongs to at most one finding."""
 import gc
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
-from operator import attrgetter
+from operator import itemgetter
 
 from . import addresses, dates, digit_runs, documents, names, network, secret_keys
 from .candidates import EXACT, KINDS, starts_by_kind
-from .finding import Finding
+from .finding import Finding, RawFinding, findings
 
 
 def _code18(text, start, end, out):
@@ -84,32 +84,28 @@ _PRIORITY = {
 }
 
 
-def _better(a: Finding, b: Finding) -> bool:
-    return (a.end - a.start, a.confidence, -_PRIORITY[a.type]) > (
-        b.end - b.start,
-        b.confidence,
-        -_PRIORITY[b.type],
-    )
+def _better(a: RawFinding, b: RawFinding) -> bool:
+    return (a[1] - a[0], a[4], -_PRIORITY[a[2]]) > (b[1] - b[0], b[4], -_PRIORITY[b[2]])
 
 
-_START = attrgetter("start")
+_START = itemgetter(0)
 
 
-def resolve(found: list[Finding]) -> list[Finding]:
+def resolve(found: list[RawFinding]) -> list[RawFinding]:
     # By start only (a C key function): of findings with the same start, whichever comes
     # first, the longer one replaces the shorter below, as _better() puts length first.
     found.sort(key=_START)
-    kept: list[Finding] = []
+    kept: list[RawFinding] = []
     append = kept.append
     last_end = -1  # end of kept[-1]
     for f in found:
-        if f.start < last_end:
+        if f[0] < last_end:
             if _better(f, kept[-1]):
                 kept[-1] = f
-                last_end = f.end
+                last_end = f[1]
             continue
         append(f)
-        last_end = f.end
+        last_end = f[1]
     return kept
 
 
@@ -120,19 +116,30 @@ def scan(text: str, *, engine: str = "auto") -> list[Finding]:
     findings."""
     if not isinstance(text, str):
         raise TypeError(f"scan() needs str, not {type(text).__name__}")
+    return _scan(text, engine, 0, len(text), 0)
+
+
+def _scan(text: str, engine: str, lo: int, hi: int, base: int) -> list[Finding]:
+    """The findings of text that start in [lo, hi), as Findings of a text that starts at
+    offset base of the whole."""
     # Stage two allocates many small objects that never form cycles; the cyclic garbage
     # collector walking them cost 15% of the time (measured on the bench corpus).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _scan(text, engine)
+        found = _stage_two(text, engine)
+        if len(found) > 1:
+            found = resolve(found)
+        if lo or hi < len(text):
+            found = found[bisect_left(found, lo, key=_START) : bisect_left(found, hi, key=_START)]
+        return findings(found, base)
     finally:
         if collecting:
             gc.enable()
 
 
-def _scan(text: str, engine: str) -> list[Finding]:
-    found: list[Finding] = []
+def _stage_two(text: str, engine: str) -> list[RawFinding]:
+    found: list[RawFinding] = []
     # Kind by kind, each kind's starts in order: one validator's code and patterns stay in
     # the processor's caches (15% faster than in text order on the bench corpus). The
     # order of findings does not matter: resolve() sorts them.
@@ -156,7 +163,7 @@ def _scan(text: str, engine: str) -> list[Finding]:
                 continue
             covered = end = m.end()
             handle(text, start, end, found)
-    return resolve(found) if len(found) > 1 else found
+    return found
 
 
 # Streaming. A finding is decided by at most LOOKBEHIND characters before it and is at most
@@ -165,25 +172,6 @@ LOOKBEHIND = 256
 MAX_SPAN = secret_keys.MAX_PEM + 512
 OVERLAP = MAX_SPAN + LOOKBEHIND
 BLOCK = 1 << 20
-
-
-_SET_START = Finding.start.__set__
-_SET_END = Finding.end.__set__
-
-
-def _within(found: list[Finding], base: int, lo: int, hi: int) -> list[Finding]:
-    """The findings of a piece that starts at base (in order, not overlapping) whose
-    absolute start is in [lo, hi), moved to absolute offsets in place: scan() has just made
-    them and no one else holds them, and rebuilding a frozen Finding for every finding of a
-    stream costs more."""
-    found = found[
-        bisect_left(found, lo - base, key=_START) : bisect_left(found, hi - base, key=_START)
-    ]
-    if base:
-        for f in found:
-            _SET_START(f, f.start + base)
-            _SET_END(f, f.end + base)
-    return found
 
 
 def scan_segments(
@@ -199,13 +187,13 @@ def scan_segments(
         if base + len(buf) - pos < block + overlap:
             continue
         cut = base + len(buf) - overlap
-        found = _within(scan(buf), base, pos, cut)
+        found = _scan(buf, "auto", pos - base, cut - base, base)
         end = max(cut, found[-1].end) if found else cut  # ends grow with starts
         yield buf[pos - base : end - base], pos, found
         pos = end
         keep = max(0, pos - LOOKBEHIND - base)
         buf, base = buf[keep:], base + keep
-    found = _within(scan(buf), base, pos, base + len(buf))
+    found = _scan(buf, "auto", pos - base, len(buf), base)
     yield buf[pos - base :], pos, found
 
 

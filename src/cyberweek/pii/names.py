@@ -7,7 +7,7 @@ as a chat speaker at the start of a line.
 
 import re
 
-from .finding import Finding, make
+from .finding import RawFinding
 from .lexicon import FUNCTION_CHARS, GIVEN_NAME_CHARS, division_names, surnames
 
 _STOP = frozenset("的了在是说和与及或等为被把将给向对从到于就也都还又很已要会能可该这那个们某×*＊")
@@ -118,22 +118,36 @@ def _cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
 
+# First characters of the field words: a character not among them starts none (a set test
+# instead of a regular expression at most characters of a name).
+_FIELD_FIRST = frozenset(w[0] for w in _FIELD_WORDS)
+
+
+# (Read once: the triggers of candidates.py have loaded them at import anyway.)
+_SINGLES, _COMPOUNDS = surnames()
+
+
 def read_name(text: str, p: int, *, labelled: bool) -> int | None:
     """End of a name starting at p, or None."""
-    singles, compounds = surnames()
-    if _FIELD_RX.match(text, p):
+    singles, compounds = _SINGLES, _COMPOUNDS
+    first = text[p : p + 1]
+    if first in _FIELD_FIRST and _FIELD_RX.match(text, p):
         return None
     if text[p : p + 2] in compounds:
         q = p + 2
-    elif p < len(text) and text[p] in singles:
+    elif first and first in singles:
         q = p + 1
     else:
         return None
     given = 0
-    while q < len(text) and given < 2 and _cjk(text[q]) and text[q] not in _STOP:
-        if _FIELD_RX.match(text, q):
+    size = len(text)
+    while q < size and given < 2:
+        ch = text[q]
+        if not "\u4e00" <= ch <= "\u9fff" or ch in _STOP:
             break
-        if not labelled and text[q] not in GIVEN_NAME_CHARS:
+        if ch in _FIELD_FIRST and _FIELD_RX.match(text, q):
+            break
+        if not labelled and ch not in GIVEN_NAME_CHARS:
             return None
         q += 1
         given += 1
@@ -279,7 +293,7 @@ def _is_place(name: str) -> bool:
     return name + "市" in places or name + "省" in places or places.get(name, 9) <= 2
 
 
-def _scan_role(text: str, start: int, end: int, word: str, out: list[Finding]) -> None:
+def _scan_role(text: str, start: int, end: int, word: str, out: list[RawFinding]) -> None:
     label = text[start:end]
     p = end
     while p < len(text) and text[p] in " \t\u3000":
@@ -306,11 +320,11 @@ def _scan_role(text: str, start: int, end: int, word: str, out: list[Finding]) -
         conf = 0.75
     else:
         return
-    out.append(make("PERSON", p, q, text[p:q], conf, f"name after '{label.strip()}'"))
+    out.append((p, q, "PERSON", text[p:q], conf, f"name after '{label.strip()}'"))
     _more_in_list(text, q, out)
 
 
-def scan_labelled(text: str, start: int, end: int, out: list[Finding]) -> None:
+def scan_labelled(text: str, start: int, end: int, out: list[RawFinding]) -> None:
     label = text[start:end]
     # The label word without the colon, a note such as （签字） or 姓名 after it.
     word = label.rstrip(" \t:：是为")
@@ -338,11 +352,11 @@ def scan_labelled(text: str, start: int, end: int, out: list[Finding]) -> None:
         and not _NAME_END.match(text, q)
     ):
         return
-    out.append(make("PERSON", p, q, text[p:q], 0.85, f"name after '{text[start:end].strip()}'"))
+    out.append((p, q, "PERSON", text[p:q], 0.85, f"name after '{text[start:end].strip()}'"))
     _more_in_list(text, q, out)
 
 
-def _more_in_list(text: str, q: int, out: list[Finding]) -> None:
+def _more_in_list(text: str, q: int, out: list[RawFinding]) -> None:
     """Names that follow a found name in a list: 何俊杰、蒋欣妍、彭宇航."""
     for _ in range(50):
         if q >= len(text) or text[q] not in "、，,":
@@ -355,10 +369,10 @@ def _more_in_list(text: str, q: int, out: list[Finding]) -> None:
         if not stops or text[p : stops[0]] in _COMMON_WORDS:
             return
         q = stops[0]
-        out.append(make("PERSON", p, q, text[p:q], 0.7, "name in a list of names"))
+        out.append((p, q, "PERSON", text[p:q], 0.7, "name in a list of names"))
 
 
-def scan_mention(text: str, at: int, out: list[Finding]) -> None:
+def scan_mention(text: str, at: int, out: list[RawFinding]) -> None:
     """@王晓红 in a chat: a name right after @ (when the @ is not part of an e-mail)."""
     q = read_name(text, at + 1, labelled=True)
     if q is None:
@@ -367,25 +381,18 @@ def scan_mention(text: str, at: int, out: list[Finding]) -> None:
         if stop - at - 1 >= 2 and _NAME_END.match(text, stop):
             name = text[at + 1 : stop]
             if name not in _COMMON_WORDS:
-                out.append(make("PERSON", at + 1, stop, name, 0.75, "name after @"))
+                out.append((at + 1, stop, "PERSON", name, 0.75, "name after @"))
             return
 
 
-def scan_honorific(text: str, start: int, end: int, out: list[Finding]) -> None:
+def scan_honorific(text: str, start: int, end: int, out: list[RawFinding]) -> None:
     singles, compounds = surnames()
     if end < len(text) and text[end] in "（(":  # 物业经理（孙鹏）
         q = read_name(text, end + 1, labelled=True)
         if q is not None and q - end - 1 >= 2 and q < len(text) and text[q] in "）)":
             title = text[start:end]
             out.append(
-                make(
-                    "PERSON",
-                    end + 1,
-                    q,
-                    text[end + 1 : q],
-                    0.8,
-                    f"name in brackets after '{title}'",
-                )
+                (end + 1, q, "PERSON", text[end + 1 : q], 0.8, f"name in brackets after '{title}'")
             )
     lo = start
     while lo > 0 and start - lo < 4 and _cjk(text[lo - 1]):
@@ -411,10 +418,10 @@ def scan_honorific(text: str, start: int, end: int, out: list[Finding]) -> None:
     if choice is None:
         return
     s = start - choice
-    out.append(make("PERSON", s, start, text[s:start], 0.8, f"name before '{title}'"))
+    out.append((s, start, "PERSON", text[s:start], 0.8, f"name before '{title}'"))
 
 
-def scan_speaker(text: str, start: int, end: int, out: list[Finding]) -> None:
+def scan_speaker(text: str, start: int, end: int, out: list[RawFinding]) -> None:
     colon = end - 1
     while text[colon - 1] in " \t":
         colon -= 1
@@ -429,7 +436,7 @@ def scan_speaker(text: str, start: int, end: int, out: list[Finding]) -> None:
     stamped = "[" in text[start:p]
     if read_name(text, p, labelled=stamped) != colon:
         return
-    out.append(make("PERSON", p, colon, word, 0.75, "chat speaker name"))
+    out.append((p, colon, "PERSON", word, 0.75, "chat speaker name"))
 
 
 # After 给/和/联系/请… a name is taken only when made of common name characters and
@@ -506,7 +513,7 @@ _TASK_VERBS = re.compile(
 )
 
 
-def scan_by(text: str, start: int, end: int, out: list[Finding]) -> None:
+def scan_by(text: str, start: int, end: int, out: list[RawFinding]) -> None:
     q = read_name(text, end, labelled=True)
     if q is None:
         return
@@ -517,11 +524,11 @@ def scan_by(text: str, start: int, end: int, out: list[Finding]) -> None:
             if name in _COMMON_WORDS or _is_place(name):
                 return
             if all(c in GIVEN_NAME_CHARS for c in name[first:]):
-                out.append(make("PERSON", end, stop, name, 0.75, "name before a task after '由'"))
+                out.append((end, stop, "PERSON", name, 0.75, "name before a task after '由'"))
             return
 
 
-def scan_after_verb(text: str, start: int, end: int, out: list[Finding]) -> None:
+def scan_after_verb(text: str, start: int, end: int, out: list[RawFinding]) -> None:
     if text.startswith("一下", end):  # 通知一下马超
         end += 2
     q = read_name(text, end, labelled=False)
@@ -533,6 +540,6 @@ def scan_after_verb(text: str, start: int, end: int, out: list[Finding]) -> None
             name = text[end:stop]
             if name[:2] in _COMMON_WORDS or name in _COMMON_WORDS or _is_place(name):
                 return
-            out.append(make("PERSON", end, stop, name, 0.7, f"name after '{text[start:end]}'"))
+            out.append((end, stop, "PERSON", name, 0.7, f"name after '{text[start:end]}'"))
             _more_in_list(text, stop, out)
             return

@@ -5,7 +5,7 @@ import re
 
 from . import names
 from .context import label_before
-from .finding import Finding, make
+from .finding import RawFinding
 
 _LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-")
 # Greedy: ends at the last character before '@' that cannot be in a local part.
@@ -48,9 +48,6 @@ _NOT_IP_WORDS = (
     "netmask",
     "mask",
 )
-# The label is a lower-cased piece of the 20 characters before the value: without any of
-# the words in them, it cannot end with one.
-_NOT_IP_RX = re.compile("|".join(re.escape(w) for w in _NOT_IP_WORDS))
 _SEPARATORS = ":=：/#"
 _OCTETS = re.compile(
     r"(?!0\.|255\.)(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])"
@@ -58,8 +55,21 @@ _OCTETS = re.compile(
 )
 
 
+# The label ends with one of the words only if the last character before the value, past
+# blanks and one separator, ends one of them (a character test instead of a search).
+_NOT_IP_LAST = frozenset(w[-1] for w in _NOT_IP_WORDS)
+
+
 def _version_label(text: str, start: int) -> bool:
-    if _NOT_IP_RX.search(text[start - 20 if start > 20 else 0 : start].lower()) is None:
+    lo = start - 20 if start > 20 else 0  # the window of label_before()
+    p = start - 1
+    while p >= lo and text[p].isspace():
+        p -= 1
+    if p >= lo and text[p] in _SEPARATORS:
+        p -= 1
+        while p >= lo and text[p].isspace():
+            p -= 1
+    if p < lo or text[p].lower()[-1:] not in _NOT_IP_LAST:
         return False
     label = label_before(text, start).rstrip()
     if label and label[-1] in _SEPARATORS:
@@ -71,14 +81,14 @@ def _alnum(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
 
 
-def scan_emails(text: str, ats: list[int], out: list[Finding]) -> None:
+def scan_emails(text: str, ats: list[int], out: list[RawFinding]) -> None:
     """scan_email() for every '@' (a trigger of one character: nothing to match first)."""
     for at in ats:
         scan_email(text, at, out)
 
 
-def scan_email(text: str, at: int, out: list[Finding]) -> None:
-    lo = max(0, at - 64)
+def scan_email(text: str, at: int, out: list[RawFinding]) -> None:
+    lo = at - 64 if at > 64 else 0
     m = _UP_TO_NON_LOCAL.match(text, lo, at)
     start = m.end() if m else lo
     while start < at and text[start] in ".-+":
@@ -86,16 +96,21 @@ def scan_email(text: str, at: int, out: list[Finding]) -> None:
     if start == at:
         names.scan_mention(text, at, out)
         return
-    if start > 0 and text[start - 1] in _LOCAL_CHARS:
-        return
-    # user:password@host inside a URL is a secret, not an e-mail address.
-    scheme = text.rfind("://", max(0, start - 200), start)
-    if scheme >= 0 and not any(c.isspace() for c in text[scheme:start]):
-        return
+    if start:
+        before = text[start - 1]
+        if before in _LOCAL_CHARS:
+            return
+        # user:password@host inside a URL is a secret, not an e-mail address. (After a
+        # blank there is none: a blank would lie between the "://" and the address.)
+        if not before.isspace():
+            scheme = text.rfind("://", start - 200 if start > 200 else 0, start)
+            if scheme >= 0 and not any(c.isspace() for c in text[scheme:start]):
+                return
     m = _DOMAIN.match(text, at + 1)
     if not m or ".." in text[start:at]:
         return
-    out.append(make("EMAIL", start, m.end(), text[start : m.end()], 0.97, "e-mail address format"))
+    end = m.end()
+    out.append((start, end, "EMAIL", text[start:end], 0.97, "e-mail address format"))
 
 
 _ASCII_ALNUM = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
@@ -103,7 +118,7 @@ _NOT_BEFORE_IP = _ASCII_ALNUM | frozenset("._-/")
 _NOT_AFTER_IP = _ASCII_ALNUM | frozenset("_")
 
 
-def scan_ipv4(text: str, start: int, end: int, out: list[Finding]) -> None:
+def scan_ipv4(text: str, start: int, end: int, out: list[RawFinding]) -> None:
     value = text[start:end]
     if start and text[start - 1] in _NOT_BEFORE_IP:
         return
@@ -117,10 +132,10 @@ def scan_ipv4(text: str, start: int, end: int, out: list[Finding]) -> None:
         return
     if text[end : end + 1] in ("节", "章", "条", "版") or _version_label(text, start):
         return
-    out.append(make("IP_ADDRESS", start, end, value, 0.95, "IPv4 address"))
+    out.append((start, end, "IP_ADDRESS", value, 0.95, "IPv4 address"))
 
 
-def scan_ipv6(text: str, start: int, end: int, out: list[Finding]) -> None:
+def scan_ipv6(text: str, start: int, end: int, out: list[RawFinding]) -> None:
     if start and (_alnum(text[start - 1]) or text[start - 1] in ":_"):
         return
     if end < len(text) and (_alnum(text[end]) or text[end] == "_"):
@@ -132,10 +147,10 @@ def scan_ipv6(text: str, start: int, end: int, out: list[Finding]) -> None:
         ipaddress.IPv6Address(value)
     except ValueError:
         return
-    out.append(make("IP_ADDRESS", start, end, value, 0.95, "IPv6 address"))
+    out.append((start, end, "IP_ADDRESS", value, 0.95, "IPv6 address"))
 
 
-def scan_mac(text: str, start: int, end: int, out: list[Finding]) -> None:
+def scan_mac(text: str, start: int, end: int, out: list[RawFinding]) -> None:
     if start and (_alnum(text[start - 1]) or text[start - 1] in ":-._"):
         return
     if (end < len(text) and (_alnum(text[end]) or text[end] in ":_")) or (
@@ -145,4 +160,4 @@ def scan_mac(text: str, start: int, end: int, out: list[Finding]) -> None:
     value = text[start:end]
     if "." not in value and len({c for c in value if c in ":-"}) != 1:
         return
-    out.append(make("MAC_ADDRESS", start, end, value, 0.95, "MAC address format"))
+    out.append((start, end, "MAC_ADDRESS", value, 0.95, "MAC address format"))

@@ -2,7 +2,7 @@
 
 import re
 
-from .finding import Finding, make
+from .finding import RawFinding
 
 MAX_PEM = 12_000
 _PEM_END = re.compile(r"-----END [A-Z0-9 ]*PRIVATE KEY-----")
@@ -41,7 +41,7 @@ def _alnum(ch: str) -> bool:
     return ch.isascii() and (ch.isalnum() or ch in "_-")
 
 
-def scan_pem(text: str, start: int, end: int, out: list[Finding]) -> None:
+def scan_pem(text: str, start: int, end: int, out: list[RawFinding]) -> None:
     m = _PEM_END.search(text, end, end + MAX_PEM)
     if m:
         stop = m.end()
@@ -50,18 +50,18 @@ def scan_pem(text: str, start: int, end: int, out: list[Finding]) -> None:
         stop = _PEM_BODY.match(text, end, end + MAX_PEM).end()
         while stop > end and text[stop - 1].isspace():
             stop -= 1
-    out.append(make("SECRET", start, stop, text[start:stop], 0.99, "PEM private key block"))
+    out.append((start, stop, "SECRET", text[start:stop], 0.99, "PEM private key block"))
 
 
-def scan_named_token(text: str, start: int, end: int, out: list[Finding]) -> None:
+def scan_named_token(text: str, start: int, end: int, out: list[RawFinding]) -> None:
     if (start and _alnum(text[start - 1])) or (end < len(text) and _alnum(text[end])):
         return
     value = text[start:end]
     kind = next(v for k, v in _NAMED.items() if value.startswith(k))
-    out.append(make("SECRET", start, end, value, 0.95, kind))
+    out.append((start, end, "SECRET", value, 0.95, kind))
 
 
-def scan_assignment(text: str, key_start: int, value_start: int, out: list[Finding]) -> None:
+def scan_assignment(text: str, key_start: int, value_start: int, out: list[RawFinding]) -> None:
     """``password=...``, ``"api_key": "..."``, ``密码：...``: the value is the secret."""
     if key_start and text[key_start - 1].isascii() and text[key_start - 1].isalpha():
         return
@@ -84,13 +84,13 @@ def scan_assignment(text: str, key_start: int, value_start: int, out: list[Findi
     value = text[s:e]
     if e - s < 4 or _PLACEHOLDER.match(value) or "*" * 3 in value:
         return
-    out.append(make("SECRET", s, e, value, 0.9, "value of a password or key field"))
+    out.append((s, e, "SECRET", value, 0.9, "value of a password or key field"))
 
 
-def scan_url_password(text: str, start: int, end: int, out: list[Finding]) -> None:
+def scan_url_password(text: str, start: int, end: int, out: list[RawFinding]) -> None:
     """``scheme://user:password@host``: the password part."""
     colon = text.index(":", start + 3, end)
     value = text[colon + 1 : end - 1]
     if len(value) < 3 or _PLACEHOLDER.match(value):
         return
-    out.append(make("SECRET", colon + 1, end - 1, value, 0.9, "password in a URL"))
+    out.append((colon + 1, end - 1, "SECRET", value, 0.9, "password in a URL"))
