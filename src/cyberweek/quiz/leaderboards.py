@@ -18,7 +18,6 @@ Two backends with the same answers:
 - SQL over `Entry.best_score`/`best_duration_ms`, indexed, in the embedded runtime.
 """
 
-import functools
 import logging
 from dataclasses import dataclass
 
@@ -26,6 +25,8 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from redis.exceptions import RedisError
+
+from cyberweek.core import redis_client as redis_connection
 
 from .models import Contest, Entry
 
@@ -107,21 +108,6 @@ def uses_redis() -> bool:
     return bool(getattr(settings, "REDIS_URL", ""))
 
 
-@functools.cache
-def _client(url: str):
-    import redis
-    from redis.backoff import ExponentialBackoff
-    from redis.retry import Retry
-
-    return redis.Redis.from_url(
-        url,
-        socket_timeout=5,
-        socket_connect_timeout=2,
-        retry=Retry(ExponentialBackoff(cap=0.5, base=0.02), retries=2),
-        retry_on_error=[redis.exceptions.ConnectionError, redis.exceptions.TimeoutError],
-    )
-
-
 def _after_commit(contest_id: int, write) -> None:
     """Run a Redis write once the database has committed. The database is the record: if
     Redis fails, the boards are marked incomplete so the next reader rebuilds them."""
@@ -140,7 +126,7 @@ def _after_commit(contest_id: int, write) -> None:
 
 
 def redis_client():
-    return _client(settings.REDIS_URL)
+    return redis_connection.client()
 
 
 def _prefix() -> str:
