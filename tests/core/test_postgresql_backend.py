@@ -1,9 +1,11 @@
 """The PostgreSQL backend's health check: skipped on a connection that has just served a
-request, made again once it has been idle, and still replacing a dead connection.
+request, made again once it has been idle, and still replacing a dead connection. And its
+prepared statements: only those that ask for it.
 
 Runs against the PostgreSQL server of every machine (127.0.0.1:5432) in both passes of
 the suite, with a connection of its own outside the test database."""
 
+import psycopg
 import pytest
 
 from cyberweek.core.postgresql import base
@@ -26,11 +28,25 @@ SETTINGS = {
 
 
 @pytest.fixture
-def db(monkeypatch, django_db_blocker):
-    # Its own server connection, not the test database: pytest-django's guard is lifted.
+def wrapper_for(django_db_blocker):
+    # Its own server connections, not the test database: pytest-django's guard is lifted.
     django_db_blocker.unblock()
+    made = []
+
+    def make(**options):
+        made.append(base.DatabaseWrapper({**SETTINGS, "OPTIONS": options}, alias="backend-test"))
+        return made[-1]
+
+    yield make
+    for wrapper in made:
+        wrapper.close()
+    django_db_blocker.restore()
+
+
+@pytest.fixture
+def db(monkeypatch, wrapper_for):
     monkeypatch.setattr(base.DatabaseWrapper, "proven_at", float("-inf"))
-    wrapper = base.DatabaseWrapper(dict(SETTINGS), alias="health-check-test")
+    wrapper = wrapper_for()
     checks = []
     real_is_usable = wrapper.is_usable
 
@@ -40,9 +56,7 @@ def db(monkeypatch, django_db_blocker):
 
     monkeypatch.setattr(wrapper, "is_usable", counted)
     wrapper.checks = checks
-    yield wrapper
-    wrapper.close()
-    django_db_blocker.restore()
+    return wrapper
 
 
 def serve_request(db, sql="SELECT 1"):
@@ -91,3 +105,40 @@ def test_a_request_that_failed_on_the_database_does_not_vouch_for_the_connection
     proven = db.proven_at
     db.close_if_unusable_or_obsolete()
     assert db.proven_at == proven
+
+
+def prepared_statements(db) -> list[str]:
+    with db.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
+
+
+def run_asking_to_prepare(db, sql):
+    db.ensure_connection()
+    with psycopg.Cursor(db.connection) as cursor:
+        cursor.execute(sql, prepare=True)
+        return cursor.fetchone()
+
+
+def test_a_statement_that_asks_is_prepared_once_per_connection(wrapper_for):
+    db = wrapper_for()
+    sql = "SELECT 40 + 2 AS asked"
+    assert run_asking_to_prepare(db, sql) == (42,)
+    assert run_asking_to_prepare(db, sql) == (42,)
+    assert prepared_statements(db) == [sql]
+
+
+def test_django_queries_are_never_prepared(wrapper_for):
+    db = wrapper_for()
+    for _ in range(50):
+        with db.cursor() as cursor:
+            cursor.execute("SELECT %s::int AS plain", [7])
+            assert cursor.fetchone() == (7,)
+    assert prepared_statements(db) == []
+
+
+def test_settings_can_still_turn_prepared_statements_off(wrapper_for):
+    # For a pooler that cannot keep them (PgBouncer before 1.21, transaction mode).
+    db = wrapper_for(prepare_threshold=None)
+    run_asking_to_prepare(db, "SELECT 1 AS asked")
+    assert prepared_statements(db) == []

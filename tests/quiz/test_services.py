@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from cyberweek.accounts.models import OrganiserRole
@@ -453,6 +454,27 @@ def test_a_warm_answer_is_one_statement(django_assert_num_queries):
     with django_assert_num_queries(1):
         services.save_answer(actor=attempt.user, attempt_id=attempt.pk, position=2, chosen=["B"])
     assert Answer.objects.filter(attempt=attempt).count() == 2
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's"
+)
+def test_the_answer_statement_is_prepared_once_per_connection():
+    attempt = started()
+    for position, chosen in ((1, ["A"]), (2, ["B"]), (1, ["B"])):
+        services.save_answer(
+            actor=attempt.user, attempt_id=attempt.pk, position=position, chosen=chosen
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ["%INSERT INTO quiz_answer%"],
+        )
+        assert cursor.fetchone() == (1,)
+    assert dict(Answer.objects.filter(attempt=attempt).values_list("question_id", "chosen")) == {
+        attempt.items.get(position=1).question_id: ["B"],
+        attempt.items.get(position=2).question_id: ["B"],
+    }
 
 
 def test_a_stale_paper_cache_never_misplaces_an_answer():
