@@ -2,6 +2,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import translation
 
+from cyberweek.core import rate_limits
 from cyberweek.geo.models import Region
 from cyberweek.geo.regions_data import read_rows
 from cyberweek.geo.services import sync_regions
@@ -29,8 +30,10 @@ def regions(db):
 @pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()
+    rate_limits.tally.reset()
     yield
     cache.clear()
+    rate_limits.tally.reset()
 
 
 @pytest.fixture
