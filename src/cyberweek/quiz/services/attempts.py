@@ -298,37 +298,39 @@ def save_answer(*, actor, attempt_id: int, position: int, chosen, now=None) -> A
     wins). Refused once the attempt is submitted or its deadline (plus grace) has passed.
     `actor` is the user, or an `answer_tokens.AnswerGrant`: only its `pk` is used.
 
-    Valid answers to an open attempt are stored by one statement (`answer_store`); any
-    other case takes the checked path, which gives the reason."""
+    On PostgreSQL a valid answer to an open attempt is stored by one statement
+    (`answer_store`); any other case takes the checked path, which gives the reason."""
     _check_numbers(attempt_id, position)
     now = now or timezone.now()
-    paper = answer_store.paper_of(attempt_id)
-    slot = paper.slots.get(position) if paper and paper.user_id == actor.pk else None
-    if slot is not None:
-        try:
-            choice = check_choice(slot.option_order, slot.kind, chosen)
-        except ValidationFailed:
-            choice = None  # the checked path refuses it, from the database's own rows
-        stored = choice is not None and answer_store.upsert_if_open(
+    if answer_store.available() and _is_list_of_keys(chosen):
+        choice = sorted(set(chosen))
+        stored = answer_store.upsert_if_open(
             attempt_id=attempt_id,
             user_id=actor.pk,
             position=position,
-            slot=slot,
             chosen=choice,
             now=now,
             not_after=now - ANSWER_GRACE,
         )
         if stored:
+            question_id, version_id = stored
             return Answer(
                 attempt_id=attempt_id,
-                question_id=slot.question_id,
-                version_id=slot.version_id,
+                question_id=question_id,
+                version_id=version_id,
                 chosen=choice,
                 answered_at=now,
             )
-        answer_store.forget(attempt_id)
     return _save_answer_checked(
         actor=actor, attempt_id=attempt_id, position=position, chosen=chosen, now=now
+    )
+
+
+def _is_list_of_keys(chosen) -> bool:
+    return (
+        isinstance(chosen, list | tuple)
+        and bool(chosen)
+        and all(isinstance(key, str) for key in chosen)
     )
 
 
