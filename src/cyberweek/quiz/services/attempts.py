@@ -15,7 +15,8 @@ Rules kept for every caller (page, API, command):
 
 import random
 import secrets
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Value, When
@@ -293,7 +294,19 @@ def check_choice(option_order, kind: str, chosen) -> list[str]:
     return chosen
 
 
-def save_answer(*, actor, attempt_id: int, position: int, chosen, now=None) -> Answer:
+@dataclass(frozen=True, slots=True)
+class SavedAnswer:
+    """What an acknowledged answer stored. Not the model: building an `Answer` instance
+    costs more than the rest of the hot path's Python."""
+
+    attempt_id: int
+    question_id: int
+    version_id: int
+    chosen: list[str]
+    answered_at: datetime
+
+
+def save_answer(*, actor, attempt_id: int, position: int, chosen, now=None) -> SavedAnswer:
     """Record the participant's choice for one question of their paper (the last save
     wins). Refused once the attempt is submitted or its deadline (plus grace) has passed.
     `actor` is the user, or an `answer_tokens.AnswerGrant`: only its `pk` is used.
@@ -313,14 +326,7 @@ def save_answer(*, actor, attempt_id: int, position: int, chosen, now=None) -> A
             not_after=now - ANSWER_GRACE,
         )
         if stored:
-            question_id, version_id = stored
-            return Answer(
-                attempt_id=attempt_id,
-                question_id=question_id,
-                version_id=version_id,
-                chosen=choice,
-                answered_at=now,
-            )
+            return SavedAnswer(attempt_id, *stored, choice, now)
     return _save_answer_checked(
         actor=actor, attempt_id=attempt_id, position=position, chosen=chosen, now=now
     )
@@ -335,7 +341,7 @@ def _is_list_of_keys(chosen) -> bool:
 
 
 @service
-def _save_answer_checked(*, actor, attempt_id: int, position: int, chosen, now) -> Answer:
+def _save_answer_checked(*, actor, attempt_id: int, position: int, chosen, now) -> SavedAnswer:
     # One query finds the question on the participant's own paper and locks the attempt
     # (NO KEY UPDATE: submission waits for it, the answer's foreign key check does not).
     item = (
@@ -370,7 +376,7 @@ def _save_answer_checked(*, actor, attempt_id: int, position: int, chosen, now) 
         unique_fields=["attempt", "question"],
         update_fields=["chosen", "answered_at"],
     )
-    return answer
+    return SavedAnswer(attempt.pk, item.question_id, item.version_id, chosen, now)
 
 
 def timing_flags(attempt: Attempt, answers: list[Answer], questions: int) -> list[str]:
