@@ -297,7 +297,7 @@ def check_choice(option_order, kind: str, chosen) -> list[str]:
 @dataclass(frozen=True, slots=True)
 class SavedAnswer:
     """What an acknowledged answer stored. Not the model: building an `Answer` instance
-    costs more than the rest of the hot path's Python."""
+    cost about 3% of an answer's Python time on the contest's hot path."""
 
     attempt_id: int
     question_id: int
