@@ -1,57 +1,97 @@
-"""Saving an answer in one database statement: the hot path of the contest.
+"""Saving answers in one database statement: the hot path of the contest.
 
 When the whole country opens the contest, answers are most of the traffic. The checked
 path (`services.save_answer`) takes a transaction, a locking read and an upsert. On
 PostgreSQL the same rules are one statement, run in autocommit, that needs nothing but
-the request: the paper item at that position gives the question and version, and the
-statement itself checks the choice against the options as asked and the question's kind.
+the requests, and takes several answers at once: those that reach a web process together
+are stored by one statement and one commit (`group_commit`).
 
     WITH slot AS (
-        SELECT a.id, i.question_id, i.version_id FROM quiz_attempt a
-        JOIN quiz_paperitem i ON … (this position) JOIN quiz_question q ON …
-        WHERE a.id = %s AND a.user_id = %s AND a.status = 'open' AND a.deadline_at >= %s
-          AND i.option_order @> chosen AND (q.kind = 'multiple' OR one choice)
-        FOR NO KEY UPDATE OF a)
-    INSERT INTO quiz_answer (…) SELECT … FROM slot
-    ON CONFLICT (attempt_id, question_id) DO UPDATE SET chosen = …, answered_at = …
-    RETURNING question_id, version_id
+        SELECT … FROM jsonb_to_recordset(the answers) t ORDER BY attempt
+        CROSS JOIN LATERAL (
+            SELECT … FROM quiz_attempt a JOIN quiz_paperitem i … JOIN quiz_question q …
+            WHERE a.id = t.attempt AND a.user_id = t.user AND a.status = 'open'
+              AND a.deadline_at >= t.not_after AND i.option_order @> t.chosen
+              AND (q.kind = 'multiple' OR one choice)
+            FOR NO KEY UPDATE OF a)),
+    stored AS (INSERT INTO quiz_answer … SELECT … FROM slot
+               ON CONFLICT (attempt_id, question_id) DO UPDATE SET chosen = …, answered_at = …
+               RETURNING …)
+    SELECT each stored answer's number in the batch, question and version
 
-So any web process can save any answer without first reading the paper: behind a load
-balancer a participant's answers reach many processes. The statement is prepared on each
-connection the first time it runs (behind PgBouncer in transaction mode, that needs
-PgBouncer 1.21 or later with `max_prepared_statements` set).
+The paper item at each position gives the question and version, and the statement itself
+checks each choice against the options as asked and the question's kind. So any web
+process can save any answer without first reading the paper: behind a load balancer a
+participant's answers reach many processes.
 
-The attempt row is locked as in the checked path, so a submission in progress either
-commits first (and the answer finds the attempt submitted: no row, refused) or waits for
-the answer to commit (and scores it). A row returned means the answer is stored. When no
-row comes back, the caller takes the checked path, which says why (submitted, too late,
-not yours, not an option).
+How it is planned matters. The answers come as one JSON array, whose row count the planner
+cannot know; each answer's lookups are a LATERAL subquery on its own attempt id and
+position, so they are index lookups whatever the statistics say (a join over the whole
+batch was planned as a scan of every paper item while the tables were young). The plan
+is then the same for every batch, and PostgreSQL keeps the generic one: the statement is
+prepared on each connection the first time it runs and never planned again. (Behind
+PgBouncer in transaction mode that needs PgBouncer 1.21 or later with
+`max_prepared_statements` set.)
+
+The attempt rows are locked as in the checked path, in the order of their ids, so two
+batches never wait for each other in a circle. A submission in progress either commits
+first (and the answer finds the attempt submitted: no row, refused) or waits for the
+answer to commit (and scores it). A row returned means the answer is stored. When none
+comes back for an answer, the caller takes the checked path, which says why (submitted,
+too late, not yours, not an option).
 """
 
 import json
 from contextlib import nullcontext
+from dataclasses import dataclass
+from datetime import datetime
 
 import psycopg
 from django.db import connection
 
+from .group_commit import GroupCommit
 from .models import Question
 
 _SQL = f"""
     WITH slot AS (
-        SELECT a.id, i.question_id, i.version_id FROM quiz_attempt a
-        JOIN quiz_paperitem i ON i.attempt_id = a.id AND i.position = %s
-        JOIN quiz_question q ON q.id = i.question_id
-        WHERE a.id = %s AND a.user_id = %s AND a.status = 'open' AND a.deadline_at >= %s
-          AND i.option_order @> %s::jsonb
-          AND (q.kind = '{Question.Kind.MULTIPLE.value}' OR %s = 1)
-        FOR NO KEY UPDATE OF a
+        SELECT t.n, s.attempt_id, s.question_id, s.version_id, t.chosen, t.answered_at
+        FROM (
+            SELECT * FROM jsonb_to_recordset(%s::jsonb) AS r(
+                n int, attempt_id bigint, user_id bigint, position int, chosen jsonb,
+                answered_at timestamptz, not_after timestamptz
+            )
+            ORDER BY attempt_id OFFSET 0
+        ) t
+        CROSS JOIN LATERAL (
+            SELECT a.id AS attempt_id, i.question_id, i.version_id
+            FROM quiz_attempt a
+            JOIN quiz_paperitem i ON i.attempt_id = a.id AND i.position = t.position
+            JOIN quiz_question q ON q.id = i.question_id
+            WHERE a.id = t.attempt_id AND a.user_id = t.user_id AND a.status = 'open'
+              AND a.deadline_at >= t.not_after AND i.option_order @> t.chosen
+              AND (q.kind = '{Question.Kind.MULTIPLE.value}' OR jsonb_array_length(t.chosen) = 1)
+            FOR NO KEY UPDATE OF a
+        ) s
+    ), stored AS (
+        INSERT INTO quiz_answer (attempt_id, question_id, version_id, chosen, answered_at)
+        SELECT attempt_id, question_id, version_id, chosen, answered_at FROM slot
+        ON CONFLICT (attempt_id, question_id)
+        DO UPDATE SET chosen = excluded.chosen, answered_at = excluded.answered_at
+        RETURNING attempt_id, question_id
     )
-    INSERT INTO quiz_answer (attempt_id, question_id, version_id, chosen, answered_at)
-    SELECT id, question_id, version_id, %s::jsonb, %s FROM slot
-    ON CONFLICT (attempt_id, question_id)
-    DO UPDATE SET chosen = excluded.chosen, answered_at = excluded.answered_at
-    RETURNING question_id, version_id
+    SELECT slot.n, slot.question_id, slot.version_id
+    FROM stored JOIN slot USING (attempt_id, question_id)
 """  # noqa: S608 - only a constant of the model is formatted in, never input
+
+
+@dataclass(frozen=True, slots=True)
+class PendingAnswer:
+    attempt_id: int
+    user_id: int
+    position: int
+    chosen: list[str]  # sorted, without repeats
+    now: datetime
+    not_after: datetime  # now minus the grace: the attempt's deadline must not be before it
 
 
 def available() -> bool:
@@ -61,24 +101,38 @@ def available() -> bool:
     return connection.vendor == "postgresql"
 
 
-def upsert_if_open(
-    *, attempt_id: int, user_id: int, position: int, chosen: list[str], now, not_after
-) -> tuple[int, int] | None:
+def upsert_if_open(answer: PendingAnswer) -> tuple[int, int] | None:
     """Store the answer if the attempt is the user's, open, has a question at this
     position whose options include every chosen key (one key unless it is multiple
-    choice), and `not_after` (now minus the grace) is not past its deadline. `chosen` is
-    sorted and without repeats. The stored (question id, version id), or None."""
-    chosen_json = json.dumps(chosen)
+    choice), and `not_after` is not past its deadline. The stored (question id, version
+    id), or None."""
+    if connection.in_atomic_block:
+        # Inside a transaction the answer must be part of it: stored alone, here.
+        (stored,) = upsert_many([answer])
+        return stored
+    return _group.store((answer.attempt_id, answer.position), answer)
+
+
+def upsert_many(answers) -> list[tuple[int, int] | None]:
+    """`upsert_if_open` for several answers in one statement, on this thread's connection;
+    one result per answer, in order."""
     params = [
-        position,
-        attempt_id,
-        user_id,
-        not_after,
-        chosen_json,
-        len(chosen),
-        chosen_json,
-        now,
+        json.dumps(
+            [
+                {
+                    "n": n,
+                    "attempt_id": a.attempt_id,
+                    "user_id": a.user_id,
+                    "position": a.position,
+                    "chosen": a.chosen,
+                    "answered_at": a.now.isoformat(),
+                    "not_after": a.not_after.isoformat(),
+                }
+                for n, a in enumerate(answers)
+            ]
+        )
     ]
+    results: list[tuple[int, int] | None] = [None] * len(answers)
     with connection.cursor() as cursor:
         # Through Django's wrappers and query log (so tools that count queries still see
         # it), but executed by `_execute_prepared` below.
@@ -87,7 +141,12 @@ def upsert_if_open(
             prepared = cursor._execute_with_wrappers(
                 _SQL, params, many=False, executor=_execute_prepared
             )
-        return prepared.fetchone()
+        for n, question_id, version_id in prepared.fetchall():
+            results[n] = (question_id, version_id)
+    return results
+
+
+_group = GroupCommit(upsert_many)
 
 
 def _execute_prepared(sql, params, many, context):

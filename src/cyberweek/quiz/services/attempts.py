@@ -48,8 +48,10 @@ from ..models import (
     Question,
     QuestionVersion,
 )
+from ..question_files import OPTION_KEYS, TRUE_FALSE_OPTIONS
 
 ANSWER_GRACE = timedelta(seconds=2)
+OPTION_KEYS_OF_ANY_KIND = frozenset(OPTION_KEYS) | {o["key"] for o in TRUE_FALSE_OPTIONS}
 # Anti-cheat: reading a question and choosing takes a person more than this.
 MIN_SECONDS_PER_ANSWER = 1.0
 MIN_SECONDS_PER_QUESTION_OVERALL = 2.0
@@ -318,12 +320,14 @@ def save_answer(*, actor, attempt_id: int, position: int, chosen, now=None) -> S
     if answer_store.available() and _is_list_of_keys(chosen):
         choice = sorted(set(chosen))
         stored = answer_store.upsert_if_open(
-            attempt_id=attempt_id,
-            user_id=actor.pk,
-            position=position,
-            chosen=choice,
-            now=now,
-            not_after=now - ANSWER_GRACE,
+            answer_store.PendingAnswer(
+                attempt_id=attempt_id,
+                user_id=actor.pk,
+                position=position,
+                chosen=choice,
+                now=now,
+                not_after=now - ANSWER_GRACE,
+            )
         )
         if stored:
             return SavedAnswer(attempt_id, *stored, choice, now)
@@ -333,10 +337,12 @@ def save_answer(*, actor, attempt_id: int, position: int, chosen, now=None) -> S
 
 
 def _is_list_of_keys(chosen) -> bool:
+    # Only keys a question can have reach the statement, which stores the answers of
+    # several requests together: anything else takes the checked path and its message.
     return (
         isinstance(chosen, list | tuple)
         and bool(chosen)
-        and all(isinstance(key, str) for key in chosen)
+        and all(isinstance(key, str) and key in OPTION_KEYS_OF_ANY_KIND for key in chosen)
     )
 
 
