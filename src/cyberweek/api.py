@@ -5,6 +5,7 @@ from cyberweek.core.api_problems import ProblemNinjaAPI
 from cyberweek.core.api_problems import install as install_problem_handlers
 from cyberweek.privacy.api import router as privacy_router
 from cyberweek.programme.api import router as programme_router
+from cyberweek.quiz import answer_endpoint
 from cyberweek.quiz.api import router as quiz_router
 from cyberweek.tickets.api import router as tickets_router
 
@@ -22,4 +23,5 @@ api.add_router("/", programme_router)
 api.add_router("/privacy", privacy_router)
 api.add_router("/activities", activities_router)
 api.add_router("/quiz", quiz_router)
+api.document_view(answer_endpoint.document)
 api.add_router("/tickets", tickets_router)

@@ -2,6 +2,7 @@ import json
 
 import pytest
 from django.test import Client
+from django.utils.crypto import get_random_string
 
 from cyberweek.quiz.models import Answer, Attempt
 from tests.accounts.factories import UserFactory
@@ -307,3 +308,110 @@ def test_answers_with_the_token_are_rate_limited_per_account(api, contest, setti
     assert codes == [200, 200, 429]
     # The session path counts against the same account.
     assert put(api, url, {"chosen": [option]}).status_code == 429
+
+
+# --- The answer endpoint is a plain view: the API's rules still hold -----------------------
+def csrf_client():
+    """A signed-in client held to CSRF checks, holding a CSRF cookie, and the token that
+    goes with it (what a page of the site gives its scripts)."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(UserFactory())
+    token = get_random_string(32)
+    client.cookies["csrftoken"] = token
+    return client, {"HTTP_X_CSRFTOKEN": token}
+
+
+def start_with_csrf(client, csrf, contest) -> dict:
+    entry = json.dumps({"display_name": "李小明"})
+    url = f"{BASE}/contests/{contest.slug}"
+    assert (
+        client.put(f"{url}/entry", entry, content_type="application/json", **csrf).status_code
+        == 200
+    )
+    started = client.post(f"{url}/attempts", **csrf)
+    assert started.status_code == 201, started.content
+    return started.json()
+
+
+def test_answering_with_the_session_needs_the_csrf_token(contest):
+    client, csrf = csrf_client()
+    url = f"{BASE}/attempts/{start_with_csrf(client, csrf, contest)['id']}/answers/1"
+    response = client.put(url, json.dumps({"chosen": ["A"]}), content_type="application/json")
+    assert response.status_code == 403
+    assert response["Content-Type"] == "application/problem+json"
+    assert not Answer.objects.exists()
+
+
+def test_answering_with_the_session_and_its_csrf_token_is_stored(contest):
+    client, csrf = csrf_client()
+    paper = start_with_csrf(client, csrf, contest)
+    option = paper["questions"][0]["options"][0]["key"]
+    response = client.put(
+        f"{BASE}/attempts/{paper['id']}/answers/1",
+        json.dumps({"chosen": [option]}),
+        content_type="application/json",
+        **csrf,
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["chosen"] == [option]
+    assert Answer.objects.get().chosen == [option]
+
+
+def test_answering_signed_out_without_a_token_is_401(client, contest):
+    response = put(client, f"{BASE}/attempts/1/answers/1", {"chosen": ["A"]})
+    assert response.status_code == 401
+    assert response["Content-Type"] == "application/problem+json"
+
+
+def test_a_non_bearer_authorization_falls_back_to_the_session(api, contest):
+    attempt_id = enter_and_start(api, contest).json()["id"]
+    response = api.put(
+        f"{BASE}/attempts/{attempt_id}/answers/1",
+        json.dumps({"chosen": ["A"]}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION="Basic dXNlcjpwYXNz",
+    )
+    assert response.status_code in {200, 422}  # "A" may not be an option of question 1
+    assert response.status_code != 401
+
+
+@pytest.mark.parametrize("method", ["get", "post", "delete"])
+def test_other_methods_on_an_answer_are_405(api, contest, method):
+    response = getattr(api, method)(f"{BASE}/attempts/1/answers/1")
+    assert response.status_code == 405
+    assert response["Allow"] == "PUT"
+    assert response["Content-Type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize("body", ["[]", '"A"', "null", "3"])
+def test_an_answer_body_that_is_not_an_object_is_422(api, contest, body):
+    attempt_id = enter_and_start(api, contest).json()["id"]
+    response = api.put(
+        f"{BASE}/attempts/{attempt_id}/answers/1", body, content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert response["Content-Type"] == "application/problem+json"
+    assert not Answer.objects.exists()
+
+
+def test_an_empty_answer_body_is_422_naming_the_field(api, contest):
+    attempt_id = enter_and_start(api, contest).json()["id"]
+    response = api.put(
+        f"{BASE}/attempts/{attempt_id}/answers/1", "", content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"]
+
+
+def test_the_answer_endpoint_is_in_the_openapi_document(client):
+    schema = client.get("/api/openapi.json").json()
+    operation = schema["paths"]["/api/quiz/attempts/{attempt_id}/answers/{position}"]["put"]
+    assert operation["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/AnswerIn"
+    }
+    assert {"AnswerTokenAuth": []} in operation["security"]
+    assert {"SessionAuth": []} in operation["security"]
+    assert {"200", "400", "401", "403", "404", "409", "422", "429"} <= set(operation["responses"])
+    assert schema["components"]["schemas"]["AnswerIn"]["properties"]["chosen"]["maxItems"] == 6
+    assert schema["components"]["securitySchemes"]["AnswerTokenAuth"]["scheme"] == "bearer"
+    assert "SessionAuth" in schema["components"]["securitySchemes"]

@@ -65,8 +65,21 @@ def declare_problem_media_type(schema: dict) -> dict:
 
 
 class ProblemNinjaAPI(NinjaAPI):
+    """A NinjaAPI whose schema documents its problem responses, and the endpoints served by
+    plain Django views under it: each adds itself with `document_view(add_to_schema)`."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._view_documenters = []
+
+    def document_view(self, add_to_schema) -> None:
+        self._view_documenters.append(add_to_schema)
+
     def get_openapi_schema(self, *args, **kwargs):
-        return declare_problem_media_type(super().get_openapi_schema(*args, **kwargs))
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for add_to_schema in self._view_documenters:
+            add_to_schema(schema)
+        return declare_problem_media_type(schema)
 
 
 def install(api: NinjaAPI) -> None:

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 from django.core import signing
 from django.utils.translation import gettext as _
-from ninja.security import HttpBearer
 
 from cyberweek.core.errors import NotAuthenticated
 
@@ -54,19 +53,10 @@ def read(token: str) -> AnswerGrant | None:
         return None
 
 
-class AnswerTokenAuth(HttpBearer):
-    """Accepts a token only on the attempt it was issued for. A request that brings a
-    bearer token is judged by it alone (401 if it is not good here), rather than falling
-    back to the session and failing for a missing CSRF token."""
-
-    openapi_description = (
-        "The `answer_token` of the attempt (from starting or reading it), for saving its "
-        "answers without the session cookie and CSRF token."
-    )
-
-    def authenticate(self, request, token: str):
-        grant = read(token)
-        match = getattr(request, "resolver_match", None)
-        if grant is None or match is None or match.kwargs.get("attempt_id") != grant.attempt_id:
-            raise NotAuthenticated(_("This answer token is not valid for this attempt."))
-        return grant
+def grant_for(token: str, attempt_id: int) -> AnswerGrant:
+    """The grant of a token brought to save an answer of `attempt_id`; a token that was not
+    signed by us, or was issued for another attempt, is refused (401)."""
+    grant = read(token)
+    if grant is None or grant.attempt_id != attempt_id:
+        raise NotAuthenticated(_("This answer token is not valid for this attempt."))
+    return grant

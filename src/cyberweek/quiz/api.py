@@ -4,7 +4,8 @@
 Signed-in participants use their session cookie; unsafe methods need the CSRF token in
 the `X-CSRFToken` header, as with every Django form. Answers may instead carry the
 attempt's `answer_token` (`Authorization: Bearer …`), which is how apps should send them:
-it spares each answer the session and user lookups (see `answer_tokens`).
+it spares each answer the session and user lookups (see `answer_tokens`). Saving an answer
+is the one endpoint served by a plain Django view (`answer_endpoint`), for speed.
 
 The paper never carries the right answers: they come with the review, after submission.
 The deadline is the server's (`deadline_at`, and `seconds_left` computed by the server):
@@ -110,16 +111,6 @@ class AttemptOut(Schema):
     )
 
 
-class AnswerIn(Schema):
-    chosen: list[str] = Field(max_length=6, description='option keys, e.g. ["B"] or ["A", "C"]')
-
-
-class AnswerOut(Schema):
-    position: int
-    chosen: list[str]
-    answered_at: dt.datetime
-
-
 class ResultOut(Schema):
     id: int
     status: Attempt.Status
@@ -167,14 +158,19 @@ class TimeOut(Schema):
     now: dt.datetime
 
 
-def _problem(request, **kwargs):
-    # The NinjaAPI imports this router, so it is looked up when a request needs it.
+def mounted_api():
+    """The NinjaAPI this router is mounted on. It imports this module, so it is looked up
+    when a request needs it."""
     from cyberweek.api import api
 
-    return problem(api, request, **kwargs)
+    return api
 
 
-def _limited(request, action: str):
+def _problem(request, **kwargs):
+    return problem(mounted_api(), request, **kwargs)
+
+
+def rate_limit_problem(request, action: str):
     """The 429 problem (with Retry-After) when a rate limit is used up, else None."""
     try:
         # `request.auth` is the user, or the answer token's grant: both give the person's id.
@@ -284,7 +280,7 @@ def enter(request, slug: str, payload: EntryIn):
 )
 def start(request, slug: str):
     """Start an attempt (201) or resume the open one (200) with its paper."""
-    if limited := _limited(request, "start"):
+    if limited := rate_limit_problem(request, "start"):
         return limited
     contest = _contest(slug)
     attempt, new = services.start_attempt(actor=request.auth, contest_id=contest.pk)
@@ -299,29 +295,12 @@ def get_attempt(request, attempt_id: int):
     return _attempt_out(services.current_attempt(actor=request.auth, attempt_id=attempt_id))
 
 
-@router.put(
-    "/attempts/{int:attempt_id}/answers/{int:position}",
-    response={200: AnswerOut, **AUTH_ERRORS},
-    auth=[answer_tokens.AnswerTokenAuth(), django_auth],
-)
-def put_answer(request, attempt_id: int, position: int, payload: AnswerIn):
-    """Save the choice for question `position` of the paper; the last save wins. A 200
-    means the answer is stored. Send the attempt's `answer_token` as a bearer token (or
-    use the session cookie with the CSRF token)."""
-    if limited := _limited(request, "answer"):
-        return limited
-    answer = services.save_answer(
-        actor=request.auth, attempt_id=attempt_id, position=position, chosen=payload.chosen
-    )
-    return {"position": position, "chosen": answer.chosen, "answered_at": answer.answered_at}
-
-
 @router.post(
     "/attempts/{int:attempt_id}/submit", response={200: ResultOut, **AUTH_ERRORS}, auth=django_auth
 )
 def submit(request, attempt_id: int):
     """Score the attempt. Submitting twice, or after the deadline, is refused (409)."""
-    if limited := _limited(request, "submit"):
+    if limited := rate_limit_problem(request, "submit"):
         return limited
     attempt = services.submit_attempt(actor=request.auth, attempt_id=attempt_id)
     return _result_out(request, attempt)
