@@ -304,8 +304,14 @@ class Answer(models.Model):
     """The options a participant chose for one question of their paper; the last save
     wins, one row per question."""
 
+    # No index of its own: the unique constraint's (attempt, question) index serves lookups
+    # by attempt, and every answer saved would otherwise update one more index.
     attempt = models.ForeignKey(
-        Attempt, verbose_name=_("attempt"), on_delete=models.CASCADE, related_name="answers"
+        Attempt,
+        verbose_name=_("attempt"),
+        on_delete=models.CASCADE,
+        related_name="answers",
+        db_index=False,
     )
     question = models.ForeignKey(Question, verbose_name=_("question"), on_delete=models.PROTECT)
     version = models.ForeignKey(
