@@ -1,14 +1,14 @@
 """The knowledge contest opening: thousands of participants start, answer and submit at once.
 
-    python bench/quiz_burst.py                       # 2000 participants, ~3-5 minutes
+    python bench/quiz_burst.py                       # 2000 participants, about 2 minutes
     python bench/quiz_burst.py --participants 300    # a quick look
 
 Against PostgreSQL (127.0.0.1:5432, its own database `cyberweek_quiz_bench`, created and
 dropped here) and Redis (127.0.0.1:6379, keys under a prefix of this run, removed after),
 with the production settings, served by gunicorn (gthread workers) on 127.0.0.1. The
-participants are made in bulk with sessions written straight to the session table, so
-the run measures the contest, not password hashing. An asyncio HTTP/1.1 client (raw
-streams, keep-alive, no extra package) drives them with bounded concurrency:
+participants are made in bulk with sessions written straight to the session
+table, so the run measures the contest, not password hashing. An asyncio HTTP/1.1 client
+(raw streams, keep-alive, no extra package) drives them with bounded concurrency:
 
 1. the contest in three waves, as it comes when a contest opens: every participant starts
    an attempt (POST, session cookie and CSRF token); then every participant answers its
@@ -16,11 +16,15 @@ streams, keep-alive, no extra package) drives them with bounded concurrency:
    every participant submits (POST, session cookie and CSRF token). Each wave is timed on
    its own, so the requests/s of each is that endpoint's own throughput;
 2. the trivial JSON view of the same server (GET /api/quiz/time: no database), the
-   baseline, is measured at the same concurrency in slices between parts of the answer
-   wave (before each fifth of the participants' answers and after the last): on a shared
-   machine whose speed drifts, both sides of the ratio are then measured in the same
-   minutes;
+   baseline, is measured at the same concurrency in short slices between the parts of the
+   answer wave (`--parts`, 20 by default, and after the last): on a shared machine whose
+   speed drifts, both sides of the ratio are then measured in the same minutes;
 3. every answer the server acknowledged (200) is looked up in the database.
+
+It also reads the CPU time the web processes, PostgreSQL, Redis and this client used in
+each phase (/proc), and prints the CPU per trivial and per answer request and their ratio.
+Unlike requests/s, that leaves out the time the host gives to other machines (steal), so
+it is the steadier figure from run to run on a shared machine.
 
 Per-account rate limits stay on; the per-address limits are raised for the run (in a
 settings module that extends the production one), because every simulated participant
@@ -181,10 +185,49 @@ async def trivial_phase(host, port, concurrency, seconds, timings=None):
     return timings, time.perf_counter() - started
 
 
-ANSWER_PARTS = 5
+def cpu_seconds(server_group: int) -> dict:
+    """CPU time used so far by each process of the web server, PostgreSQL and Redis, and by
+    this client: {pid: (kind, seconds)}. Unlike requests/s, it leaves out the time the host
+    gives to other machines (steal), which on a shared machine changes from second to
+    second."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used = {}
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                name, fields = stat.read().rsplit(")", 1)
+        except OSError:
+            continue
+        fields = fields.split()
+        # fields[2] is the process group, [11] and [12] the user and system time in ticks
+        if int(fields[2]) == server_group:
+            kind = "web"
+        elif name.endswith("(postgres"):
+            kind = "postgres"
+        elif name.endswith("(redis-server"):
+            kind = "redis"
+        else:
+            continue
+        used[pid] = (kind, (int(fields[11]) + int(fields[12])) / tick)
+    mine = os.times()
+    used["client"] = ("client", mine.user + mine.system)
+    return used
 
 
-async def contest_phase(host, port, people, slug, concurrency, limit_seconds, trivial_seconds):
+def add_cpu(total: dict, before: dict, after: dict) -> None:
+    """Add each kind's CPU time between two readings (a process that started in between
+    counts from zero; one that ended in between is lost, which a database connection
+    kept open for the run is not)."""
+    for pid, (kind, seconds) in after.items():
+        earlier = before.get(pid, (kind, 0.0))[1]
+        total[kind] = total.get(kind, 0.0) + seconds - earlier
+
+
+async def contest_phase(
+    host, port, people, slug, concurrency, limit_seconds, trivial_seconds, parts, server_group
+):
     """The opening as it comes: everyone starts at once, then everyone answers, then
     everyone submits. Each wave is timed on its own, so each endpoint's requests/s is its
     own throughput at this concurrency, not a share of a mix. The trivial view is measured
@@ -192,16 +235,19 @@ async def contest_phase(host, port, people, slug, concurrency, limit_seconds, tr
     timings = Timings()
     trivial = Timings()
     walls = {"answer": 0.0, "trivial": 0.0}
+    cpu = {"answer": {}, "trivial": {}}
     acknowledged = []  # (attempt id, position, chosen)
     deadline = time.perf_counter() + limit_seconds
     rng = random.Random(2019)
     papers = {}  # (session key, csrf token) -> the paper as started
 
     async def trivial_slice():
+        before = cpu_seconds(server_group)
         _timings, wall = await trivial_phase(
-            host, port, concurrency, trivial_seconds / (ANSWER_PARTS + 1), trivial
+            host, port, concurrency, trivial_seconds / (parts + 1), trivial
         )
         walls["trivial"] += wall
+        add_cpu(cpu["trivial"], before, cpu_seconds(server_group))
 
     async def wave(kind, items, step):
         queue = asyncio.Queue()
@@ -262,13 +308,15 @@ async def contest_phase(host, port, people, slug, concurrency, limit_seconds, tr
 
     await wave("start", people, start)
     answering = list(papers)
-    size = -(-len(answering) // ANSWER_PARTS)
+    size = -(-len(answering) // parts)
     for i in range(0, len(answering), size):
         await trivial_slice()
+        before = cpu_seconds(server_group)
         await wave("answer", answering[i : i + size], answer_all)
+        add_cpu(cpu["answer"], before, cpu_seconds(server_group))
     await trivial_slice()
     await wave("submit", list(papers), submit)
-    return timings, trivial, acknowledged, walls
+    return timings, trivial, acknowledged, walls, cpu
 
 
 # --- Setting up and tearing down -----------------------------------------------------------
@@ -426,8 +474,12 @@ def main():
     parser.add_argument("--threads", type=int, default=6, help="threads per worker")
     parser.add_argument("--worker-class", default="gthread", help="gunicorn worker class")
     parser.add_argument("--conn-max-age", type=int, default=60, help="DB_CONN_MAX_AGE")
+    parser.add_argument("--trivial-seconds", type=float, default=18, help="in all, over the slices")
     parser.add_argument(
-        "--trivial-seconds", type=float, default=18, help="in all, over the six slices"
+        "--parts",
+        type=int,
+        default=20,
+        help="parts of the answer wave, with a slice of the trivial view around each",
     )
     parser.add_argument("--limit-seconds", type=float, default=420, help="cap on the contest phase")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
@@ -487,12 +539,12 @@ def main():
     try:
         wait_until_up(port, server)
         print(
-            f"gunicorn gthread: {args.workers} workers x {args.threads} threads; "
+            f"gunicorn {args.worker_class}: {args.workers} workers x {args.threads} threads; "
             f"client concurrency {args.concurrency}; DB_CONN_MAX_AGE={args.conn_max_age}; "
             f"sessions {'cached_db' if args.cached_sessions else 'db'}",
             flush=True,
         )
-        timings, trivial, acknowledged, walls = asyncio.run(
+        timings, trivial, acknowledged, walls, cpu = asyncio.run(
             contest_phase(
                 "127.0.0.1",
                 port,
@@ -501,6 +553,8 @@ def main():
                 args.concurrency,
                 args.limit_seconds,
                 args.trivial_seconds,
+                args.parts,
+                server.pid,
             )
         )
     finally:
@@ -537,6 +591,23 @@ def main():
             f"errors {timings.errors.get(kind, {})}"
         )
     print(f"contest phase: {wall:.1f} s, {all_rps:.0f} req/s overall, {finished} submitted")
+    per_request = {
+        kind: {part: seconds * 1000 / max(1, count) for part, seconds in cpu[kind].items()}
+        for kind, count in (
+            ("trivial", trivial.count("trivial")),
+            ("answer", timings.count("answer")),
+        )
+    }
+    for kind, parts in per_request.items():
+        print(
+            f"CPU per {kind:>7} request: {sum(parts.values()):.2f} ms ("
+            + ", ".join(f"{part} {ms:.2f}" for part, ms in parts.items())
+            + ")"
+        )
+    print(
+        "CPU-time ratio (trivial/answer, steal excluded): "
+        f"{sum(per_request['trivial'].values()) / sum(per_request['answer'].values()):.2f}"
+    )
     print(f"acknowledged answers: {len(acknowledged)}, missing from the database: {lost}")
     print(
         f"bench quiz: answer_ratio={rps['answer'] / trivial_rps:.2f} "
