@@ -54,6 +54,20 @@ def wait_for_queue(group, length):
         time.sleep(0.001)
 
 
+def behind_a_held_batch(group, store, first, rest):
+    """Call `first` and hold its batch in the store until every call of `rest` has
+    queued behind it; then let it go. The outcomes of all, by item."""
+    held, outcomes = call_in_threads(group, [first])
+    while not store.batches:
+        time.sleep(0.001)
+    queued, more = call_in_threads(group, rest)
+    wait_for_queue(group, len(rest))
+    store.release.set()
+    for thread in held + queued:
+        thread.join(10)
+    return {**outcomes, **more}
+
+
 def test_a_caller_alone_is_stored_at_once_in_a_batch_of_one():
     batches = []
     group = GroupCommit(lambda items: batches.append(list(items)) or ["ok"] * len(items))
@@ -65,15 +79,9 @@ def test_a_caller_alone_is_stored_at_once_in_a_batch_of_one():
 def test_callers_arriving_while_a_batch_is_stored_go_together_in_the_next():
     store = SlowStore()
     group = GroupCommit(store)
-    first, outcomes = call_in_threads(group, [("a", 1)])
-    while not store.batches:
-        time.sleep(0.001)
-    rest, more = call_in_threads(group, [(key, n) for n, key in enumerate("bcde", start=2)])
-    wait_for_queue(group, 4)
-    store.release.set()
-    for thread in first + rest:
-        thread.join(10)
-    outcomes.update(more)
+    outcomes = behind_a_held_batch(
+        group, store, ("a", 1), [(key, n) for n, key in enumerate("bcde", start=2)]
+    )
     assert store.batches[0] == [1]
     assert sorted(store.batches[1]) == [2, 3, 4, 5]
     assert outcomes == {n: f"stored {n}" for n in range(1, 6)}
@@ -84,15 +92,9 @@ def test_callers_arriving_while_a_batch_is_stored_go_together_in_the_next():
 def test_a_key_is_never_twice_in_one_batch():
     store = SlowStore()
     group = GroupCommit(store)
-    first, outcomes = call_in_threads(group, [("same", 1)])
-    while not store.batches:
-        time.sleep(0.001)
-    rest, more = call_in_threads(group, [("same", 2), ("other", 3), ("same", 4)])
-    wait_for_queue(group, 3)
-    store.release.set()
-    for thread in first + rest:
-        thread.join(10)
-    outcomes.update(more)
+    outcomes = behind_a_held_batch(
+        group, store, ("same", 1), [("same", 2), ("other", 3), ("same", 4)]
+    )
     for batch in store.batches:
         keys = ["same" if item in (1, 2, 4) else "other" for item in batch]
         assert keys.count("same") <= 1
@@ -102,15 +104,7 @@ def test_a_key_is_never_twice_in_one_batch():
 def test_a_failed_batch_is_stored_again_one_by_one_and_fails_only_the_bad_item():
     store = SlowStore(fail_on={3})
     group = GroupCommit(store)
-    first, outcomes = call_in_threads(group, [("a", 1)])
-    while not store.batches:
-        time.sleep(0.001)
-    rest, more = call_in_threads(group, [("b", 2), ("c", 3), ("d", 4)])
-    wait_for_queue(group, 3)
-    store.release.set()
-    for thread in first + rest:
-        thread.join(10)
-    outcomes.update(more)
+    outcomes = behind_a_held_batch(group, store, ("a", 1), [("b", 2), ("c", 3), ("d", 4)])
     assert isinstance(outcomes.pop(3), ValueError)
     assert outcomes == {1: "stored 1", 2: "stored 2", 4: "stored 4"}
     assert [3] in store.batches  # the bad item was tried alone
@@ -132,15 +126,7 @@ def test_a_batch_holds_at_most_max_batch_items(monkeypatch):
     monkeypatch.setattr(group_commit, "MAX_BATCH", 3)
     store = SlowStore()
     group = GroupCommit(store)
-    first, outcomes = call_in_threads(group, [("first", 0)])
-    while not store.batches:
-        time.sleep(0.001)
-    rest, more = call_in_threads(group, [(n, n) for n in range(1, 8)])
-    wait_for_queue(group, 7)
-    store.release.set()
-    for thread in first + rest:
-        thread.join(10)
-    outcomes.update(more)
+    outcomes = behind_a_held_batch(group, store, ("first", 0), [(n, n) for n in range(1, 8)])
     assert all(len(batch) <= 3 for batch in store.batches)
     assert sorted(item for batch in store.batches for item in batch) == list(range(8))
     assert outcomes == {n: f"stored {n}" for n in range(8)}
