@@ -8,6 +8,14 @@ from cyberweek.geo.regions_data import read_rows
 from cyberweek.geo.services import sync_regions
 
 
+def pytest_configure(config):
+    """Password hashing is deliberately slow; tests hash thousands of passwords and prove
+    nothing about the hasher, so they use the fast one (as pretalx and Healthchecks do)."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def ensure_regions():
     if not Region.objects.exists():
         sync_regions(read_rows())
