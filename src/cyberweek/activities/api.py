@@ -10,6 +10,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import BeforeValidator
 
+from cyberweek.core.api_enums import named_choices
 from cyberweek.core.api_pagination import Pagination
 from cyberweek.core.api_problems import Problem
 from cyberweek.core.errors import NotFound
@@ -22,6 +23,9 @@ from .models import Activity
 
 router = Router(tags=["activities"])
 ERRORS = {404: Problem, 422: Problem}
+
+
+ActivityStatus = named_choices(Activity.Status, "ActivityStatus")
 
 
 class ActivityOut(Schema):
@@ -44,7 +48,7 @@ class ActivityOut(Schema):
     expected_reach: int
     public_registration: bool
     capacity: int | None
-    status: Activity.Status
+    status: ActivityStatus
 
     @staticmethod
     def resolve_description(activity):

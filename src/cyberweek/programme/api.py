@@ -10,6 +10,7 @@ from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import StringConstraints
 
+from cyberweek.core.api_enums import named_choices
 from cyberweek.core.api_pagination import Pagination
 from cyberweek.core.api_problems import Problem
 
@@ -18,6 +19,8 @@ from .models import Event, ThemedDay
 
 router = Router(tags=["programme"])
 ERRORS = {404: Problem, 422: Problem}
+ThemedDayKind = named_choices(ThemedDay.Kind, "ThemedDayKind")
+EventKind = named_choices(Event.Kind, "EventKind")
 
 
 class EditionOut(Schema):
@@ -35,7 +38,7 @@ class EditionOut(Schema):
 
 class ThemedDayOut(Schema):
     date: dt.date
-    kind: ThemedDay.Kind
+    kind: ThemedDayKind
     title: str
     title_en: str
     description: str
@@ -58,7 +61,7 @@ class SpeakerOut(Schema):
 
 class EventOut(Schema):
     slug: str
-    kind: Event.Kind
+    kind: EventKind
     title: str
     title_en: str
     description: str
@@ -79,7 +82,7 @@ class EventOut(Schema):
 
 
 class EventFilter(Schema):
-    kind: Event.Kind | None = Field(None, description="only events of this kind")
+    kind: EventKind | None = Field(None, description="only events of this kind")
     day: dt.date | None = Field(None, description="only events running on this date (YYYY-MM-DD)")
     q: str | None = Field(None, max_length=100, description="words in the title")
 

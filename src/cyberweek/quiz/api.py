@@ -24,6 +24,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from ninja.security import django_auth
 
+from cyberweek.core.api_enums import named_choices
 from cyberweek.core.api_pagination import Pagination
 from cyberweek.core.api_problems import Problem, problem
 from cyberweek.core.errors import InvalidTransition
@@ -34,6 +35,9 @@ from .models import Attempt, Entry
 
 router = Router(tags=["quiz"])
 AUTH_ERRORS = {401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem, 429: Problem}
+
+
+AttemptStatus = named_choices(Attempt.Status, "AttemptStatus")
 
 
 class ContestOut(Schema):
@@ -100,7 +104,7 @@ class AttemptOut(Schema):
     id: int
     contest: str
     number: int
-    status: Attempt.Status
+    status: AttemptStatus
     started_at: dt.datetime
     deadline_at: dt.datetime
     seconds_left: int
@@ -113,7 +117,7 @@ class AttemptOut(Schema):
 
 class ResultOut(Schema):
     id: int
-    status: Attempt.Status
+    status: AttemptStatus
     score: int
     max_score: int
     passed: bool

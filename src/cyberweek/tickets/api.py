@@ -10,6 +10,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 from ninja.security import django_auth
 
+from cyberweek.core.api_enums import named_choices
 from cyberweek.core.api_pagination import Pagination
 from cyberweek.core.api_problems import Problem
 
@@ -19,6 +20,9 @@ from .models import Registration
 router = Router(tags=["tickets"])
 AUTH_ERRORS = {401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
 MAX_BATCH = 500
+
+
+RegistrationStatus = named_choices(Registration.Status, "RegistrationStatus")
 
 
 class PublicKeyOut(Schema):
@@ -37,7 +41,7 @@ class RegistrationIn(Schema):
 class RegistrationOut(Schema):
     id: int
     offering_id: int
-    status: Registration.Status
+    status: RegistrationStatus
     seats: int
     position: int = Field(..., description="arrival number")
     code: str

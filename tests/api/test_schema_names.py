@@ -1,0 +1,71 @@
+"""The published OpenAPI document keeps each enum under its own name."""
+
+import enum
+import typing
+
+from ninja import Schema
+from pydantic import WithJsonSchema
+
+from cyberweek.api import api
+
+
+def _schema_classes():
+    found, pending = [], list(Schema.__subclasses__())
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        if cls.__module__.startswith("cyberweek."):
+            found.append(cls)
+    return found
+
+
+def _enums_in(annotation, metadata=()):
+    """Enum classes a field publishes as components (a WithJsonSchema publishes its own)."""
+    if any(isinstance(item, WithJsonSchema) for item in metadata):
+        return
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        yield annotation
+    for argument in typing.get_args(annotation):
+        yield from _enums_in(argument)
+
+
+def test_no_two_enums_share_a_component_name():
+    api.get_openapi_schema()  # imports every router's schemas
+    by_name = {}
+    for schema in _schema_classes():
+        for field in schema.model_fields.values():
+            for choices in _enums_in(field.annotation, field.metadata):
+                by_name.setdefault(choices.__name__, set()).add(choices)
+    shared = {name: classes for name, classes in by_name.items() if len(classes) > 1}
+    assert shared == {}
+
+
+def test_each_status_is_published_with_its_own_values():
+    components = api.get_openapi_schema()["components"]["schemas"]
+    statuses = {
+        name: properties["status"]
+        for name, schema in components.items()
+        if "status" in (properties := schema.get("properties", {})) and name != "Problem"
+    }
+    values = {name: tuple(field["enum"]) for name, field in statuses.items()}
+    assert values["ActivityOut"] == (
+        "draft",
+        "submitted",
+        "returned",
+        "approved",
+        "held",
+        "reported",
+        "verified",
+    )
+    assert values["RegistrationOut"] == ("confirmed", "waitlisted", "cancelled")
+    assert (
+        values["AttemptOut"] == values["ResultOut"] == values["ReviewOut"] == ("open", "submitted")
+    )
+
+
+def test_themed_day_and_event_kinds_keep_their_own_values():
+    from cyberweek.programme.models import Event, ThemedDay
+
+    components = api.get_openapi_schema()["components"]["schemas"]
+    assert components["ThemedDayOut"]["properties"]["kind"]["enum"] == list(ThemedDay.Kind.values)
+    assert components["EventOut"]["properties"]["kind"]["enum"] == list(Event.Kind.values)
