@@ -9,7 +9,8 @@ reads back the totals of the counters that are past half their limit, so what ot
 processes admitted is seen within a second. A batched limit therefore holds exactly
 within one process, and across processes it may be passed by about one second of the
 others' traffic. If Redis cannot be reached, the counts wait in memory for the next try
-and each process keeps limiting on its own.
+and each process keeps limiting on its own; unbatched limits do the same while Redis is
+unreachable, so an outage neither opens every limit nor refuses everyone.
 """
 
 import functools
@@ -22,7 +23,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from . import redis_client
 
@@ -70,15 +74,23 @@ def _count(keys: list[str], window: int, by: list[int] | None = None) -> list[in
     if getattr(settings, "REDIS_URL", ""):
         script = _count_script(settings.REDIS_URL)
         return script(keys=[cache.make_key(key) for key in keys], args=[window + 1, *by])
+    return _count_in(cache, keys, window, by)
+
+
+# Used only while Redis is unreachable.
+_process_counts = LocMemCache("rate-limits-fallback", {"MAX_ENTRIES": 100_000})
+
+
+def _count_in(store, keys: list[str], window: int, by: list[int]) -> list[int]:
     counts = []
     for key, n in zip(keys, by, strict=True):
-        if cache.add(key, n, timeout=window + 1):
+        if store.add(key, n, timeout=window + 1):
             counts.append(n)
             continue
         try:
-            counts.append(cache.incr(key, n))
+            counts.append(store.incr(key, n))
         except ValueError:  # expired between add and incr
-            cache.add(key, n, timeout=window + 1)
+            store.add(key, n, timeout=window + 1)
             counts.append(n)
     return counts
 
@@ -99,7 +111,16 @@ def hit_all(limits: list[tuple[str, str, int]], *, window: int, batched: bool = 
             expires_in=keys[0][1],
         )
         return Verdict(allowed, keys[0][1])
-    counts = _count([key for key, _retry_after in keys], window)
+    names = [key for key, _retry_after in keys]
+    try:
+        counts = _count(names, window)
+    except (RedisConnectionError, RedisTimeoutError):
+        # As batched limits do: while Redis is away each process limits on its own, rather
+        # than letting everything through or refusing everyone.
+        logger.warning("rate limits unreachable; counting in this process")
+        counts = _count_in(
+            _process_counts, [key for key, _retry_after in keys], window, [1] * len(keys)
+        )
     allowed = all(count <= limit for count, (*_, limit) in zip(counts, limits, strict=True))
     return Verdict(allowed, keys[0][1])
 

@@ -1,11 +1,17 @@
+import sys
+
 from django.apps import apps
+from django.conf import settings
 from django.contrib import messages
-from django.http import JsonResponse
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
 from cyberweek.accounts.mixins import OrganiserRequiredMixin
+from cyberweek.core import outages
 from cyberweek.core.api_problems import CONTENT_TYPE as PROBLEM_CONTENT_TYPE
 from cyberweek.core.api_problems import PROBLEM_TYPE_BASE
 from cyberweek.core.errors import DomainError
@@ -60,22 +66,75 @@ class DashboardView(OrganiserRequiredMixin, TemplateView):
         }
 
 
+def _api_problem(*, status: int, slug: str, title, detail) -> JsonResponse:
+    body = {
+        "type": PROBLEM_TYPE_BASE + slug,
+        "title": str(title),
+        "status": status,
+        "detail": str(detail),
+        "errors": [],
+    }
+    return JsonResponse(body, status=status, content_type=PROBLEM_CONTENT_TYPE)
+
+
 def not_found(request, exception=None):
     if request.path.startswith("/api/"):
-        body = {
-            "type": PROBLEM_TYPE_BASE + "not-found",
-            "title": str(_("Not found")),
-            "status": 404,
-            "detail": str(_("Nothing is published at this address.")),
-            "errors": [],
-        }
-        return JsonResponse(body, status=404, content_type=PROBLEM_CONTENT_TYPE)
+        return _api_problem(
+            status=404,
+            slug="not-found",
+            title=_("Not found"),
+            detail=_("Nothing is published at this address."),
+        )
     return render(request, "core/404.html", status=404)
 
 
 def server_error(request):
+    """Django's last resort. A shared service that is down (PostgreSQL, Redis) is not a bug
+    in the request: it answers 503 with Retry-After, so clients and load balancers retry."""
+    if outages.is_outage(sys.exc_info()[1]):
+        return _service_unavailable(request)
+    if request.path.startswith("/api/"):
+        return _api_problem(
+            status=500,
+            slug="server-error",
+            title=_("Server error"),
+            detail=_("The error has been recorded. Please try again shortly."),
+        )
     return render(request, "core/500.html", status=500)
 
 
+def _service_unavailable(request):
+    if request.path.startswith("/api/"):
+        response = _api_problem(
+            status=503,
+            slug="service-unavailable",
+            title=_("Service unavailable"),
+            detail=_("A service the platform relies on is not answering. Try again shortly."),
+        )
+    else:
+        # Rendered without a request: the context processors would ask the database.
+        response = HttpResponse(render_to_string("core/503.html"), status=503)
+    response["Retry-After"] = str(outages.RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def bad_request(request, exception=None):
+    """Malformed requests, and bodies over DATA_UPLOAD_MAX_MEMORY_SIZE (Django raises
+    RequestDataTooBig while reading them): a problem document on the API, a page elsewhere."""
+    if request.path.startswith("/api/"):
+        if isinstance(exception, RequestDataTooBig):
+            return _api_problem(
+                status=413,
+                slug="body-too-large",
+                title=_("The request body is too large"),
+                detail=_("Send at most %(size)s bytes.")
+                % {"size": settings.DATA_UPLOAD_MAX_MEMORY_SIZE},
+            )
+        return _api_problem(
+            status=400,
+            slug="bad-request",
+            title=_("Bad request"),
+            detail=_("The request could not be understood. Check the address and try again."),
+        )
     return render(request, "core/400.html", status=400)
