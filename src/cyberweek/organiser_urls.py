@@ -4,6 +4,7 @@ from django.urls import path
 
 from cyberweek.accounts import organiser_urls as accounts_pages
 from cyberweek.activities import organiser_urls as activities_pages
+from cyberweek.core.organiser_views import OutboxView
 from cyberweek.core.views import DashboardView
 from cyberweek.privacy import organiser_urls as privacy_pages
 from cyberweek.programme import organiser_urls as programme_pages
@@ -12,6 +13,7 @@ from cyberweek.tickets import organiser_urls as tickets_pages
 
 urlpatterns = [
     path("", DashboardView.as_view(), name="dashboard"),
+    path("outbox/", OutboxView.as_view(), name="outbox"),
     *accounts_pages.urlpatterns,
     *programme_pages.urlpatterns,
     *privacy_pages.urlpatterns,

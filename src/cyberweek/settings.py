@@ -165,7 +165,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "activities.send_overdue_reminders",
         "schedule": crontab(hour=8, minute=0),
     },
+    "deliver-due-outbox": {"task": "core.deliver_due_outbox", "schedule": 60.0},
+    "purge-outbox": {"task": "core.purge_outbox", "schedule": crontab(hour=4, minute=0)},
 }
+# Delivered mails are kept this long as a record of what went out (ids only, no content).
+OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=30)
 
 # --- Accounts and security -------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

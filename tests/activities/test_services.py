@@ -358,7 +358,9 @@ def test_the_county_cannot_verify_its_own_outcome(heping, edition):
 
 
 # --- Reminders -------------------------------------------------------------------------------
-def test_overdue_outcomes_are_reminded_once_a_day(heping, edition, settings):
+def test_overdue_outcomes_are_reminded_once_a_day(
+    heping, edition, settings, django_capture_on_commit_callbacks
+):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     long_ago = timezone.now() - timedelta(days=30)
     overdue = ActivityFactory(
@@ -379,8 +381,9 @@ def test_overdue_outcomes_are_reminded_once_a_day(heping, edition, settings):
     ActivityFactory(
         edition=edition, status=S.HELD, ends_at=recent, starts_at=recent - timedelta(hours=1)
     )
-    assert services.send_overdue_reminders() == 2
-    assert services.send_overdue_reminders() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.send_overdue_reminders() == 2
+        assert services.send_overdue_reminders() == 0
     assert OverdueReminder.objects.filter(activity=overdue).count() == 1
     assert any(heping.email in m.to for m in mail.outbox)
     assert all(len(m.to) == 1 for m in mail.outbox)
@@ -396,7 +399,9 @@ def test_the_responsible_organisers_are_the_county_and_its_sector_units(heping, 
     assert hexi not in people
 
 
-def test_the_reminder_command_runs_the_job(heping, edition, settings, capsys):
+def test_the_reminder_command_runs_the_job(
+    heping, edition, settings, capsys, django_capture_on_commit_callbacks
+):
     from django.core.management import call_command
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -408,7 +413,8 @@ def test_the_reminder_command_runs_the_job(heping, edition, settings, capsys):
         starts_at=long_ago - timedelta(hours=1),
         ends_at=long_ago,
     )
-    call_command("activities", "send-reminders")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("activities", "send-reminders")
     assert "Reminders sent for 1 overdue activities." in capsys.readouterr().out
     assert len(mail.outbox) == 1
 

@@ -18,15 +18,13 @@ import phonenumbers
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from cyberweek.accounts.models import OrganiserRole
-from cyberweek.core import audit
+from cyberweek.core import audit, outbox
 from cyberweek.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from cyberweek.core.permissions import ACTIONS, has_scope, require_action, require_scope
 from cyberweek.core.queries import one_or_not_found
@@ -36,6 +34,7 @@ from cyberweek.geo.models import Region, Sector
 from cyberweek.tickets import queries as ticket_queries
 from cyberweek.tickets import services as ticket_services
 
+from . import mail
 from .models import Activity, ActivityStep, OutcomePhoto, OverdueReminder
 
 # How the tickets app knows an activity's registration (tickets.models.Offering.source).
@@ -581,15 +580,14 @@ def _remind(activity: Activity, today: date) -> int:
         return 0
     people = responsible_organisers(activity)
     due = timezone.localtime(activity.ends_at) + timedelta(days=outcome_due_days())
-    with override(settings.LANGUAGE_CODE):
-        subject = _("Outcome report overdue: %(title)s") % {"title": activity.title}
-        body = _(
-            "The outcome of “%(title)s” (%(region)s) was due on %(due)s. "
-            "Please report it in the organiser area."
-        ) % {"title": activity.title, "region": activity.region, "due": due.date()}
-    sent = 0
     for person in people:
-        sent += send_mail(subject, body, None, [person.email], fail_silently=False)
+        outbox.enqueue(
+            mail.send_overdue_reminder,
+            activity_id=activity.pk,
+            user_id=person.pk,
+            due=due.date().isoformat(),
+        )
+    sent = len(people)
     claimed.recipients = sent
     claimed.save(update_fields=["recipients"])
     audit.record(None, "activities.reminder_sent", activity, recipients=sent)

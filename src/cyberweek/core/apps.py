@@ -10,3 +10,6 @@ class CoreConfig(AppConfig):
     def ready(self):
         # Binds @shared_task to our configured app (eager in the embedded runtime).
         from cyberweek.celery import app  # noqa: F401
+
+        # Names the outbox's organiser action.
+        from . import outbox  # noqa: F401

@@ -1,6 +1,9 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .fields import EncryptedTextField
 
 
 class TimeStampedModel(models.Model):
@@ -42,3 +45,40 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.outcome}"
+
+
+class OutboxMessage(models.Model):
+    """A side effect (a mail, later a webhook) written in the same transaction as the change
+    that causes it, and delivered after the commit by `core.outbox`. `payload` holds ids and
+    a language, never personal data; what cannot be looked up again at delivery (the address
+    of an account being erased) goes in `private_payload`, encrypted, and is blanked once
+    delivered."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        SENDING = "sending", _("being delivered")
+        SENT = "sent", _("delivered")
+        SKIPPED = "skipped", _("nothing to deliver")
+        FAILED = "failed", _("failed")
+
+    kind = models.CharField(_("kind"), max_length=120)
+    payload = models.JSONField(_("payload"), default=dict, blank=True)
+    private_payload = EncryptedTextField(_("private payload"), blank=True, default="")
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # While pending: not before. While sending: the claim lapses then, if the worker died.
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self):
+        return f"{self.kind} #{self.pk} {self.status}"

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
 from cyberweek.accounts.mixins import OrganiserRequiredMixin
-from cyberweek.core import outages
+from cyberweek.core import outages, outbox
 from cyberweek.core.api_problems import CONTENT_TYPE as PROBLEM_CONTENT_TYPE
 from cyberweek.core.api_problems import PROBLEM_TYPE_BASE
 from cyberweek.core.errors import DomainError
@@ -59,6 +59,7 @@ class DashboardView(OrganiserRequiredMixin, TemplateView):
             "roles": roles_of(user),
             "can_manage_programme": has_scope(user, action="programme.manage"),
             "can_appoint": may_take_somewhere(user, "accounts.grant_role"),
+            "can_manage_outbox": has_scope(user, action=outbox.MANAGE),
             # Each app may offer a card: `organiser_card` (a template) on its AppConfig.
             "app_cards": [
                 c.organiser_card for c in apps.get_app_configs() if hasattr(c, "organiser_card")

@@ -1,5 +1,6 @@
 """The mails a participant gets: the confirmation (with the QR ticket as a PNG attachment,
-when a seat is confirmed) and the notice that a seat came free for them."""
+when a seat is confirmed) and the notice that a seat came free for them. Both are sent from
+the outbox after the registration commits (see `core.outbox`)."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -7,6 +8,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+
+from cyberweek.core import outbox
 
 from .models import Registration
 from .qr import ticket_png
@@ -47,9 +50,11 @@ def _send(registration_id: int, *, language: str, template: str) -> bool:
     return True
 
 
+@outbox.handler
 def send_registration(registration_id: int, *, language: str = "") -> bool:
     return _send(registration_id, language=language, template="registered")
 
 
+@outbox.handler
 def send_promotion(registration_id: int, *, language: str = "") -> bool:
     return _send(registration_id, language=language, template="promoted")

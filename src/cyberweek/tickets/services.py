@@ -15,14 +15,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cyberweek.accounts.identifiers import normalise_mobile
-from cyberweek.core import audit
+from cyberweek.core import audit, outbox
 from cyberweek.core.errors import (
     Conflict,
     InvalidTransition,
@@ -34,7 +33,7 @@ from cyberweek.core.permissions import require_scope
 from cyberweek.core.queries import one_or_not_found
 from cyberweek.core.transactions import service
 
-from . import tasks
+from . import mail
 from .models import Offering, Registration, normalise_ticket_code
 from .signing import InvalidTicket, looks_like_ticket, verify_ticket
 
@@ -213,8 +212,9 @@ def register(
         raise ValidationFailed(_("The event does not have that many seats."), field="seats")
     name, phone = _clean_attendee(offering, name, phone)
     registration = place(offering, user=actor, seats=seats, name=name, phone=phone)
-    language = get_language() or ""
-    transaction.on_commit(lambda: tasks.send_registration_mail.delay(registration.pk, language))
+    outbox.enqueue(
+        mail.send_registration, registration_id=registration.pk, language=get_language() or ""
+    )
     return registration
 
 
@@ -289,9 +289,10 @@ def _promote(offering: Offering) -> list[Registration]:
         offering.confirmed_seats += seats
         offering.waitlisted_seats -= seats
         offering.save(update_fields=["confirmed_seats", "waitlisted_seats"])
-        ids = [r.pk for r in promoted]
-        language = get_language() or ""
-        transaction.on_commit(lambda: [tasks.send_promotion_mail.delay(pk, language) for pk in ids])
+        for registration in promoted:
+            outbox.enqueue(
+                mail.send_promotion, registration_id=registration.pk, language=get_language() or ""
+            )
     return promoted
 
 
