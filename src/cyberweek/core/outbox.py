@@ -44,6 +44,9 @@ MAX_BACKOFF = timedelta(hours=6)
 # A worker that claimed a message and died gives it back after this long.
 CLAIM_FOR = timedelta(minutes=5)
 ERROR_LENGTH = 500
+# The task that asks for a delivery is only a nudge (the sweep finds every due message), so
+# it expires instead of piling up in the broker while no worker runs.
+KICK_EXPIRES_SECONDS = 600
 
 _handlers: set[str] = set()
 
@@ -71,7 +74,7 @@ def _kick(message_id: int) -> None:
     from .tasks import deliver_outbox_message
 
     try:
-        deliver_outbox_message.delay(message_id)
+        deliver_outbox_message.apply_async((message_id,), expires=KICK_EXPIRES_SECONDS)
     except Exception:
         # The broker is down (or, inline, delivery hit a bug): the row is safe and the
         # minute sweep delivers it. The request that caused it must not fail.
