@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog, set_language
 
 from cyberweek.api import api
+from cyberweek.core import health, metrics
 from cyberweek.core import views as core_views
 from cyberweek.quiz import answer_endpoint
 
@@ -20,6 +21,9 @@ urlpatterns = [
         name="api-quiz-answer",
     ),
     path("api/", api.urls),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("i18n/setlang/", set_language, name="set_language"),
 ]
 

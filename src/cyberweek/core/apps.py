@@ -11,5 +11,6 @@ class CoreConfig(AppConfig):
         # Binds @shared_task to our configured app (eager in the embedded runtime).
         from cyberweek.celery import app  # noqa: F401
 
-        # Names the outbox's organiser action.
-        from . import outbox  # noqa: F401
+        # Names the outbox's organiser action; times every database statement from the
+        # first connection on.
+        from . import metrics, outbox  # noqa: F401
