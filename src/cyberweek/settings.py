@@ -136,6 +136,20 @@ else:
         # served a request (see core/postgresql/base.py).
         DATABASES["default"]["ENGINE"] = "cyberweek.core.postgresql"
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
+# A hot standby for dashboards and exports (core.replicas), e.g.
+# postgres://reporting@standby:5432/cyberweek; its tests read the primary's test database.
+DATABASE_STANDBY_URL = env.str("DATABASE_STANDBY_URL", default="")
+if DATABASE_STANDBY_URL:
+    standby = env.db_url_config(DATABASE_STANDBY_URL)
+    if standby["ENGINE"] == "django.db.backends.postgresql":
+        standby["ENGINE"] = "cyberweek.core.postgresql"
+    standby.setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+    standby["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
+    standby["CONN_HEALTH_CHECKS"] = True
+    standby["TEST"] = {"MIRROR": "default"}
+    DATABASES["standby"] = standby
+DATABASE_ROUTERS = ["cyberweek.core.replicas.ReportingRouter"]
+STANDBY_MAX_LAG_SECONDS = env.int("STANDBY_MAX_LAG_SECONDS", default=30)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, Celery ---------------------------------------------------------------------
