@@ -187,8 +187,7 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Prometheus scrapers other than on the node itself present this bearer token.
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
-# Delivered mails are kept this long as a record of what went out (ids only, no content).
-OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=30)
+
 
 # --- Accounts and security -------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -162,7 +162,7 @@ def test_with_the_broker_down_a_registration_succeeds_and_its_mail_waits_for_the
 
 
 def test_finished_messages_are_purged_after_the_keeping_period(settings):
-    settings.OUTBOX_KEEP_DAYS = 30
+    settings.RETENTION_DAYS = {"delivery": 30}
     old = outbox.enqueue(remember, n=4)
     outbox.deliver(old.pk)
     OutboxMessage.objects.filter(pk=old.pk).update(finished_at=timezone.now() - timedelta(days=31))

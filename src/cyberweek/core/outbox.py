@@ -19,7 +19,6 @@ as failed.
 import logging
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -164,9 +163,9 @@ def retry(*, actor, message_id: int) -> OutboxMessage:
 
 
 def purge_finished() -> int:
-    """Delivered and skipped messages are kept `OUTBOX_KEEP_DAYS` for the record."""
-    cutoff = timezone.now() - timedelta(days=settings.OUTBOX_KEEP_DAYS)
-    deleted, _by_model = OutboxMessage.objects.filter(
-        status__in=[Status.SENT, Status.SKIPPED], finished_at__lt=cutoff
-    ).delete()
-    return deleted
+    """Delivered and skipped messages are kept as a record for the `delivery` retention
+    period (30 days unless RETENTION_DAYS says otherwise), then deleted."""
+    from .personal_data import SOURCES
+
+    source = next(s for s in SOURCES if s.key == "core.outbox")
+    return source.purge_due(today=timezone.localdate(), dry_run=False)

@@ -27,6 +27,7 @@ class Retention:
     REPORT = "report"
     ORGANISER = "organiser"
     AUDIT = "audit"
+    DELIVERY = "delivery"
     NONE = "none"
 
     DEFAULT_DAYS = {
@@ -37,6 +38,7 @@ class Retention:
         REPORT: 730,
         ORGANISER: 365,
         AUDIT: 3 * 365,
+        DELIVERY: 30,
         NONE: 0,
     }
     LABELS = {
@@ -47,6 +49,7 @@ class Retention:
         REPORT: _("Reports to the tip line: two years after they are closed"),
         ORGANISER: _("Organiser contact details: one year after the edition ends"),
         AUDIT: _("Audit and access records: three years"),
+        DELIVERY: _("Records of mails sent to you: 30 days after they are sent"),
         NONE: _("Not kept: processed in memory only"),
     }
 
@@ -135,7 +138,50 @@ def _purge_audit(*, today, dry_run) -> int:
     return sum(q.delete()[0] for q in due)
 
 
+def _addressed_to(user):
+    from .models import OutboxMessage
+
+    return OutboxMessage.objects.filter(payload__user_id=user.pk)
+
+
+def _export_outbox(user) -> list[dict]:
+    return [
+        {
+            str(_("created")): m.created_at.isoformat(),
+            str(_("kind")): m.kind.rsplit(".", 1)[-1],
+            str(_("status")): str(m.get_status_display()),
+        }
+        for m in _addressed_to(user).order_by("created_at")[:1000]
+    ]
+
+
+def _erase_outbox(user) -> int:
+    # Nothing more is sent to an erased person; the record of what was sent goes too.
+    return _addressed_to(user).delete()[0]
+
+
+def _purge_outbox(*, today, dry_run) -> int:
+    from .models import OutboxMessage
+
+    due = OutboxMessage.objects.filter(
+        status__in=[OutboxMessage.Status.SENT, OutboxMessage.Status.SKIPPED],
+        finished_at__date__lt=Retention.cutoff(Retention.DELIVERY, today),
+    )
+    return due.count() if dry_run else due.delete()[0]
+
+
 SOURCES = [
+    PersonalDataSource(
+        key="core.outbox",
+        label=_("Mails the platform sent you"),
+        origin=_("Written when something you did or were part of called for a mail."),
+        retention=Retention.DELIVERY,
+        models=("core.outboxmessage",),
+        export=_export_outbox,
+        erase=_erase_outbox,
+        purge=_purge_outbox,
+        purpose=_("Delivering mails reliably, and knowing whether they went out."),
+    ),
     PersonalDataSource(
         key="core.audit",
         label=_("Actions you took as an organiser"),
@@ -146,5 +192,5 @@ SOURCES = [
         erase=_erase_audit,
         purge=_purge_audit,
         purpose=_("Accountability of organisers and staff."),
-    )
+    ),
 ]

@@ -19,5 +19,5 @@ def deliver_due_outbox() -> int:
 
 @shared_task(name="core.purge_outbox")
 def purge_outbox() -> int:
-    """Daily: delivered messages past OUTBOX_KEEP_DAYS."""
+    """Daily: delivered messages past their retention period."""
     return outbox.purge_finished()

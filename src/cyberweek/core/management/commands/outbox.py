@@ -14,7 +14,7 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="subcommand", required=True)
         sub.add_parser("status", help="Count messages by status.")
         sub.add_parser("deliver", help="Deliver every due message now (what beat does).")
-        sub.add_parser("purge", help="Delete delivered messages past OUTBOX_KEEP_DAYS.")
+        sub.add_parser("purge", help="Delete delivered messages past their retention period.")
 
     def handle(self, *args, subcommand, **options):
         if subcommand == "status":
