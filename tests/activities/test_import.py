@@ -11,6 +11,7 @@ from openpyxl import Workbook, load_workbook
 
 from cyberweek.activities import services, spreadsheets
 from cyberweek.activities.models import Activity
+from cyberweek.core.errors import FileLimitExceeded, UnreadableFile
 from cyberweek.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -141,7 +142,7 @@ def test_every_error_is_listed_with_its_row_and_nothing_is_written(client, hepin
     ("content", "message"),
     [
         (b"title,sector\nx,y\n", "This is not an XLSX file."),
-        (b"PK\x03\x04 not really a zip", "This is not an XLSX file."),
+        (b"PK\x03\x04 not really a zip", "The file is damaged and cannot be read."),
         (b"", "The submitted file is empty."),
     ],
 )
@@ -157,7 +158,7 @@ def test_a_zip_without_a_workbook_is_refused(heping, edition):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("hello.txt", "hi")
-    with pytest.raises(spreadsheets.SpreadsheetError, match="not an XLSX file"):
+    with pytest.raises(UnreadableFile, match=r"not a \.xlsx file"):
         spreadsheets.read_activities(buffer.getvalue(), edition=edition)
 
 
@@ -167,7 +168,7 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked(heping, edition):
         archive.writestr("xl/workbook.xml", "<workbook/>")
         archive.writestr("xl/worksheets/sheet1.xml", b"0" * (70 * 1024 * 1024))
     assert len(buffer.getvalue()) < spreadsheets.MAX_FILE_BYTES
-    with pytest.raises(spreadsheets.SpreadsheetError, match="too large once unpacked"):
+    with pytest.raises(FileLimitExceeded, match="unpacks to more than 16 MB"):
         spreadsheets.read_activities(buffer.getvalue(), edition=edition)
 
 

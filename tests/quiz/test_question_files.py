@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from cyberweek.accounts.models import OrganiserRole
-from cyberweek.core.errors import ValidationFailed
+from cyberweek.core.errors import DomainError, FileLimitExceeded, ValidationFailed
 from cyberweek.quiz import question_files, services
 from cyberweek.quiz.models import Question, QuestionVersion
 from tests.accounts.factories import organiser
@@ -155,7 +155,7 @@ def test_a_question_already_in_the_bank_under_another_code_is_a_duplicate(nation
         (b"PK\x03\x04not really a zip", "xlsx", "damaged"),
         (b"text,answer\n", "xlsx", "not an Excel workbook"),
         (b"\x00\x01\x02binary", "csv", "not a text file"),
-        (b"\xff\xfe\xfa\xfb" * 10, "csv", "neither UTF-8 nor GBK"),
+        (b"\xff\xfe\xfa\xfb" * 10, "csv", "neither UTF-8 nor GB18030"),
         (b"question;answer\n1;2\n", "csv", "must name the columns"),
         (b"text,answer\n", "csv", "no question rows"),
         (b"", "csv", "empty"),
@@ -172,7 +172,7 @@ def test_files_that_are_not_what_they_claim_are_refused(national, content, fmt, 
 
 def test_big_files_are_refused(national, monkeypatch):
     monkeypatch.setattr(question_files, "MAX_FILE_BYTES", 100)
-    with pytest.raises(ValidationFailed, match="larger than"):
+    with pytest.raises(FileLimitExceeded, match="larger than"):
         services.import_questions(actor=national, content=csv_bytes(GOOD), fmt="csv")
 
 
@@ -196,5 +196,5 @@ def test_any_row_is_either_a_question_or_a_list_of_errors(row):
 @given(st.binary(max_size=300))
 def test_any_bytes_are_read_or_refused_cleanly(content):
     for fmt in question_files.FORMATS:
-        with contextlib.suppress(question_files.FileRejected):
+        with contextlib.suppress(DomainError):
             question_files.read_rows(content, fmt)
