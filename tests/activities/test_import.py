@@ -13,6 +13,7 @@ from cyberweek.activities import services, spreadsheets
 from cyberweek.activities.models import Activity
 from cyberweek.core.errors import FileLimitExceeded, UnreadableFile
 from cyberweek.core.models import AuditEvent
+from tests.core import file_bombs as bombs
 
 pytestmark = pytest.mark.django_db
 
@@ -232,3 +233,37 @@ def test_import_is_refused_for_organisers_who_cannot_register(tianjin, edition):
     rows, _errors = spreadsheets.read_activities(workbook([GOOD]), edition=edition)
     with pytest.raises(PermissionDenied):
         services.import_activities(actor=tianjin, rows=rows, edition=edition)
+
+
+ACTIVITY_BOMBS = {
+    "unpacking to 64 MB": lambda: bombs.inflating(workbook([GOOD])),
+    "lying about its size": lambda: bombs.lying(workbook([GOOD])),
+    "3,000 parts": lambda: bombs.many_members(workbook([GOOD])),
+    "2 million tags": lambda: bombs.many_tags(workbook([GOOD])),
+    "a million declared rows": lambda: bombs.far_cell(workbook([GOOD]), spreadsheets.KEYS),
+    "entity expansion": lambda: bombs._rezip(
+        workbook([GOOD]),
+        replace={"xl/worksheets/sheet1.xml": bombs.LAUGHS.encode() + b"<worksheet/>"},
+    ),
+}
+
+
+@pytest.mark.parametrize("bomb", ACTIVITY_BOMBS)
+def test_the_import_refuses_a_file_bomb_clearly_and_writes_nothing(client, heping, edition, bomb):
+    client.force_login(heping)
+    content = ACTIVITY_BOMBS[bomb]()
+    response = None
+
+    def post():
+        nonlocal response
+        response = upload(client, content)
+
+    raised, peak = bombs.measure(post)
+    assert raised is None
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert any(
+        reason in page for reason in ("more than", "damaged", "XML entities", "unpacks to")
+    ), page
+    assert peak < 40, f"{peak:.0f} MB"
+    assert not Activity.objects.exists()

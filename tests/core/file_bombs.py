@@ -112,10 +112,17 @@ def many_tags(content: bytes, count=2_000_000) -> bytes:
     return _rezip(content, replace={"xl/worksheets/sheet1.xml": sheet_xml(body)})
 
 
-def far_cell(content: bytes) -> bytes:
-    """An .xlsx that declares A1:XFD1048576 and has one cell in its last row and column:
-    read naively, 17 billion empty cells."""
-    body = '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+def _inline(value: str) -> str:
+    return f'<c t="inlineStr"><is><t>{value}</t></is></c>'
+
+
+def far_cell(content: bytes, header=("text", "answer")) -> bytes:
+    """An .xlsx that declares A1:XFD1048576 and has, below its header, one cell in its
+    last row and column: read naively, 17 billion empty cells."""
+    body = (
+        '<row r="1">' + "".join(_inline(h) for h in header) + "</row>"
+        '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+    )
     replace = {"xl/worksheets/sheet1.xml": sheet_xml(body, "A1:XFD1048576")}
     return _rezip(content, replace=replace)
 

@@ -5,6 +5,7 @@ import io
 
 import pytest
 import yaml
+from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
@@ -14,6 +15,7 @@ from cyberweek.core.errors import DomainError, FileLimitExceeded, ValidationFail
 from cyberweek.quiz import question_files, services
 from cyberweek.quiz.models import Question, QuestionVersion
 from tests.accounts.factories import organiser
+from tests.core import file_bombs as bombs
 
 L = OrganiserRole.Level
 HEADER = ["code", "kind", "topic", "difficulty", "text", "text_en", "option_a", "option_b",
@@ -198,3 +200,73 @@ def test_any_bytes_are_read_or_refused_cleanly(content):
     for fmt in question_files.FORMATS:
         with contextlib.suppress(DomainError):
             question_files.read_rows(content, fmt)
+
+
+def test_both_exports_guard_cells_that_start_with_tab_or_carriage_return():
+    row = dict.fromkeys(question_files.COLUMNS, "")
+    row.update(text="\t=cmd|' /C calc'!A0", explanation="\r=1+1", answer="A")
+    sheet = load_workbook(io.BytesIO(question_files.write([row], "xlsx"))).active
+    header = [c.value for c in sheet[1]]
+    values = dict(zip(header, [c.value for c in sheet[2]], strict=True))
+    assert values["text"].startswith("'\t=")
+    assert values["explanation"].startswith("'\r=")
+    csv_text = question_files.write([row], "csv").decode("utf-8-sig")
+    assert "'\t=cmd" in csv_text
+
+
+# --- Untrusted files: the import reads through the bounded reader ----------------------------
+QUESTION_BOMBS = {
+    "xlsx unpacking to 64 MB": ("xlsx", lambda: bombs.inflating(xlsx_bytes(GOOD))),
+    "xlsx lying about its size": ("xlsx", lambda: bombs.lying(xlsx_bytes(GOOD))),
+    "xlsx with 3,000 parts": ("xlsx", lambda: bombs.many_members(xlsx_bytes(GOOD))),
+    "xlsx with 2 million tags": ("xlsx", lambda: bombs.many_tags(xlsx_bytes(GOOD))),
+    "xlsx declaring a million rows": ("xlsx", lambda: bombs.far_cell(xlsx_bytes(GOOD))),
+    "csv with 25,000 rows": ("csv", lambda: bombs.csv_rows(25_000)),
+    "yaml with aliases": ("yaml", bombs.yaml_laughs),
+    "yaml nested 5,000 deep": ("yaml", bombs.yaml_deep),
+}
+
+
+@pytest.mark.parametrize("bomb", QUESTION_BOMBS)
+def test_the_question_import_refuses_a_file_bomb_and_writes_nothing(national, bomb):
+    fmt, build = QUESTION_BOMBS[bomb]
+    content = build()
+    assert len(content) <= question_files.MAX_FILE_BYTES
+    raised, peak = bombs.measure(
+        lambda: services.import_questions(actor=national, content=content, fmt=fmt)
+    )
+    assert isinstance(raised, DomainError), raised
+    assert raised.field == "file"
+    assert peak < 40, f"{peak:.0f} MB"
+    assert not Question.objects.exists()
+
+
+def test_the_import_page_shows_the_limit_that_was_passed(client, national):
+    client.force_login(national)
+    upload = io.BytesIO(bombs.inflating(xlsx_bytes(GOOD)))
+    upload.name = "bank.xlsx"
+    response = client.post(reverse("organiser:quiz_import"), {"file": upload})
+    assert response.status_code == 400
+    assert "unpacks to more than 16 MB" in response.content.decode()
+    assert not Question.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("fmt", "content"),
+    [
+        ("yaml", b'- {text: "a\\0b", option_a: x, option_b: y, answer: A}\n'),
+        ("csv", "text,option_a,option_b,answer\n问题,x,y\x00,A\n".encode()),
+    ],
+)
+def test_a_question_with_a_nul_character_is_refused_and_nothing_is_written(national, fmt, content):
+    with pytest.raises(DomainError, match="NUL"):
+        services.import_questions(actor=national, content=content, fmt=fmt)
+    assert not Question.objects.exists()
+
+
+def test_a_row_with_a_nul_character_is_an_error_not_a_question():
+    data, errors = question_files.parse_row(
+        2, {"text": "问题\x00", "option_a": "x", "option_b": "y", "answer": "A"}
+    )
+    assert data is None
+    assert "NUL character" in errors[0].message
