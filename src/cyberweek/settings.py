@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # NUL characters and declared body limits, before CSRF reads a body (core/request_guards.py)
+    "cyberweek.core.request_guards.RequestGuardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -238,6 +240,18 @@ QUIZ_RATE_LIMITS = env.json("QUIZ_RATE_LIMITS", default={})
 # Uploads larger than this are refused by Django before any view sees them.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+# Untrusted files (core/bounded_files.py): what any uploaded file may be and unpack to, for
+# every format and app. An app may narrow these for its own files, never widen them.
+UPLOAD_MAX_FILE_BYTES = env.int("UPLOAD_MAX_FILE_BYTES", default=5 * 1024 * 1024)
+UPLOAD_MAX_INFLATED_BYTES = env.int("UPLOAD_MAX_INFLATED_BYTES", default=16 * 1024 * 1024)
+UPLOAD_MAX_XML_TAGS = env.int("UPLOAD_MAX_XML_TAGS", default=1_500_000)
+UPLOAD_MAX_MEMBERS = env.int("UPLOAD_MAX_MEMBERS", default=1000)
+UPLOAD_MAX_PDF_PAGES = env.int("UPLOAD_MAX_PDF_PAGES", default=300)
+UPLOAD_MAX_CHARACTERS = env.int("UPLOAD_MAX_CHARACTERS", default=4_000_000)
+UPLOAD_MAX_ROWS = env.int("UPLOAD_MAX_ROWS", default=20_000)
+UPLOAD_MAX_DEPTH = env.int("UPLOAD_MAX_DEPTH", default=32)
+# The public self-check: checks per address per hour (core.rate_limits).
+SELF_CHECK_LIMIT_PER_IP = env.int("SELF_CHECK_LIMIT_PER_IP", default=60)
 
 # --- Personal information ---------------------------------------------------------------
 # The encryption key ring (see core/crypto.py): JSON in CYBERWEEK_KEYS, or a file. The

@@ -11,7 +11,9 @@ from openpyxl import Workbook, load_workbook
 
 from cyberweek.activities import services, spreadsheets
 from cyberweek.activities.models import Activity
+from cyberweek.core.errors import FileLimitExceeded, UnreadableFile
 from cyberweek.core.models import AuditEvent
+from tests.core import file_bombs as bombs
 
 pytestmark = pytest.mark.django_db
 
@@ -141,7 +143,7 @@ def test_every_error_is_listed_with_its_row_and_nothing_is_written(client, hepin
     ("content", "message"),
     [
         (b"title,sector\nx,y\n", "This is not an XLSX file."),
-        (b"PK\x03\x04 not really a zip", "This is not an XLSX file."),
+        (b"PK\x03\x04 not really a zip", "The file is damaged and cannot be read."),
         (b"", "The submitted file is empty."),
     ],
 )
@@ -157,7 +159,7 @@ def test_a_zip_without_a_workbook_is_refused(heping, edition):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("hello.txt", "hi")
-    with pytest.raises(spreadsheets.SpreadsheetError, match="not an XLSX file"):
+    with pytest.raises(UnreadableFile, match=r"not a \.xlsx file"):
         spreadsheets.read_activities(buffer.getvalue(), edition=edition)
 
 
@@ -167,7 +169,7 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked(heping, edition):
         archive.writestr("xl/workbook.xml", "<workbook/>")
         archive.writestr("xl/worksheets/sheet1.xml", b"0" * (70 * 1024 * 1024))
     assert len(buffer.getvalue()) < spreadsheets.MAX_FILE_BYTES
-    with pytest.raises(spreadsheets.SpreadsheetError, match="too large once unpacked"):
+    with pytest.raises(FileLimitExceeded, match="unpacks to more than 16 MB"):
         spreadsheets.read_activities(buffer.getvalue(), edition=edition)
 
 
@@ -231,3 +233,37 @@ def test_import_is_refused_for_organisers_who_cannot_register(tianjin, edition):
     rows, _errors = spreadsheets.read_activities(workbook([GOOD]), edition=edition)
     with pytest.raises(PermissionDenied):
         services.import_activities(actor=tianjin, rows=rows, edition=edition)
+
+
+ACTIVITY_BOMBS = {
+    "unpacking to 64 MB": lambda: bombs.inflating(workbook([GOOD])),
+    "lying about its size": lambda: bombs.lying(workbook([GOOD])),
+    "3,000 parts": lambda: bombs.many_members(workbook([GOOD])),
+    "2 million tags": lambda: bombs.many_tags(workbook([GOOD])),
+    "a million declared rows": lambda: bombs.far_cell(workbook([GOOD]), spreadsheets.KEYS),
+    "entity expansion": lambda: bombs._rezip(
+        workbook([GOOD]),
+        replace={"xl/worksheets/sheet1.xml": bombs.LAUGHS.encode() + b"<worksheet/>"},
+    ),
+}
+
+
+@pytest.mark.parametrize("bomb", ACTIVITY_BOMBS)
+def test_the_import_refuses_a_file_bomb_clearly_and_writes_nothing(client, heping, edition, bomb):
+    client.force_login(heping)
+    content = ACTIVITY_BOMBS[bomb]()
+    response = None
+
+    def post():
+        nonlocal response
+        response = upload(client, content)
+
+    raised, peak = bombs.measure(post)
+    assert raised is None
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert any(
+        reason in page for reason in ("more than", "damaged", "XML entities", "unpacks to")
+    ), page
+    assert peak < 40, f"{peak:.0f} MB"
+    assert not Activity.objects.exists()

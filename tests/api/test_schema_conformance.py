@@ -5,11 +5,18 @@ import schemathesis
 from django.core import signals
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
+from schemathesis.checks import positive_data_acceptance
 
 from cyberweek.wsgi import application
 from tests.programme.factories import EditionFactory, EventFactory, ThemedDayFactory
 
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
+# No text may hold U+0000: the API refuses it anywhere in a request, including names and
+# values the schema leaves open (tests/core/test_request_guards.py shows the 422).
+schema.config.generation.update(allow_x00=False)
+
+
+CONTENT_CHECKED = {"/privacy/check/file", "/api/privacy/check/file"}
 
 
 @pytest.fixture
@@ -38,4 +45,7 @@ def published(db, wsgi_in_test_transaction):
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 def test_every_endpoint_answers_as_documented(case, published):
-    case.call_and_validate()
+    # Which bytes make a readable document is beyond a schema: the self-check refusing a
+    # schema-valid upload (a PNG, say) with its documented 422 is the endpoint at work.
+    excluded = [positive_data_acceptance] if case.path in CONTENT_CHECKED else []
+    case.call_and_validate(excluded_checks=excluded)

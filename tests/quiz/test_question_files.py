@@ -5,15 +5,17 @@ import io
 
 import pytest
 import yaml
+from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from cyberweek.accounts.models import OrganiserRole
-from cyberweek.core.errors import ValidationFailed
+from cyberweek.core.errors import DomainError, FileLimitExceeded, ValidationFailed
 from cyberweek.quiz import question_files, services
 from cyberweek.quiz.models import Question, QuestionVersion
 from tests.accounts.factories import organiser
+from tests.core import file_bombs as bombs
 
 L = OrganiserRole.Level
 HEADER = ["code", "kind", "topic", "difficulty", "text", "text_en", "option_a", "option_b",
@@ -155,7 +157,7 @@ def test_a_question_already_in_the_bank_under_another_code_is_a_duplicate(nation
         (b"PK\x03\x04not really a zip", "xlsx", "damaged"),
         (b"text,answer\n", "xlsx", "not an Excel workbook"),
         (b"\x00\x01\x02binary", "csv", "not a text file"),
-        (b"\xff\xfe\xfa\xfb" * 10, "csv", "neither UTF-8 nor GBK"),
+        (b"\xff\xfe\xfa\xfb" * 10, "csv", "neither UTF-8 nor GB18030"),
         (b"question;answer\n1;2\n", "csv", "must name the columns"),
         (b"text,answer\n", "csv", "no question rows"),
         (b"", "csv", "empty"),
@@ -172,7 +174,7 @@ def test_files_that_are_not_what_they_claim_are_refused(national, content, fmt, 
 
 def test_big_files_are_refused(national, monkeypatch):
     monkeypatch.setattr(question_files, "MAX_FILE_BYTES", 100)
-    with pytest.raises(ValidationFailed, match="larger than"):
+    with pytest.raises(FileLimitExceeded, match="larger than"):
         services.import_questions(actor=national, content=csv_bytes(GOOD), fmt="csv")
 
 
@@ -196,5 +198,75 @@ def test_any_row_is_either_a_question_or_a_list_of_errors(row):
 @given(st.binary(max_size=300))
 def test_any_bytes_are_read_or_refused_cleanly(content):
     for fmt in question_files.FORMATS:
-        with contextlib.suppress(question_files.FileRejected):
+        with contextlib.suppress(DomainError):
             question_files.read_rows(content, fmt)
+
+
+def test_both_exports_guard_cells_that_start_with_tab_or_carriage_return():
+    row = dict.fromkeys(question_files.COLUMNS, "")
+    row.update(text="\t=cmd|' /C calc'!A0", explanation="\r=1+1", answer="A")
+    sheet = load_workbook(io.BytesIO(question_files.write([row], "xlsx"))).active
+    header = [c.value for c in sheet[1]]
+    values = dict(zip(header, [c.value for c in sheet[2]], strict=True))
+    assert values["text"].startswith("'\t=")
+    assert values["explanation"].startswith("'\r=")
+    csv_text = question_files.write([row], "csv").decode("utf-8-sig")
+    assert "'\t=cmd" in csv_text
+
+
+# --- Untrusted files: the import reads through the bounded reader ----------------------------
+QUESTION_BOMBS = {
+    "xlsx unpacking to 64 MB": ("xlsx", lambda: bombs.inflating(xlsx_bytes(GOOD))),
+    "xlsx lying about its size": ("xlsx", lambda: bombs.lying(xlsx_bytes(GOOD))),
+    "xlsx with 3,000 parts": ("xlsx", lambda: bombs.many_members(xlsx_bytes(GOOD))),
+    "xlsx with 2 million tags": ("xlsx", lambda: bombs.many_tags(xlsx_bytes(GOOD))),
+    "xlsx declaring a million rows": ("xlsx", lambda: bombs.far_cell(xlsx_bytes(GOOD))),
+    "csv with 25,000 rows": ("csv", lambda: bombs.csv_rows(25_000)),
+    "yaml with aliases": ("yaml", bombs.yaml_laughs),
+    "yaml nested 5,000 deep": ("yaml", bombs.yaml_deep),
+}
+
+
+@pytest.mark.parametrize("bomb", QUESTION_BOMBS)
+def test_the_question_import_refuses_a_file_bomb_and_writes_nothing(national, bomb):
+    fmt, build = QUESTION_BOMBS[bomb]
+    content = build()
+    assert len(content) <= question_files.MAX_FILE_BYTES
+    raised, peak = bombs.measure(
+        lambda: services.import_questions(actor=national, content=content, fmt=fmt)
+    )
+    assert isinstance(raised, DomainError), raised
+    assert raised.field == "file"
+    assert peak < 40, f"{peak:.0f} MB"
+    assert not Question.objects.exists()
+
+
+def test_the_import_page_shows_the_limit_that_was_passed(client, national):
+    client.force_login(national)
+    upload = io.BytesIO(bombs.inflating(xlsx_bytes(GOOD)))
+    upload.name = "bank.xlsx"
+    response = client.post(reverse("organiser:quiz_import"), {"file": upload})
+    assert response.status_code == 400
+    assert "unpacks to more than 16 MB" in response.content.decode()
+    assert not Question.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("fmt", "content"),
+    [
+        ("yaml", b'- {text: "a\\0b", option_a: x, option_b: y, answer: A}\n'),
+        ("csv", "text,option_a,option_b,answer\n问题,x,y\x00,A\n".encode()),
+    ],
+)
+def test_a_question_with_a_nul_character_is_refused_and_nothing_is_written(national, fmt, content):
+    with pytest.raises(DomainError, match="NUL"):
+        services.import_questions(actor=national, content=content, fmt=fmt)
+    assert not Question.objects.exists()
+
+
+def test_a_row_with_a_nul_character_is_an_error_not_a_question():
+    data, errors = question_files.parse_row(
+        2, {"text": "问题\x00", "option_a": "x", "option_b": "y", "answer": "A"}
+    )
+    assert data is None
+    assert "NUL character" in errors[0].message

@@ -1,14 +1,14 @@
 """Activities in spreadsheets: the import template, reading a filled-in template, and the
 CSV and XLSX exports of a list.
 
-Reading never trusts the file: its size, that it is a real XLSX (a ZIP with a workbook, not
-a renamed text file), how far it would expand (a small file can unpack to gigabytes), the
-header, the row count, and then every cell of every row, each error with its row number.
+Reading never trusts the file: its size and that it is a real XLSX here; how far it would
+expand, its parts, rows and characters in `core.bounded_files` (a small file can unpack to
+gigabytes); then the header, the row count and every cell of every row, each error with its
+row number.
 """
 
 import csv
 import io
-import zipfile
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
@@ -16,18 +16,18 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from cyberweek.core.bounded_files import FileLimits, spreadsheet_rows
 from cyberweek.core.errors import ValidationFailed
+from cyberweek.core.formula_guard import safe_cell
 from cyberweek.geo.models import Region, Sector
 
 from .models import Activity
 from .services import RowError
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
-MAX_UNPACKED_BYTES = 60 * 1024 * 1024
 MAX_ROWS = 2000
 SHEET = "activities"
 YES = {"yes", "y", "true", "1", "是", "√"}
@@ -137,29 +137,18 @@ def template_workbook() -> bytes:
 
 
 # --- Reading -------------------------------------------------------------------------------
-def _open(content: bytes):
+def _rows(content: bytes):
+    """The template sheet's rows, through the platform's bounded reader (its limits on what
+    the file unpacks to, its parts, rows and characters)."""
     if len(content) > MAX_FILE_BYTES:
         raise SpreadsheetError(_("The file is larger than 5 MB."))
-    if not content.startswith(b"PK\x03\x04") or not zipfile.is_zipfile(io.BytesIO(content)):
+    if not content.startswith(b"PK\x03\x04"):
         raise SpreadsheetError(
             _("This is not an XLSX file. Download the template and save it as .xlsx.")
         )
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            names = set(archive.namelist())
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile as error:
-        raise SpreadsheetError(_("The file is damaged and cannot be read.")) from error
-    if "xl/workbook.xml" not in names:
-        raise SpreadsheetError(
-            _("This is not an XLSX file. Download the template and save it as .xlsx.")
-        )
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise SpreadsheetError(_("The spreadsheet is too large once unpacked."))
-    try:
-        return load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise SpreadsheetError(_("The file is damaged and cannot be read.")) from error
+    return spreadsheet_rows(
+        content, FileLimits.from_settings(file_bytes=MAX_FILE_BYTES), sheet=SHEET
+    )
 
 
 def _header_key(cell) -> str:
@@ -247,10 +236,8 @@ def _date(value) -> date | None:
 def read_activities(content: bytes, *, edition) -> tuple[list[tuple[int, dict]], list[RowError]]:
     """Parse a filled-in template into (row number, fields) pairs for
     `services.import_activities`, and every error found, each with its row and column."""
-    book = _open(content)
+    lines = _rows(content)
     try:
-        sheet = book[SHEET] if SHEET in book.sheetnames else book.worksheets[0]
-        lines = sheet.iter_rows(values_only=True)
         header = next(lines, None)
         if header is None:
             raise SpreadsheetError(_("The spreadsheet is empty."))
@@ -281,7 +268,7 @@ def read_activities(content: bytes, *, edition) -> tuple[list[tuple[int, dict]],
                 )
             raw_rows.append((number, dict(zip(keys, values, strict=False))))
     finally:
-        book.close()
+        lines.close()
     if not raw_rows:
         raise SpreadsheetError(_("The spreadsheet has no activities below the header."))
     return _parse_rows(raw_rows, edition=edition)
@@ -381,19 +368,12 @@ EXPORT_COLUMNS = [
 ]
 
 
-def _safe(value):
-    """Spreadsheet programs run a cell that starts with = + - or @ as a formula."""
-    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@", "\t", "\r"}:
-        return "'" + value
-    return value
-
-
 def _export_row(activity: Activity) -> list:
     def when(value):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
 
     return [
-        _safe(v)
+        safe_cell(v)
         for v in (
             activity.pk,
             activity.title,

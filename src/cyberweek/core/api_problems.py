@@ -64,6 +64,56 @@ def declare_problem_media_type(schema: dict) -> dict:
     return schema
 
 
+# No text the API takes may hold U+0000 (core/request_guards.py refuses it with a 422 that
+# names the field); the schema says so on every free-text string it takes.
+NO_NUL_PATTERN = "^[^\\x00]*$"
+
+
+def _forbid_nul(node) -> None:
+    if isinstance(node, list):
+        for item in node:
+            _forbid_nul(item)
+        return
+    if not isinstance(node, dict):
+        return
+    if node.get("type") == "string" and not {"pattern", "format", "enum", "const"} & set(node):
+        node["pattern"] = NO_NUL_PATTERN
+    for value in node.values():
+        _forbid_nul(value)
+
+
+def declare_no_nul_characters(schema: dict) -> dict:
+    """Input strings (parameters, request bodies and the schemas they use) match
+    `NO_NUL_PATTERN`; response schemas are left as they are."""
+    inputs = set()
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            _forbid_nul(operation.get("parameters", []))
+            body = operation.get("requestBody", {})
+            _forbid_nul(body)
+            inputs.update(_references(body))
+    components = schema.get("components", {}).get("schemas", {})
+    while inputs:
+        name = inputs.pop()
+        if name in components:
+            _forbid_nul(components[name])
+            inputs.update(_references(components[name]) - {name})
+    return schema
+
+
+def _references(node) -> set[str]:
+    if isinstance(node, list):
+        return set().union(*(_references(item) for item in node)) if node else set()
+    if not isinstance(node, dict):
+        return set()
+    found = set()
+    if isinstance(node.get("$ref"), str):
+        found.add(node["$ref"].rsplit("/", 1)[-1])
+    for value in node.values():
+        found |= _references(value)
+    return found
+
+
 class ProblemNinjaAPI(NinjaAPI):
     """A NinjaAPI whose schema documents its problem responses, and the endpoints served by
     plain Django views under it: each adds itself with `document_view(add_to_schema)`."""
@@ -79,7 +129,7 @@ class ProblemNinjaAPI(NinjaAPI):
         schema = super().get_openapi_schema(*args, **kwargs)
         for add_to_schema in self._view_documenters:
             add_to_schema(schema)
-        return declare_problem_media_type(schema)
+        return declare_no_nul_characters(declare_problem_media_type(schema))
 
 
 def install(api: NinjaAPI) -> None:

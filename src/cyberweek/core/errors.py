@@ -57,3 +57,27 @@ class ValidationFailed(DomainError):
     status = 422
     title = _("The input is not valid")
     slug = "validation-failed"
+
+
+class FileLimitExceeded(DomainError):
+    """An uploaded file goes past one of the limits of `core.bounded_files` (its size,
+    what it unpacks to, its members, pages, rows or characters). The message names the
+    limit; reading stopped there, so nothing of the file was used."""
+
+    status = 413
+    title = _("The file is larger than can be read")
+    slug = "file-too-large"
+
+
+class UnreadableFile(ValidationFailed):
+    """An uploaded file that is not what its name says, or is damaged."""
+
+    slug = "unreadable-file"
+
+
+class NulCharacter(ValidationFailed):
+    """Text with a NUL character (U+0000): no field takes one, and PostgreSQL cannot store
+    it, so it is refused where input enters (query string, form, JSON body, file)."""
+
+    status = 400
+    slug = "nul-character"

@@ -1,11 +1,17 @@
-"""The self-check as JSON: what a text would expose. Processed in memory, never stored."""
+"""The self-check as JSON: what a text or a file would expose. Processed in memory, never
+stored; every answer, refusals included, is sent with Cache-Control: no-store."""
 
-from ninja import Field, Router, Schema
+from django.views.decorators.cache import never_cache
+from ninja import Field, File, Router, Schema
+from ninja.decorators import decorate_view
+from ninja.files import UploadedFile
 
 from cyberweek.core.api_problems import Problem
+from cyberweek.core.rate_limits import client_ip
+from cyberweek.core.request_guards import body_limit
 
 from .forms import SELF_CHECK_MAX_CHARS
-from .self_check import check_text
+from .self_check import SELF_CHECK_MAX_BODY, CheckResult, check_text, count_check, text_of_upload
 
 router = Router(tags=["privacy"])
 
@@ -35,10 +41,7 @@ class CheckOut(Schema):
     risks: list[RiskOut]
 
 
-@router.post("/check", response={200: CheckOut, 422: Problem}, auth=None)
-def self_check(request, payload: CheckIn):
-    """Find personal information in a text: resident IDs, phones, bank cards, addresses …"""
-    result = check_text(payload.text)
+def _answer(result: CheckResult) -> dict:
     findings, offset = [], 0
     for segment in result.segments:
         if segment.type:
@@ -53,3 +56,23 @@ def self_check(request, payload: CheckIn):
             )
         offset += len(segment.text)
     return {"found": result.found, "findings": findings, "risks": result.risks}
+
+
+REFUSALS = {413: Problem, 422: Problem, 429: Problem}
+
+
+@router.post("/check", response={200: CheckOut, **REFUSALS}, auth=None)
+@decorate_view(never_cache, body_limit(SELF_CHECK_MAX_BODY))
+def self_check(request, payload: CheckIn):
+    """Find personal information in a text: resident IDs, phones, bank cards, addresses …"""
+    count_check(client_ip(request))
+    return _answer(check_text(payload.text))
+
+
+@router.post("/check/file", response={200: CheckOut, **REFUSALS}, auth=None)
+@decorate_view(never_cache, body_limit(SELF_CHECK_MAX_BODY))
+def self_check_file(request, file: File[UploadedFile]):
+    """Find personal information in a file: text, CSV, .docx, .xlsx or .pdf, at most 2 MB
+    (within the limits on what it unpacks to, its pages and 200,000 characters)."""
+    count_check(client_ip(request))
+    return _answer(check_text(text_of_upload(file)))

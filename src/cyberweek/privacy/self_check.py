@@ -1,20 +1,56 @@
 """The public self-check: what a piece of text or a file would expose. In memory only:
-nothing is saved, cached or logged, and the response tells browsers not to keep it."""
+nothing is saved, cached or logged, and every response tells browsers not to keep it.
 
-import io
+Anyone may use it without signing in, so it is counted per address (`core.rate_limits`)
+and a file is read by the platform's bounded reader with limits narrowed for it: a check
+needs at most `SELF_CHECK_MAX_CHARS` characters, so nothing larger is unpacked."""
+
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
-from cyberweek.core.errors import ValidationFailed
+from cyberweek.core import rate_limits
+from cyberweek.core.bounded_files import (
+    DOCUMENT_SUFFIXES,
+    FileLimits,
+    check_size,
+    decoded_text,
+    document_text,
+)
+from cyberweek.core.errors import LimitReached, ValidationFailed
 from cyberweek.core.screening import explain
 from cyberweek.pii import scan
-from cyberweek.pii.extract import InputError, document_bytes_text
 
-from .forms import SELF_CHECK_MAX_CHARS
+from .forms import SELF_CHECK_MAX_BYTES, SELF_CHECK_MAX_CHARS
 
 TEXT_TYPES = {".txt", ".csv", ".jsonl", ".json", ".log", ".md", ".tsv", ""}
-DOCUMENT_TYPES = {".docx", ".xlsx", ".pdf"}
+DOCUMENT_TYPES = set(DOCUMENT_SUFFIXES)
+# A check reads 200,000 characters at most; a document that needs more than this much
+# unpacking or this many pages to hold them is refused rather than read.
+SELF_CHECK_LIMITS = {
+    "file_bytes": SELF_CHECK_MAX_BYTES,
+    "inflated_bytes": 8 * 1024 * 1024,
+    "xml_tags": 400_000,
+    "pages": 100,
+    "characters": SELF_CHECK_MAX_CHARS,
+}
+# The largest body a check needs: the file, the text field (multipart sends it as UTF-8,
+# three bytes a Chinese character), and the form's envelope.
+SELF_CHECK_MAX_BODY = SELF_CHECK_MAX_BYTES + 3 * SELF_CHECK_MAX_CHARS + 64 * 1024
+WINDOW_SECONDS = 3600
+
+
+def count_check(address: str) -> None:
+    """Count one check from `address`; refuse past SELF_CHECK_LIMIT_PER_IP an hour."""
+    verdict = rate_limits.hit(
+        "self-check", address, limit=settings.SELF_CHECK_LIMIT_PER_IP, window=WINDOW_SECONDS
+    )
+    if not verdict.allowed:
+        raise LimitReached(
+            _("Too many checks from this network. Try again in %(minutes)d minutes.")
+            % {"minutes": max(1, -(-verdict.retry_after // 60))}
+        )
 
 
 @dataclass
@@ -42,37 +78,19 @@ def _suffix(name: str) -> str:
 
 
 def text_of_upload(upload) -> str:
-    """The text of an uploaded file, read from memory."""
-    data = upload.read()
+    """The text of an uploaded file, read from memory within `SELF_CHECK_LIMITS`."""
+    limits = FileLimits.from_settings(**SELF_CHECK_LIMITS)
+    check_size(upload.size, limits)
+    data = upload.read(limits.file_bytes + 1)
     suffix = _suffix(upload.name or "")
     if suffix in DOCUMENT_TYPES:
-        try:
-            return bounded(document_bytes_text(io.BytesIO(data), suffix))
-        except InputError as error:
-            raise ValidationFailed(str(error), field="file") from error
+        return document_text(data, suffix, limits)
     if suffix not in TEXT_TYPES:
         raise ValidationFailed(
             _("This kind of file cannot be checked. Use text, CSV, .docx, .xlsx or .pdf."),
             field="file",
         )
-    if b"\x00" in data[:8192]:
-        raise ValidationFailed(_("This file is not text."), field="file")
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return bounded(data.decode(encoding))
-        except UnicodeDecodeError:
-            continue
-    raise ValidationFailed(_("The file's text encoding is not UTF-8 or GB18030."), field="file")
-
-
-def bounded(text: str) -> str:
-    if len(text) > SELF_CHECK_MAX_CHARS:
-        raise ValidationFailed(
-            _("The text is longer than %(limit)s characters; check it in parts.")
-            % {"limit": f"{SELF_CHECK_MAX_CHARS:,}"},
-            field="file",
-        )
-    return text
+    return decoded_text(data, limits)
 
 
 def check_text(text: str) -> CheckResult:

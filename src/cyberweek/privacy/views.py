@@ -16,12 +16,13 @@ from django.views.decorators.http import require_POST
 from django.views.generic import FormView
 
 from cyberweek.core.errors import DomainError
+from cyberweek.core.rate_limits import client_ip
 from cyberweek.core.views import BadRequestOnInvalidFormMixin
 
 from . import services
 from .forms import CorrectAccountForm, DeleteAccountForm, SelfCheckForm
 from .models import Purpose
-from .self_check import check_text, text_of_upload
+from .self_check import check_text, count_check, text_of_upload
 
 
 @login_required
@@ -125,10 +126,11 @@ class SelfCheckView(BadRequestOnInvalidFormMixin, FormView):
 
     def form_valid(self, form):
         try:
+            count_check(client_ip(self.request))
             upload = form.cleaned_data.get("file")
             text = text_of_upload(upload) if upload else form.cleaned_data["text"]
         except DomainError as error:
-            form.add_error("file", error.message)
+            form.add_error("file" if error.field == "file" else None, error.message)
             return self.form_invalid(form)
         result = check_text(text)
         return self.render_to_response(self.get_context_data(form=form, result=result))

@@ -10,11 +10,21 @@ import hashlib
 import io
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 
 import yaml
 from django.utils.translation import gettext as _
+
+from cyberweek.core.bounded_files import (
+    FileLimits,
+    check_size,
+    csv_rows,
+    decoded_text,
+    spreadsheet_rows,
+    yaml_data,
+)
+from cyberweek.core.errors import UnreadableFile
+from cyberweek.core.formula_guard import safe_cell, unescape
 
 from .models import Question, Topic
 
@@ -40,8 +50,6 @@ COLUMNS = [
     "source",
 ]
 FORMATS = ("xlsx", "csv", "yaml")
-# Spreadsheet programs run a cell that starts with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@")
 
 _KIND_WORDS = {
     "single": Question.Kind.SINGLE,
@@ -82,8 +90,12 @@ _TRUE_FALSE_WORDS = {
 }
 
 
-class FileRejected(ValueError):
-    """The file as a whole cannot be read: wrong format, too big, no rows."""
+class FileRejected(UnreadableFile):
+    """The file as a whole cannot be read: wrong format, no rows. (What goes past a limit
+    of the bounded reader raises its `FileLimitExceeded`.)"""
+
+    def __init__(self, message):
+        super().__init__(message, field="file")
 
 
 @dataclass
@@ -148,14 +160,12 @@ def detect_format(filename: str) -> str:
 def read_rows(content: bytes, fmt: str) -> list[tuple[int, dict]]:
     """The file's rows as (row number a person sees, {column: text}). Raises
     `FileRejected` when the file is not a readable file of that format."""
-    if len(content) > MAX_FILE_BYTES:
-        raise FileRejected(
-            _("The file is larger than %(size)d MiB.") % {"size": MAX_FILE_BYTES // 1024**2}
-        )
+    limits = FileLimits.from_settings(file_bytes=MAX_FILE_BYTES)
+    check_size(len(content), limits)
     if not content.strip():
         raise FileRejected(_("The file is empty."))
     reader = {"xlsx": _read_xlsx, "csv": _read_csv, "yaml": _read_yaml}[fmt]
-    rows = reader(content)
+    rows = reader(content, limits)
     rows = [(n, r) for n, r in rows if any(str(v).strip() for v in r.values() if v is not None)]
     if not rows:
         raise FileRejected(_("The file has no question rows."))
@@ -174,70 +184,43 @@ def _header_map(header) -> list[str]:
     return names
 
 
-def _read_xlsx(content: bytes) -> list[tuple[int, dict]]:
-    from openpyxl import load_workbook
-
+def _read_xlsx(content: bytes, limits: FileLimits) -> list[tuple[int, dict]]:
     if not content.startswith(b"PK\x03\x04"):
         raise FileRejected(_("This is not an Excel workbook (.xlsx), whatever its name says."))
+    rows = spreadsheet_rows(content, limits)
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise FileRejected(_("The Excel workbook cannot be read: it is damaged.")) from error
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
+        header = next(rows, None)
+        if header is None:
+            raise FileRejected(_("The file has no question rows."))
+        names = _header_map(header)
+        out = []
+        for number, values in enumerate(rows, start=2):
+            if number > MAX_ROWS + 2:
+                raise FileRejected(
+                    _("A file may hold at most %(max)d questions.") % {"max": MAX_ROWS}
+                )
+            out.append((number, _unescape(dict(zip(names, values, strict=False)))))
+    finally:
+        rows.close()
+    return out
+
+
+def _read_csv(content: bytes, limits: FileLimits) -> list[tuple[int, dict]]:
+    if content.startswith(b"PK\x03\x04"):
+        raise FileRejected(_("This is an Excel workbook, not a CSV file: name it .xlsx."))
+    rows = csv_rows(decoded_text(content, limits), limits)
     header = next(rows, None)
     if header is None:
         raise FileRejected(_("The file has no question rows."))
     names = _header_map(header)
-    out = []
-    for number, values in enumerate(rows, start=2):
-        if number > MAX_ROWS + 2:
-            raise FileRejected(_("A file may hold at most %(max)d questions.") % {"max": MAX_ROWS})
-        out.append((number, _unescape(dict(zip(names, values, strict=False)))))
-    workbook.close()
-    return out
+    return [
+        (n, _unescape(dict(zip(names, values, strict=False))))
+        for n, values in enumerate(rows, start=2)
+    ]
 
 
-def _decode_text(content: bytes) -> str:
-    if b"\x00" in content:
-        raise FileRejected(_("This is not a text file, whatever its name says."))
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        # Spreadsheets saved on Chinese Windows write CSV in GBK.
-        return content.decode("gb18030")
-    except UnicodeDecodeError as error:
-        raise FileRejected(_("The file is neither UTF-8 nor GBK text.")) from error
-
-
-def _read_csv(content: bytes) -> list[tuple[int, dict]]:
-    if content.startswith(b"PK\x03\x04"):
-        raise FileRejected(_("This is an Excel workbook, not a CSV file: name it .xlsx."))
-    text = _decode_text(content)
-    try:
-        reader = csv.reader(io.StringIO(text, newline=""))
-        header = next(reader, None)
-        if header is None:
-            raise FileRejected(_("The file has no question rows."))
-        names = _header_map(header)
-        return [
-            (n, _unescape(dict(zip(names, values, strict=False))))
-            for n, values in enumerate(reader, start=2)
-        ]
-    except csv.Error as error:
-        raise FileRejected(
-            _("The CSV file cannot be read: %(error)s") % {"error": error}
-        ) from error
-
-
-def _read_yaml(content: bytes) -> list[tuple[int, dict]]:
-    text = _decode_text(content)
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise FileRejected(_("This is not valid YAML: %(error)s") % {"error": error}) from error
+def _read_yaml(content: bytes, limits: FileLimits) -> list[tuple[int, dict]]:
+    data = yaml_data(decoded_text(content, limits), limits)
     if isinstance(data, dict) and "questions" in data:
         data = data["questions"]
     if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
@@ -252,10 +235,7 @@ def _read_yaml(content: bytes) -> list[tuple[int, dict]]:
 
 
 def _unescape(row: dict) -> dict:
-    for key, value in row.items():
-        if isinstance(value, str) and value[:1] == "'" and value[1:2] in FORMULA_STARTS:
-            row[key] = value[1:]
-    return row
+    return {key: unescape(value) for key, value in row.items()}
 
 
 def _text(row: dict, name: str) -> str:
@@ -274,6 +254,14 @@ def parse_row(number: int, row: dict) -> tuple[QuestionData | None, list[RowErro
     def fail(message):
         errors.append(RowError(number, message))
 
+    for name, value in row.items():
+        if isinstance(value, str) and "\x00" in value:
+            fail(
+                _("“%(column)s” contains a NUL character (U+0000), which no text may hold.")
+                % {"column": str(name).replace("\x00", "")}
+            )
+    if errors:
+        return None, errors
     text = _text(row, "text")
     if not text:
         fail(_("The question text is missing."))
@@ -412,18 +400,12 @@ def question_rows(versions) -> list[dict]:
     return rows
 
 
-def _escape(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def write(rows: list[dict], fmt: str) -> bytes:
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=COLUMNS)
         writer.writeheader()
-        writer.writerows({k: _escape(v) for k, v in row.items()} for row in rows)
+        writer.writerows({k: safe_cell(v) for k, v in row.items()} for row in rows)
         # With a BOM, Excel opens UTF-8 Chinese text correctly.
         return ("\ufeff" + buffer.getvalue()).encode("utf-8")
     if fmt == "yaml":
@@ -435,7 +417,7 @@ def write(rows: list[dict], fmt: str) -> bytes:
     sheet = workbook.create_sheet("questions")
     sheet.append(COLUMNS)
     for row in rows:
-        sheet.append([_escape(row[c]) for c in COLUMNS])
+        sheet.append([safe_cell(row[c]) for c in COLUMNS])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -15,7 +15,7 @@ from ..models import (
     Question,
     QuestionVersion,
 )
-from ..question_files import FileRejected, QuestionData, RowError, parse_row, read_rows
+from ..question_files import QuestionData, RowError, parse_row, read_rows
 
 
 class ImportRejected(ValidationFailed):
@@ -106,10 +106,7 @@ def import_questions(*, actor, content: bytes, fmt: str) -> dict:
     when anything differs); others are new. Every row is checked first: with any error,
     nothing is written and `ImportRejected` lists every error with its row."""
     require_scope(actor, action=MANAGE)
-    try:
-        raw_rows = read_rows(content, fmt)
-    except FileRejected as error:
-        raise ValidationFailed(str(error), field="file") from error
+    raw_rows = read_rows(content, fmt)  # FileRejected, FileLimitExceeded: DomainErrors
     parsed, errors = [], []
     for number, raw in raw_rows:
         data, row_errors = parse_row(number, raw)
