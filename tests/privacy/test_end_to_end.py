@@ -18,7 +18,7 @@ from cyberweek.core.crypto import key_ring
 from cyberweek.core.fields import EncryptedTextField
 from cyberweek.geo.models import Region
 from cyberweek.privacy import services
-from cyberweek.privacy.models import Purpose
+from cyberweek.privacy.models import DataSubjectRequest, Purpose
 from cyberweek.quiz import services as quiz_services
 from cyberweek.quiz.models import Attempt
 from cyberweek.tickets import services as ticket_services
@@ -158,3 +158,53 @@ def test_a_participant_leaves_no_trace_and_the_totals_stay(client):
         assert identifier not in stored, f"{identifier!r} is still stored"
     assert aggregates() == before
     assert services.verify_access_log().ok
+
+
+def test_a_deletion_carried_out_by_staff_leaves_no_trace_and_spares_other_requests(client):
+    """Someone who cannot sign in writes in; staff verify and carry out the deletion. The
+    request itself must not keep who it was about, and nobody else's request changes."""
+    response = client.post(reverse("accounts:signup"), {"identifier": EMAIL, "password": PASSWORD})
+    assert response.status_code == 302
+    user = User.objects.by_email(EMAIL).get()
+    use_the_platform(client, user)
+    staff = organiser(OrganiserRole.Level.NATIONAL)
+    deletion = services.open_request(
+        actor=staff,
+        kind="delete",
+        requester_contact=f"{NAME}, {MOBILE_TYPED}, {EMAIL}",
+        details=f"{NAME} lost the phone; verified by letter",
+        subject_identifier=MOBILE_TYPED,
+    )
+    someone_else = User.objects.create_user("zhao.lei@example.org", "pw-zhao-lei-2019")
+    unrelated_fields = {
+        "kind": "export",
+        "requester_contact": "赵磊 13700001111",
+        "details": "wants a copy of his data",
+    }
+    unrelated = services.open_request(
+        actor=staff, subject_identifier="zhao.lei@example.org", **unrelated_fields
+    )
+    anonymous = services.open_request(
+        actor=staff, kind="access", requester_contact="孙丽 13600002222", details="by phone"
+    )
+    before = {
+        r.pk: (r.subject_id, r.requester_contact, r.details, r.status)
+        for r in DataSubjectRequest.objects.filter(pk__in=[unrelated.pk, anonymous.pk])
+    }
+
+    done = services.delete_account_for_request(actor=staff, request_id=deletion.pk)
+    assert done.status == "completed"
+
+    stored = everything_stored()
+    for identifier in identifiers():
+        assert identifier not in stored, f"{identifier!r} is still stored"
+    deletion.refresh_from_db()
+    assert (deletion.subject_id, deletion.requester_contact, deletion.details) == (None, "", "")
+    assert "receipt" in deletion.resolution
+    after = {
+        r.pk: (r.subject_id, r.requester_contact, r.details, r.status)
+        for r in DataSubjectRequest.objects.filter(pk__in=[unrelated.pk, anonymous.pk])
+    }
+    assert after == before
+    assert after[unrelated.pk][0] == someone_else.pk
+    assert User.objects.get(pk=user.pk).erased_at is not None

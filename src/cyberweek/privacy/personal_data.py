@@ -1,5 +1,7 @@
 """What the privacy app itself holds about a person."""
 
+import re
+
 from django.utils.translation import gettext_lazy as _
 
 from cyberweek.core.personal_data import PersonalDataSource, Retention
@@ -56,11 +58,58 @@ def _export_requests(user) -> list[dict]:
     ]
 
 
+ERASED = "[—]"
+
+
+def _identifier_patterns(user) -> list[re.Pattern]:
+    """The person's email, mobile number (as people write it: with or without +86, spaces
+    or dashes) and display name, as patterns to find in free text."""
+    patterns = []
+    if user.email:
+        patterns.append(re.compile(re.escape(user.email), re.IGNORECASE))
+    if user.mobile:
+        digits = re.sub(r"\D", "", user.mobile)
+        national = digits[2:] if digits.startswith("86") and len(digits) == 13 else digits
+        spaced = r"[\s-]*".join(re.escape(d) for d in national)
+        patterns.append(re.compile(rf"(?:\+?86[\s-]*)?{spaced}"))
+    # A one-character name would match half of any Chinese text.
+    if len(user.display_name.strip()) >= 2:
+        patterns.append(re.compile(re.escape(user.display_name.strip())))
+    return patterns
+
+
+def _scrub(text: str, patterns) -> str:
+    for pattern in patterns:
+        text = pattern.sub(ERASED, text)
+    return text
+
+
 def _erase_requests(user) -> int:
-    # The request itself is evidence that it was handled; who made it is not kept.
-    return DataSubjectRequest.objects.filter(subject=user).update(
-        subject=None, requester_contact="", details=""
-    )
+    """A closed request stays as evidence that it was handled, without what said who it
+    was about. An open one is still being answered, and may come from someone else (a
+    parent, a lawyer) whose contact staff need: only this person's identifiers are removed
+    from it, and it keeps its link to the (now anonymous) account so staff see it is gone.
+    Runs before the account is blanked, so the identifiers are still known."""
+    patterns = _identifier_patterns(user)
+    changed = 0
+    for request in DataSubjectRequest.objects.filter(subject=user).select_for_update():
+        if request.status in DataSubjectRequest.OPEN:
+            fields = {
+                "requester_contact": _scrub(request.requester_contact, patterns),
+                "details": _scrub(request.details, patterns),
+                "resolution": _scrub(request.resolution, patterns),
+            }
+        else:
+            fields = {
+                "subject": None,
+                "requester_contact": "",
+                "details": "",
+                "resolution": _scrub(request.resolution, patterns),
+            }
+        if any(getattr(request, name) != value for name, value in fields.items()):
+            DataSubjectRequest.objects.filter(pk=request.pk).update(**fields)
+            changed += 1
+    return changed
 
 
 def _purge_requests(*, today, dry_run) -> int:
