@@ -7,7 +7,9 @@
 
 Erasing a person blanks the contact details of the activities they registered, keeps only
 the screened (masked) copies of what they wrote, and removes their name from every step;
-the activities themselves, their counts and reach stay.
+the activities themselves, their counts and reach stay. The retention purge does the same
+to the activity (contact blanked, only the masked texts kept) but keeps the link to who
+registered it, so that person's download and a later deletion of their account reach it.
 """
 
 from datetime import date, datetime, time, timedelta
@@ -35,22 +37,25 @@ def _export_contacts(user) -> list[dict]:
     ]
 
 
-def _erase_contacts(user) -> int:
-    """Blank the contact and keep only the screened texts: what the person wrote may name
-    them, and the masked copies are what the public already sees."""
+def _keep_only_masked_texts(activities, **also) -> int:
+    """Blank the contact and replace what was written by its screened copy: the original
+    may name people (the organiser, a speaker, a home address), and the masked copy is what
+    the public already sees. Row by row, because each keeps its own copy."""
     changed = 0
-    for activity in Activity.objects.filter(created_by=user).only(
-        "pk", "public_description", "public_outcome_summary"
-    ):
+    for activity in activities.only("pk", "public_description", "public_outcome_summary"):
         Activity.objects.filter(pk=activity.pk).update(
             contact_name=None,
             contact_phone=None,
-            created_by=None,
             description=activity.public_description,
             outcome_summary=activity.public_outcome_summary,
+            **also,
         )
         changed += 1
     return changed
+
+
+def _erase_contacts(user) -> int:
+    return _keep_only_masked_texts(Activity.objects.filter(created_by=user), created_by=None)
 
 
 def _ended_before(today: date, days: int) -> Q:
@@ -61,12 +66,14 @@ def _purge_contacts(*, today: date, dry_run: bool) -> int:
     days = Retention.days(Retention.ORGANISER)
     if days is None:
         return 0
-    # Encrypted columns cannot be compared; an erased contact is NULL.
+    # Encrypted columns cannot be compared; a purged (or erased) contact is NULL, and the
+    # texts were replaced by their masked copies in the same update.
     due = Activity.objects.filter(_ended_before(today, days), contact_name__isnull=False)
-    count = due.count()
-    if not dry_run:
-        due.update(contact_name=None, contact_phone=None, created_by=None)
-    return count
+    if dry_run:
+        return due.count()
+    # `created_by` stays: the person still finds the activity in their download, and
+    # deleting their account still reaches it (the rules for who may review it use it too).
+    return _keep_only_masked_texts(due)
 
 
 def _export_steps(user) -> list[dict]:

@@ -6,20 +6,21 @@ check-in time, and — only when the event asked — the attendee's name and mob
 then deleted; the attendance figures stay on the offering (`confirmed_seats`,
 `checked_in_seats`), which no longer name anyone.
 
-Erasing a person (account deletion) blanks the name and number on their registrations and
-keeps the rows, linked to the anonymised account, so seat counts, the waiting list and
-attendance stay right.
+Erasing a person (account deletion) cancels their registrations for events still to come
+(the waiting list moves up) and keeps the others (checked in, or for events that ended),
+linked to the anonymised account without name or number, so attendance stays right. Every
+one of their tickets is refused at the door from then on, online and offline.
 """
 
 from datetime import date, datetime, time
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cyberweek.core.personal_data import PersonalDataSource, Retention
 
 from .models import Registration
+from .services import withdraw_registrations_of_deleted_account
 
 
 def _iso(value) -> str:
@@ -47,11 +48,9 @@ def _export(user) -> list[dict]:
 
 
 def _erase(user) -> int:
-    # Encrypted columns cannot be compared; an erased detail is NULL.
-    details = Q(attendee_name__isnull=False) | Q(attendee_phone__isnull=False)
-    return Registration.objects.filter(details, user=user).update(
-        attendee_name=None, attendee_phone=None
-    )
+    # Seats, the waiting list and the door are the tickets service's rules: it cancels
+    # what is still to come (promoting whoever waits) and anonymises the rest.
+    return withdraw_registrations_of_deleted_account(user=user)
 
 
 def _purge(*, today: date, dry_run: bool) -> int:
