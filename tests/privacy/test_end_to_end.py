@@ -251,6 +251,8 @@ def test_after_every_retention_period_only_the_account_is_left_and_deletion_reac
     report = services.purge_expired(today=far, dry_run=False)
     assert report.total > 0
     assert tables_holding(identifiers()) == {User._meta.db_table}
+    # What an operator checks: a dry run right after the purge finds nothing more due.
+    assert services.purge_expired(today=far, dry_run=True).total == 0
 
     services.delete_account(user=User.objects.get(pk=user.pk), password=PASSWORD)
     assert tables_holding(identifiers()) == set()

@@ -17,31 +17,31 @@ from datetime import date, datetime, time
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cyberweek.core.personal_data import PersonalDataSource, Retention
+from cyberweek.core.personal_data import PersonalDataSource, Retention, field_label, iso
 
 from .models import Registration
 from .services import withdraw_registrations_of_deleted_account
 
 
-def _iso(value) -> str:
-    return value.isoformat() if value else ""
-
-
 def _export(user) -> list[dict]:
+    def label(name):
+        return field_label(Registration, name)
+
     return [
         {
-            str(_("event")): r.offering.title,
-            str(_("starts")): _iso(r.offering.starts_at),
-            str(_("status")): r.get_status_display(),
-            str(_("seats")): r.seats,
-            str(_("arrival number")): r.position,
-            str(_("ticket code")): r.code,
-            str(_("attendee name")): r.attendee_name or "",
-            str(_("attendee mobile number")): r.attendee_phone or "",
-            str(_("registered")): _iso(r.created_at),
-            str(_("moved off the waiting list")): _iso(r.promoted_at),
-            str(_("cancelled")): _iso(r.cancelled_at),
-            str(_("checked in")): _iso(r.checked_in_at),
+            label("offering"): r.offering.title,
+            str(_("starts")): iso(r.offering.starts_at),
+            label("status"): r.get_status_display(),
+            label("seats"): r.seats,
+            label("position"): r.position,
+            label("code"): r.code,
+            label("attendee_name"): r.attendee_name or "",
+            label("attendee_phone"): r.attendee_phone or "",
+            label("created_at"): iso(r.created_at),
+            label("promoted_at"): iso(r.promoted_at),
+            label("cancelled_at"): iso(r.cancelled_at),
+            label("checked_in_at"): iso(r.checked_in_at),
+            label("repeat_scans"): r.repeat_scans,
         }
         for r in Registration.objects.filter(user=user).select_related("offering").order_by("pk")
     ]
@@ -75,5 +75,9 @@ SOURCES = [
         erase=_erase,
         purge=_purge,
         purpose=_("Seats, the waiting list and check-in at the door."),
+        exempt_fields={
+            "tickets.registration.user": "You.",
+            "tickets.registration.erased_at": "Set only when the account is deleted.",
+        },
     )
 ]
