@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from cyberweek.core.models import AuditEvent
 from cyberweek.privacy import registry
 from cyberweek.privacy import services as privacy
 from cyberweek.tickets import services
@@ -68,6 +69,8 @@ def test_deleting_an_account_gives_its_seats_to_the_waiting_list_in_order(person
         Registration.objects.filter(user=second).values_list("promoted_at", flat=True).get()
         is not None
     )
+    [event] = AuditEvent.objects.filter(action="tickets.registration_withdrawn_on_deletion")
+    assert (event.actor, event.details) == (None, {"seats": 2, "promoted": 2})
 
 
 def test_a_deleted_persons_ticket_is_refused_at_the_door_with_a_reason(person, national):

@@ -332,19 +332,18 @@ def withdraw_registrations_of_deleted_account(*, user) -> int:
             registration.erased_at = now
             registration.save(update_fields=fields)
             changed += 1
-        promoted = []
         if cancelled_seats:
             offering.save(update_fields=["confirmed_seats", "waitlisted_seats"])
             promoted = _promote(offering)
-        # The trail names the event and the seats, not whose they were.
-        audit.record(
-            None,
-            "tickets.registration_withdrawn_on_deletion",
-            offering,
-            region=offering.region,
-            seats=cancelled_seats,
-            promoted=len(promoted),
-        )
+            # The trail names the event and the seats, not whose they were.
+            audit.record(
+                None,
+                "tickets.registration_withdrawn_on_deletion",
+                offering,
+                region=offering.region,
+                seats=cancelled_seats,
+                promoted=len(promoted),
+            )
     return changed
 
 
