@@ -70,3 +70,29 @@ def test_names_leave_the_history_after_the_audit_period(heping, edition):
     far = date(date.today().year + 4, 1, 1)
     assert workflow.purge_due(today=far, dry_run=False) == 1
     assert activity.steps.get().actor is None
+
+
+def test_purge_keeps_only_the_masked_texts_and_the_link_later_erasure_needs(heping, edition):
+    """The original description and outcome summary may name people (the organiser, a
+    speaker, a home address): past the period only the screened public copies stay. The
+    link to who registered the activity stays too, so the person still sees it in their
+    download and deleting their account still reaches it."""
+    written = "联系人张伟，手机13812345678，身份证110101199003071234，家住北京市朝阳区幸福路8号"
+    ActivityFactory(
+        edition=edition,
+        created_by=heping,
+        description=written,
+        public_description="联系人**，手机138****5678",
+        outcome_summary=f"{written}。到场120人",
+        public_outcome_summary="联系人**。到场120人",
+    )
+    contacts = BY_KEY["activities.contacts"]
+    assert contacts.purge_due(today=date(2020, 10, 1), dry_run=False) == 1
+    activity = Activity.objects.get()
+    assert activity.description == "联系人**，手机138****5678"
+    assert activity.outcome_summary == "联系人**。到场120人"
+    assert (activity.contact_name, activity.contact_phone) == (None, None)
+    assert activity.created_by == heping
+    assert len(contacts.export(heping)) == 1
+    assert contacts.erase(heping) == 1
+    assert Activity.objects.get().created_by is None

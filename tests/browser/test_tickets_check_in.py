@@ -85,3 +85,43 @@ def test_register_show_the_ticket_and_check_it_in_at_the_door(page, browser, liv
 
     page.reload()
     expect(page.locator("#ticket-status")).to_contain_text("checked in")
+
+
+def test_a_deleted_accounts_ticket_is_refused_at_the_door_even_offline(
+    browser, live_server, regions
+):
+    """A signature stays valid for ever: the door refuses a withdrawn ticket offline because
+    it keeps the list of withdrawn codes, served with the page and refreshed when online."""
+    from cyberweek.privacy import services as privacy
+
+    offering = OfferingFactory(title="开幕式", title_en="Opening ceremony", region=None)
+    organiser(OrganiserRole.Level.NATIONAL, email="door@example.org")
+    early, late = UserFactory(), UserFactory()
+    tickets = {}
+    for holder in (early, late):
+        registration = services.register(actor=holder, offering_id=offering.pk)
+        tickets[holder.pk] = sign_ticket(code=registration.code, offering_id=offering.pk, seats=1)
+    privacy.delete_account(user=early, password=PASSWORD)
+
+    door = browser.new_context(base_url=live_server.url, locale="en-GB").new_page()
+    sign_in(door, "door@example.org")
+    door.goto(f"/en/organiser/tickets/{offering.pk}/check-in/")
+    expect(door.locator("#network-state")).to_have_text("Online")
+    # Deleted after the page was served: the device learns it when the network comes back.
+    privacy.delete_account(user=late, password=PASSWORD)
+    door.context.set_offline(True)
+    door.context.set_offline(False)
+    expect(door.locator("#network-state")).to_have_text("Online")
+    key = f"cw-check-in-withdrawn:{offering.pk}"
+    door.wait_for_function(f"JSON.parse(localStorage.getItem('{key}') || '[]').length === 2")
+
+    door.context.set_offline(True)
+    expect(door.locator("#network-state")).to_contain_text("Offline")
+    for holder in (early, late):
+        door.get_by_label("Ticket code or scanned text").fill(tickets[holder.pk])
+        door.get_by_role("button", name="Check in").click()
+        expect(door.locator("#verdict")).to_have_text(
+            "This ticket was withdrawn (cancelled, or its account deleted): do not let it in."
+        )
+    expect(door.locator("#count-pending")).to_have_text("0")
+    door.context.close()

@@ -5,6 +5,7 @@ Apps that hold personal data extend `use_the_platform` as they plug into the reg
 """
 
 import json
+from datetime import date, timedelta
 
 import pytest
 from django.apps import apps
@@ -18,7 +19,7 @@ from cyberweek.core.crypto import key_ring
 from cyberweek.core.fields import EncryptedTextField
 from cyberweek.geo.models import Region
 from cyberweek.privacy import services
-from cyberweek.privacy.models import Purpose
+from cyberweek.privacy.models import DataSubjectRequest, Purpose
 from cyberweek.quiz import services as quiz_services
 from cyberweek.quiz.models import Attempt
 from cyberweek.tickets import services as ticket_services
@@ -65,6 +66,27 @@ def everything_stored() -> str:
             for row in model._default_manager.values_list(*fields):
                 chunks.extend(str(value) for value in row)
     return "\n".join(chunks)
+
+
+def tables_holding(wanted: list[str]) -> set[str]:
+    """The tables (by model, for encrypted columns) where any of `wanted` is stored."""
+    found = set()
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
+            text = "\n".join(str(value) for row in cursor.fetchall() for value in row)
+            if any(w in text for w in wanted):
+                found.add(table)
+    for model in apps.get_models():
+        fields = [
+            f.attname for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)
+        ]
+        if fields:
+            values = model._default_manager.values_list(*fields)
+            text = "\n".join(str(value) for row in values for value in row)
+            if any(w in text for w in wanted):
+                found.add(model._meta.db_table)
+    return found
 
 
 def aggregates() -> dict:
@@ -158,3 +180,79 @@ def test_a_participant_leaves_no_trace_and_the_totals_stay(client):
         assert identifier not in stored, f"{identifier!r} is still stored"
     assert aggregates() == before
     assert services.verify_access_log().ok
+
+
+def test_a_deletion_carried_out_by_staff_leaves_no_trace_and_spares_other_requests(client):
+    """Someone who cannot sign in writes in; staff verify and carry out the deletion. The
+    request itself must not keep who it was about, and nobody else's request changes."""
+    response = client.post(reverse("accounts:signup"), {"identifier": EMAIL, "password": PASSWORD})
+    assert response.status_code == 302
+    user = User.objects.by_email(EMAIL).get()
+    use_the_platform(client, user)
+    staff = organiser(OrganiserRole.Level.NATIONAL)
+    deletion = services.open_request(
+        actor=staff,
+        kind="delete",
+        requester_contact=f"{NAME}, {MOBILE_TYPED}, {EMAIL}",
+        details=f"{NAME} lost the phone; verified by letter",
+        subject_identifier=MOBILE_TYPED,
+    )
+    someone_else = User.objects.create_user("zhao.lei@example.org", "pw-zhao-lei-2019")
+    unrelated_fields = {
+        "kind": "export",
+        "requester_contact": "赵磊 13700001111",
+        "details": "wants a copy of his data",
+    }
+    unrelated = services.open_request(
+        actor=staff, subject_identifier="zhao.lei@example.org", **unrelated_fields
+    )
+    anonymous = services.open_request(
+        actor=staff, kind="access", requester_contact="孙丽 13600002222", details="by phone"
+    )
+    before = {
+        r.pk: (r.subject_id, r.requester_contact, r.details, r.status)
+        for r in DataSubjectRequest.objects.filter(pk__in=[unrelated.pk, anonymous.pk])
+    }
+
+    done = services.delete_account_for_request(actor=staff, request_id=deletion.pk)
+    assert done.status == "completed"
+
+    stored = everything_stored()
+    for identifier in identifiers():
+        assert identifier not in stored, f"{identifier!r} is still stored"
+    deletion.refresh_from_db()
+    assert (deletion.subject_id, deletion.requester_contact, deletion.details) == (None, "", "")
+    assert "receipt" in deletion.resolution
+    after = {
+        r.pk: (r.subject_id, r.requester_contact, r.details, r.status)
+        for r in DataSubjectRequest.objects.filter(pk__in=[unrelated.pk, anonymous.pk])
+    }
+    assert after == before
+    assert after[unrelated.pk][0] == someone_else.pk
+    assert User.objects.get(pk=user.pk).erased_at is not None
+
+
+def test_after_every_retention_period_only_the_account_is_left_and_deletion_reaches_the_rest(
+    client,
+):
+    """Purging keeps nothing that names the person beyond their account (kept until they
+    delete it), and what it keeps stays reachable: deleting the account afterwards leaves
+    no trace either."""
+    response = client.post(reverse("accounts:signup"), {"identifier": EMAIL, "password": PASSWORD})
+    assert response.status_code == 302
+    user = User.objects.by_email(EMAIL).get()
+    use_the_platform(client, user)
+    staff = organiser(OrganiserRole.Level.NATIONAL)
+    for request in DataSubjectRequest.objects.filter(subject=user):
+        services.update_request(actor=staff, request_id=request.pk, status="completed")
+    assert len(tables_holding(identifiers())) > 3
+
+    far = date.today() + timedelta(days=10 * 365)
+    report = services.purge_expired(today=far, dry_run=False)
+    assert report.total > 0
+    assert tables_holding(identifiers()) == {User._meta.db_table}
+    # What an operator checks: a dry run right after the purge finds nothing more due.
+    assert services.purge_expired(today=far, dry_run=True).total == 0
+
+    services.delete_account(user=User.objects.get(pk=user.pk), password=PASSWORD)
+    assert tables_holding(identifiers()) == set()

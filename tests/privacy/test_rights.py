@@ -130,3 +130,31 @@ def test_deleting_removes_consents():
     services.give_consent(user=user, purpose=Purpose.NEWSLETTER)
     services.delete_account(user=user, password=PASSWORD)
     assert not user.consents.exists()
+
+
+def test_deleting_an_account_keeps_someone_elses_open_request_but_not_the_persons_identifiers():
+    """A parent asked about their child's account and is waiting for an answer: the child's
+    deletion removes the child's identifiers from it, not the parent's contact."""
+    staff = organiser(L.NATIONAL)
+    child = UserFactory(email="xiaoming@example.org", mobile="13911112222", display_name="李小明")
+    from_parent = services.open_request(
+        actor=staff,
+        kind="access",
+        requester_contact="李先生 13800001234",
+        details="李小明 (xiaoming@example.org, 139-1111-2222) is my son",
+        subject_identifier="xiaoming@example.org",
+    )
+    closed = services.open_request(
+        actor=staff, kind="export", requester_contact="xiaoming@example.org", details="李小明"
+    )
+    DataSubjectRequest.objects.filter(pk=closed.pk).update(subject=child)
+    services.update_request(actor=staff, request_id=closed.pk, status="completed")
+
+    services.delete_account(user=child, password=PASSWORD)
+
+    from_parent.refresh_from_db()
+    assert from_parent.status == "received"
+    assert from_parent.requester_contact == "李先生 13800001234"
+    assert from_parent.details == "[—] ([—], [—]) is my son"
+    closed.refresh_from_db()
+    assert (closed.subject, closed.requester_contact, closed.details) == (None, "", "")

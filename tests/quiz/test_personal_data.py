@@ -52,11 +52,24 @@ def test_names_and_schools_are_encrypted_at_rest():
     assert "李小明" not in name + school + holder
 
 
-def test_export_lists_entry_attempts_and_certificate():
+def test_export_lists_entry_attempts_paper_answers_and_certificate():
     entry = passed_entry()
     records = personal_data.export(entry.user)
     kinds = [r["what"] for r in records]
-    assert kinds == ["Contest entry", "Contest attempt", "Certificate"]
+    questions = len(Attempt.objects.get().items.all())
+    assert kinds == [
+        "Contest entry",
+        "Contest attempt",
+        *["Question on your paper"] * questions,
+        *["Answer"] * questions,
+        "Certificate",
+    ]
+    attempt, stored = records[1], Attempt.objects.get()
+    assert attempt["time taken (ms)"] == stored.duration_ms
+    # Answered in a blink by the test: the timing checks flagged it, and the person sees why.
+    assert (attempt["flags"], attempt["flagged"]) == (["answers_too_fast", "paper_too_fast"], True)
+    answers = [r for r in records if r["what"] == "Answer"]
+    assert all(a["correct"] is True and a["answered"] and a["chosen options"] for a in answers)
     assert records[0]["display name"] == "李小明"
     assert records[0]["school"] == "天津一中"
     assert records[1]["score"] == 50

@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from cyberweek.core.permissions import roles_of
 
@@ -32,3 +33,14 @@ def user_by_identifier(identifier: str) -> User | None:
         return User.objects.by_mobile(normalise_mobile(identifier)).first()
     except ValidationError:
         return None
+
+
+def staff_role_label(user_id: int | None) -> str:
+    """How a member of staff is named to the people whose information they handled: by
+    their roles, never by name (the platform's choice; the access log keeps the account)."""
+    roles = OrganiserRole.objects.filter(user_id=user_id).select_related("region")
+    if roles:
+        return "; ".join(str(role) for role in roles.order_by("pk"))
+    if User.objects.filter(pk=user_id, is_staff=True).exists():
+        return _("Platform staff")
+    return _("Staff (no longer in that role)")

@@ -1,19 +1,27 @@
 """What the privacy app itself holds about a person."""
 
+import re
+
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cyberweek.core.personal_data import PersonalDataSource, Retention
+from cyberweek.accounts.queries import staff_role_label
+from cyberweek.core.personal_data import PersonalDataSource, Retention, field_label, iso
 
 from .models import AccessChain, AccessLogEntry, ConsentRecord, DataSubjectRequest
 
 
 def _export_consents(user) -> list[dict]:
+    def label(name):
+        return field_label(ConsentRecord, name)
+
     return [
         {
+            label("notice"): str(r.notice),
             str(_("purpose")): r.notice.get_purpose_display(),
             str(_("version")): r.notice.version,
-            str(_("given")): r.given_at.isoformat(),
-            str(_("withdrawn")): r.withdrawn_at.isoformat() if r.withdrawn_at else "",
+            label("given_at"): iso(r.given_at),
+            label("withdrawn_at"): iso(r.withdrawn_at),
         }
         for r in ConsentRecord.objects.filter(user=user).select_related("notice")
     ]
@@ -24,11 +32,35 @@ def _erase_consents(user) -> int:
 
 
 def _export_access(user) -> list[dict]:
-    """Who on the staff looked at this person's information, and why: transparency."""
-    return [
-        {str(_("when")): e.created_at.isoformat(), str(_("what")): e.what, str(_("why")): e.why}
-        for e in AccessLogEntry.objects.filter(subject_ref=f"user:{user.pk}")
-    ]
+    """Who on the staff looked at this person's information, when and why, named by role
+    (the platform names staff to the public by role, never by name); and, for staff, their
+    own looks at others' information, naming those people as the log does, by number."""
+    mine = f"user:{user.pk}"
+
+    def label(name):
+        return field_label(AccessLogEntry, name)
+
+    def account(ref: str) -> int | None:
+        return int(ref.removeprefix("user:")) if ref.startswith("user:") else None
+
+    records = []
+    entries = AccessLogEntry.objects.filter(Q(subject_ref=mine) | Q(actor_ref=mine))
+    for entry in entries.order_by("pk"):
+        if entry.actor_ref == mine:
+            who = str(_("you"))
+        else:
+            who = staff_role_label(account(entry.actor_ref))
+        whose = str(_("you")) if entry.subject_ref == mine else entry.subject_ref
+        records.append(
+            {
+                label("created_at"): iso(entry.created_at),
+                label("actor_ref"): who,
+                label("subject_ref"): whose,
+                label("what"): entry.what,
+                label("why"): entry.why,
+            }
+        )
+    return records
 
 
 def _purge_access(*, today, dry_run) -> int:
@@ -46,21 +78,79 @@ def _purge_access(*, today, dry_run) -> int:
 
 
 def _export_requests(user) -> list[dict]:
+    def label(name):
+        return field_label(DataSubjectRequest, name)
+
     return [
         {
-            str(_("request")): r.get_kind_display(),
-            str(_("status")): r.get_status_display(),
-            str(_("received")): r.received_at.isoformat(),
+            label("kind"): r.get_kind_display(),
+            label("status"): r.get_status_display(),
+            label("requester_contact"): r.requester_contact,
+            label("details"): r.details,
+            label("received_at"): iso(r.received_at),
+            label("due_at"): iso(r.due_at),
+            label("handled_by"): staff_role_label(r.handled_by_id) if r.handled_by_id else "",
+            label("resolution"): r.resolution,
+            label("closed_at"): iso(r.closed_at),
+            label("created_at"): iso(r.created_at),
+            label("updated_at"): iso(r.updated_at),
         }
-        for r in DataSubjectRequest.objects.filter(subject=user)
+        for r in DataSubjectRequest.objects.filter(subject=user).order_by("pk")
     ]
 
 
+ERASED = "[—]"
+
+
+def _identifier_patterns(user) -> list[re.Pattern]:
+    """The person's email, mobile number (as people write it: with or without +86, spaces
+    or dashes) and display name, as patterns to find in free text."""
+    patterns = []
+    if user.email:
+        patterns.append(re.compile(re.escape(user.email), re.IGNORECASE))
+    if user.mobile:
+        digits = re.sub(r"\D", "", user.mobile)
+        national = digits[2:] if digits.startswith("86") and len(digits) == 13 else digits
+        spaced = r"[\s-]*".join(re.escape(d) for d in national)
+        patterns.append(re.compile(rf"(?:\+?86[\s-]*)?{spaced}"))
+    # A one-character name would match half of any Chinese text.
+    if len(user.display_name.strip()) >= 2:
+        patterns.append(re.compile(re.escape(user.display_name.strip())))
+    return patterns
+
+
+def _scrub(text: str, patterns) -> str:
+    for pattern in patterns:
+        text = pattern.sub(ERASED, text)
+    return text
+
+
 def _erase_requests(user) -> int:
-    # The request itself is evidence that it was handled; who made it is not kept.
-    return DataSubjectRequest.objects.filter(subject=user).update(
-        subject=None, requester_contact="", details=""
-    )
+    """A closed request stays as evidence that it was handled, without what said who it
+    was about. An open one is still being answered, and may come from someone else (a
+    parent, a lawyer) whose contact staff need: only this person's identifiers are removed
+    from it, and it keeps its link to the (now anonymous) account so staff see it is gone.
+    Runs before the account is blanked, so the identifiers are still known."""
+    patterns = _identifier_patterns(user)
+    changed = 0
+    for request in DataSubjectRequest.objects.filter(subject=user).select_for_update():
+        if request.status in DataSubjectRequest.OPEN:
+            fields = {
+                "requester_contact": _scrub(request.requester_contact, patterns),
+                "details": _scrub(request.details, patterns),
+                "resolution": _scrub(request.resolution, patterns),
+            }
+        else:
+            fields = {
+                "subject": None,
+                "requester_contact": "",
+                "details": "",
+                "resolution": _scrub(request.resolution, patterns),
+            }
+        if any(getattr(request, name) != value for name, value in fields.items()):
+            DataSubjectRequest.objects.filter(pk=request.pk).update(**fields)
+            changed += 1
+    return changed
 
 
 def _purge_requests(*, today, dry_run) -> int:
@@ -79,6 +169,7 @@ SOURCES = [
         export=_export_consents,
         erase=_erase_consents,
         purpose=_("Proof of what you agreed to, and when."),
+        exempt_fields={"privacy.consentrecord.user": "You."},
     ),
     PersonalDataSource(
         key="privacy.access_log",
@@ -91,6 +182,10 @@ SOURCES = [
         erase=lambda user: 0,
         purge=_purge_access,
         purpose=_("Accountability for every look at personal information."),
+        exempt_fields={
+            "privacy.accesslogentry.prev_hash": "A seal chaining the log; it says nothing.",
+            "privacy.accesslogentry.entry_hash": "A seal chaining the log; it says nothing.",
+        },
     ),
     PersonalDataSource(
         key="privacy.requests",
@@ -102,6 +197,7 @@ SOURCES = [
         erase=_erase_requests,
         purge=_purge_requests,
         purpose=_("Handling your requests within the legal deadline."),
+        exempt_fields={"privacy.datasubjectrequest.subject": "You."},
     ),
     PersonalDataSource(
         key="privacy.self_check",

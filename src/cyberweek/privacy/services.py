@@ -282,18 +282,36 @@ def delete_account_for_request(*, actor, request_id: int) -> DataSubjectRequest:
     """Staff carry out a verified deletion request for someone who cannot sign in."""
     require_scope(actor, action="privacy.handle_requests")
     request = one_or_not_found(DataSubjectRequest.objects.select_for_update(), pk=request_id)
-    if request.kind != DataSubjectRequest.Kind.DELETE or request.subject_id is None:
-        raise ValidationFailed(_("Only a deletion request with an account can be carried out."))
     if request.status not in DataSubjectRequest.OPEN:
         raise ValidationFailed(_("This request is already closed."))
+    if request.kind != DataSubjectRequest.Kind.DELETE or request.subject_id is None:
+        raise ValidationFailed(_("Only a deletion request with an account can be carried out."))
     subject = User.objects.select_for_update().get(pk=request.subject_id)
     if subject.erased_at is None:
         receipt = _delete(subject)
         request.resolution = _("Deleted; receipt %s.") % receipt.reference
+    # The erasure above rewrote this request's row (and others about the subject) in the
+    # database; saving every field of the copy loaded before it would write the subject,
+    # the contact and the details back. Only the fields set here are saved, and the ones
+    # that said who the request was about are emptied: it is done, and kept as evidence.
+    request.subject = None
+    request.requester_contact = ""
+    request.details = ""
     request.status = DataSubjectRequest.Status.COMPLETED
     request.closed_at = timezone.now()
     request.handled_by = actor
-    request.save()
+    request.save(
+        update_fields=[
+            "subject",
+            "requester_contact",
+            "details",
+            "resolution",
+            "status",
+            "closed_at",
+            "handled_by",
+            "updated_at",
+        ]
+    )
     audit.record(actor, "privacy.request_deletion_done", request)
     return request
 

@@ -5,10 +5,10 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from cyberweek.core.personal_data import PersonalDataSource, Retention
+from cyberweek.core.personal_data import PersonalDataSource, Retention, field_label, iso
 
 from . import leaderboards
-from .models import Attempt, Certificate, Entry, QuestionVersion
+from .models import Answer, Attempt, Certificate, Entry, PaperItem, QuestionVersion
 
 ERASED_NAME = "—"
 
@@ -20,47 +20,114 @@ def export(user) -> list[dict]:
         records.append(
             {
                 "what": str(_("Contest entry")),
-                "contest": entry.contest.title,
-                "display name": entry.display_name,
-                "show name on leaderboards": entry.show_name,
-                "name display chosen": entry.show_name_chosen_at.isoformat()
-                if entry.show_name_chosen_at
-                else "",
-                "region": entry.region.code if entry.region_id else "",
-                "sector": entry.sector,
-                "school": entry.school,
-                "track": entry.track,
-                "year of birth": entry.birth_year or "",
-                "joined": entry.created_at.isoformat(),
+                **_labelled(
+                    Entry,
+                    contest=entry.contest.title,
+                    display_name=entry.display_name,
+                    show_name=entry.show_name,
+                    show_name_chosen_at=iso(entry.show_name_chosen_at),
+                    region=entry.region.code if entry.region_id else "",
+                    sector=entry.sector,
+                    school=entry.school,
+                    track=entry.track,
+                    birth_year=entry.birth_year or "",
+                    best_score=entry.best_score if entry.best_score is not None else "",
+                    best_duration_ms=entry.best_duration_ms or "",
+                    created_at=iso(entry.created_at),
+                    updated_at=iso(entry.updated_at),
+                ),
             }
         )
-    for attempt in Attempt.objects.filter(user=user).select_related("contest"):
+    attempts = Attempt.objects.filter(user=user).select_related("contest").order_by("pk")
+    for attempt in attempts:
         records.append(
             {
                 "what": str(_("Contest attempt")),
-                "contest": attempt.contest.title,
-                "attempt": attempt.number,
-                "started": attempt.started_at.isoformat(),
-                "submitted": attempt.submitted_at.isoformat() if attempt.submitted_at else "",
-                "score": attempt.score if attempt.score is not None else "",
-                "maximum": attempt.max_score,
-                "passed": attempt.passed,
-                "answers saved": attempt.answers.count(),
+                **_labelled(
+                    Attempt,
+                    contest=attempt.contest.title,
+                    number=attempt.number,
+                    status=attempt.get_status_display(),
+                    started_at=iso(attempt.started_at),
+                    deadline_at=iso(attempt.deadline_at),
+                    submitted_at=iso(attempt.submitted_at),
+                    auto_submitted=attempt.auto_submitted,
+                    duration_ms=attempt.duration_ms or "",
+                    score=attempt.score if attempt.score is not None else "",
+                    max_score=attempt.max_score,
+                    passed=attempt.passed,
+                    # The timing checks that marked the attempt for an organiser's look.
+                    flags=list(attempt.flags or []),
+                    is_flagged=attempt.is_flagged,
+                ),
+                str(_("answers saved")): attempt.answers.count(),
             }
         )
-    for certificate in Certificate.objects.filter(attempt__user=user).select_related(
-        "attempt__contest"
-    ):
+    items = PaperItem.objects.filter(attempt__user=user).select_related(
+        "attempt", "question", "version"
+    )
+    for item in items.order_by("attempt_id", "position"):
+        records.append(
+            {
+                "what": str(_("Question on your paper")),
+                **_labelled(
+                    PaperItem,
+                    attempt=item.attempt.number,
+                    position=item.position,
+                    question=item.question.code,
+                    version=item.version.number,
+                    points=item.points,
+                ),
+            }
+        )
+    answers = Answer.objects.filter(attempt__user=user).select_related(
+        "attempt", "question", "version"
+    )
+    for answer in answers.order_by("attempt_id", "answered_at", "pk"):
+        records.append(
+            {
+                "what": str(_("Answer")),
+                **_labelled(
+                    Answer,
+                    attempt=answer.attempt.number,
+                    question=answer.question.code,
+                    version=answer.version.number,
+                    chosen=list(answer.chosen or []),
+                    answered_at=iso(answer.answered_at),
+                    is_correct="" if answer.is_correct is None else answer.is_correct,
+                ),
+            }
+        )
+    certificates = Certificate.objects.filter(attempt__user=user).select_related("attempt__contest")
+    for certificate in certificates:
         records.append(
             {
                 "what": str(_("Certificate")),
-                "contest": certificate.attempt.contest.title,
-                "name on the certificate": certificate.holder_name,
-                "code": certificate.code,
-                "issued": certificate.issued_at.isoformat(),
+                str(_("contest")): certificate.attempt.contest.title,
+                **_labelled(
+                    Certificate,
+                    attempt=certificate.attempt.number,
+                    holder_name=certificate.holder_name,
+                    code=certificate.code,
+                    issued_at=iso(certificate.issued_at),
+                ),
             }
         )
     return records
+
+
+def _labelled(model, **values) -> dict:
+    return {field_label(model, name): value for name, value in values.items()}
+
+
+ENTRIES_NOT_EXPORTED = {
+    "quiz.entry.user": "You.",
+    "quiz.attempt.user": "You.",
+    "quiz.entry.school_index": "A keyed digest of the school above, for statistics.",
+    "quiz.entry.erased": "Set only when the entry is anonymised.",
+    "quiz.attempt.entry": "Your entry to the same contest, listed above.",
+    "quiz.paperitem.option_order": "The order the options were shown in, drawn at random.",
+}
 
 
 def _anonymise(entries) -> int:
@@ -105,12 +172,26 @@ def export_authorship(user) -> list[dict]:
     return [
         {
             "what": str(_("Question revision written")),
-            "question": version.question.code,
-            "revision": version.number,
-            "written": version.created_at.isoformat(),
+            **_labelled(
+                QuestionVersion,
+                question=version.question.code,
+                number=version.number,
+                created_at=iso(version.created_at),
+            ),
         }
         for version in QuestionVersion.objects.filter(created_by=user).select_related("question")
     ]
+
+
+_THE_QUESTION = "The question itself, part of the bank everyone answers: not about you."
+AUTHORSHIP_NOT_EXPORTED = {
+    "quiz.questionversion.created_by": "You: every revision listed is one you wrote.",
+    **{
+        f"quiz.questionversion.{name}": _THE_QUESTION
+        for name in ("text", "text_en", "options", "correct", "explanation", "explanation_en")
+    },
+    "quiz.questionversion.source": _THE_QUESTION,
+}
 
 
 def erase_authorship(user) -> int:
@@ -123,7 +204,7 @@ SOURCES = [
         label=_("Knowledge contest: entries, attempts, answers and certificates"),
         origin=_("You, when you enter and take a contest"),
         retention=Retention.CONTEST,
-        models=("quiz.Entry", "quiz.Attempt", "quiz.Certificate"),
+        models=("quiz.Entry", "quiz.Attempt", "quiz.PaperItem", "quiz.Answer", "quiz.Certificate"),
         export=export,
         erase=erase,
         purge=purge,
@@ -131,6 +212,7 @@ SOURCES = [
             "To run the contest: your paper and answers, your score, the leaderboards you "
             "appear on (your name only if you chose to show it) and your certificate."
         ),
+        exempt_fields=ENTRIES_NOT_EXPORTED,
     ),
     PersonalDataSource(
         key="quiz.authorship",
@@ -141,5 +223,6 @@ SOURCES = [
         export=export_authorship,
         erase=erase_authorship,
         purpose=_("To know who wrote each revision of the question bank."),
+        exempt_fields=AUTHORSHIP_NOT_EXPORTED,
     ),
 ]

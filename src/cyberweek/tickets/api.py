@@ -174,6 +174,23 @@ def check_in(request, offering_id: int, payload: CheckInBatch):
     }
 
 
+class WithdrawnOut(Schema):
+    codes: list[str] = Field(
+        ..., description="ticket codes that no longer open the door: cancelled, or deleted"
+    )
+
+
+@router.get(
+    "/offerings/{int:offering_id}/withdrawn-tickets",
+    response={200: WithdrawnOut, **AUTH_ERRORS},
+    auth=django_auth,
+)
+def withdrawn_tickets(request, offering_id: int):
+    """Codes of tickets withdrawn since they were issued, for the door device to refuse
+    them while offline (it verifies signatures only)."""
+    return {"codes": queries.withdrawn_codes(queries.offering_for_staff(request.auth, offering_id))}
+
+
 @router.get(
     "/offerings/{int:offering_id}/counts",
     response={200: CountsOut, **AUTH_ERRORS},

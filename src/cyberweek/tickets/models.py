@@ -140,6 +140,9 @@ class Registration(models.Model):
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
     repeat_scans = models.PositiveSmallIntegerField(_("scanned again after check-in"), default=0)
+    # Set when the holder's account was deleted: the row stays for the counts, without
+    # personal data, and its ticket no longer opens the door.
+    erased_at = models.DateTimeField(_("account deleted"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("registration")

@@ -191,6 +191,8 @@ class CheckInView(OfferingScopeMixin, TemplateView):
             "public_key": signing.public_key_raw_b64url(),
             "sync_url": f"/api/tickets/offerings/{self.offering.pk}/check-ins",
             "counts_url": f"/api/tickets/offerings/{self.offering.pk}/counts",
+            "withdrawn_url": f"/api/tickets/offerings/{self.offering.pk}/withdrawn-tickets",
+            "withdrawn": queries.withdrawn_codes(self.offering),
             "worker_url": reverse("organiser:tickets_check_in_worker", args=[self.offering.pk]),
         }
 

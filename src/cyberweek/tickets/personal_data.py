@@ -6,52 +6,51 @@ check-in time, and — only when the event asked — the attendee's name and mob
 then deleted; the attendance figures stay on the offering (`confirmed_seats`,
 `checked_in_seats`), which no longer name anyone.
 
-Erasing a person (account deletion) blanks the name and number on their registrations and
-keeps the rows, linked to the anonymised account, so seat counts, the waiting list and
-attendance stay right.
+Erasing a person (account deletion) cancels their registrations for events still to come
+(the waiting list moves up) and keeps the others (checked in, or for events that ended),
+linked to the anonymised account without name or number, so attendance stays right. Every
+one of their tickets is refused at the door from then on, online and offline.
 """
 
 from datetime import date, datetime, time
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cyberweek.core.personal_data import PersonalDataSource, Retention
+from cyberweek.core.personal_data import PersonalDataSource, Retention, field_label, iso
 
 from .models import Registration
-
-
-def _iso(value) -> str:
-    return value.isoformat() if value else ""
+from .services import withdraw_registrations_of_deleted_account
 
 
 def _export(user) -> list[dict]:
+    def label(name):
+        return field_label(Registration, name)
+
     return [
         {
-            str(_("event")): r.offering.title,
-            str(_("starts")): _iso(r.offering.starts_at),
-            str(_("status")): r.get_status_display(),
-            str(_("seats")): r.seats,
-            str(_("arrival number")): r.position,
-            str(_("ticket code")): r.code,
-            str(_("attendee name")): r.attendee_name or "",
-            str(_("attendee mobile number")): r.attendee_phone or "",
-            str(_("registered")): _iso(r.created_at),
-            str(_("moved off the waiting list")): _iso(r.promoted_at),
-            str(_("cancelled")): _iso(r.cancelled_at),
-            str(_("checked in")): _iso(r.checked_in_at),
+            label("offering"): r.offering.title,
+            str(_("starts")): iso(r.offering.starts_at),
+            label("status"): r.get_status_display(),
+            label("seats"): r.seats,
+            label("position"): r.position,
+            label("code"): r.code,
+            label("attendee_name"): r.attendee_name or "",
+            label("attendee_phone"): r.attendee_phone or "",
+            label("created_at"): iso(r.created_at),
+            label("promoted_at"): iso(r.promoted_at),
+            label("cancelled_at"): iso(r.cancelled_at),
+            label("checked_in_at"): iso(r.checked_in_at),
+            label("repeat_scans"): r.repeat_scans,
         }
         for r in Registration.objects.filter(user=user).select_related("offering").order_by("pk")
     ]
 
 
 def _erase(user) -> int:
-    # Encrypted columns cannot be compared; an erased detail is NULL.
-    details = Q(attendee_name__isnull=False) | Q(attendee_phone__isnull=False)
-    return Registration.objects.filter(details, user=user).update(
-        attendee_name=None, attendee_phone=None
-    )
+    # Seats, the waiting list and the door are the tickets service's rules: it cancels
+    # what is still to come (promoting whoever waits) and anonymises the rest.
+    return withdraw_registrations_of_deleted_account(user=user)
 
 
 def _purge(*, today: date, dry_run: bool) -> int:
@@ -76,5 +75,9 @@ SOURCES = [
         erase=_erase,
         purge=_purge,
         purpose=_("Seats, the waiting list and check-in at the door."),
+        exempt_fields={
+            "tickets.registration.user": "You.",
+            "tickets.registration.erased_at": "Set only when the account is deleted.",
+        },
     )
 ]

@@ -113,3 +113,15 @@ def counts(offering: Offering) -> dict:
         "checked_in": offering.checked_in_seats,
         "flagged": Registration.objects.filter(offering=offering, repeat_scans__gt=0).count(),
     }
+
+
+def withdrawn_codes(offering: Offering) -> list[str]:
+    """Codes of this offering's tickets that no longer open the door (cancelled, or their
+    account deleted): the door device keeps them to refuse such tickets while offline.
+    Codes only; they say nothing about who held them."""
+    return list(
+        Registration.objects.filter(offering=offering)
+        .filter(Q(status=Registration.Status.CANCELLED) | Q(erased_at__isnull=False))
+        .order_by("pk")
+        .values_list("code", flat=True)
+    )

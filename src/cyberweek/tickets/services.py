@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -296,6 +297,58 @@ def _promote(offering: Offering) -> list[Registration]:
     return promoted
 
 
+@transaction.atomic
+def withdraw_registrations_of_deleted_account(*, user) -> int:
+    """The holder's account is being deleted: every registration of theirs loses its
+    personal data, and the ones that still hold a place for the future give it up.
+
+    - not checked in, for an event that has not ended: cancelled, and the freed seats go
+      to the waiting list in order (`_promote`, under the offering's lock, as any
+      cancellation);
+    - checked in, or for an event that has ended: kept as it is, for the attendance
+      figures, with the attendee's name and number removed.
+
+    Every one is marked `erased_at`, so its ticket is refused at the door. Called by the
+    account deletion (`tickets.personal_data`), which the person confirmed with their
+    password or staff carried out under `privacy.handle_requests`; it takes no actor of its
+    own. Idempotent; returns how many registrations it changed."""
+    now = timezone.now()
+    mine = Registration.objects.filter(user=user, erased_at__isnull=True)
+    offering_ids = sorted(set(mine.values_list("offering_id", flat=True)))
+    changed = 0
+    # Locked in id order, as every other service locks one offering: no deadlock.
+    for offering in Offering.objects.select_for_update().filter(pk__in=offering_ids).order_by("pk"):
+        cancelled_seats = 0
+        for registration in mine.filter(offering=offering).order_by("pk"):
+            fields = ["attendee_name", "attendee_phone", "erased_at"]
+            if registration.is_active and not registration.checked_in_at and offering.ends_at > now:
+                if registration.status == Registration.Status.CONFIRMED:
+                    offering.confirmed_seats -= registration.seats
+                else:
+                    offering.waitlisted_seats -= registration.seats
+                registration.status = Registration.Status.CANCELLED
+                registration.cancelled_at = now
+                cancelled_seats += registration.seats
+                fields += ["status", "cancelled_at"]
+            registration.attendee_name = registration.attendee_phone = None
+            registration.erased_at = now
+            registration.save(update_fields=fields)
+            changed += 1
+        if cancelled_seats:
+            offering.save(update_fields=["confirmed_seats", "waitlisted_seats"])
+            promoted = _promote(offering)
+            # The trail names the event and the seats, not whose they were.
+            audit.record(
+                None,
+                "tickets.registration_withdrawn_on_deletion",
+                offering,
+                region=offering.region,
+                seats=cancelled_seats,
+                promoted=len(promoted),
+            )
+    return changed
+
+
 # --- Staff at the door: check-in ----------------------------------------------------------
 
 
@@ -347,6 +400,12 @@ def _check_in_one(offering: Offering, ticket: str, scanned_at, now) -> CheckInRe
         return CheckInResult(CheckInOutcome.INVALID, _("No registration has this ticket code."))
     if registration.offering_id != offering.pk:
         return CheckInResult(CheckInOutcome.WRONG_EVENT, _("This ticket is for another event."))
+    if registration.erased_at is not None:
+        return CheckInResult(
+            CheckInOutcome.NOT_CONFIRMED,
+            _("This ticket was withdrawn: the account it belonged to was deleted."),
+            registration,
+        )
     if registration.status != Registration.Status.CONFIRMED:
         message = (
             _("This registration was cancelled.")

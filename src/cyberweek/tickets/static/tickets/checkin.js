@@ -10,6 +10,9 @@
   const offeringId = Number(data.offering);
   const queueKey = "cw-check-in-queue:" + offeringId;
   const seenKey = "cw-check-in-seen:" + offeringId;
+  // Codes of tickets withdrawn after they were issued (cancelled, or the holder's account
+  // deleted): a signature stays valid for ever, so offline this list is what refuses them.
+  const withdrawnKey = "cw-check-in-withdrawn:" + offeringId;
   const $ = (id) => document.getElementById(id);
   let keyPromise = null;
   let syncing = false;
@@ -88,6 +91,10 @@
     $("count-pending").textContent = queue.length;
   }
 
+  function isWithdrawn(code) {
+    return load(withdrawnKey).includes(code);
+  }
+
   async function handle(raw) {
     const text = (raw || "").trim();
     if (!text) return;
@@ -95,6 +102,7 @@
       const result = await verifyTicket(text);
       if (result.error) return show("danger", result.error);
       if (Number(result.claim.o) !== offeringId) return show("danger", data.msgWrongEvent);
+      if (isWithdrawn(result.claim.t)) return show("danger", data.msgWithdrawn);
       const seen = load(seenKey);
       if (seen.includes(result.claim.t)) {
         enqueue(text); // the server records the repeat scan
@@ -107,6 +115,7 @@
     } else {
       const code = normaliseCode(text);
       if (!code) return show("danger", data.msgMalformed);
+      if (isWithdrawn(code)) return show("danger", data.msgWithdrawn);
       enqueue(code);
       if (!navigator.onLine) show("info", data.msgCodeQueued, code);
     }
@@ -170,11 +179,24 @@
     }
   }
 
+  async function refreshWithdrawn() {
+    if (!navigator.onLine) return;
+    try {
+      const response = await fetch(data.withdrawnUrl, { credentials: "same-origin" });
+      if (response.ok) save(withdrawnKey, (await response.json()).codes);
+    } catch (error) {
+      // Keep the list this device already has until the network is back.
+    }
+  }
+
   function showNetwork() {
     const badge = $("network-state");
     badge.textContent = navigator.onLine ? data.msgOnline : data.msgOffline;
     badge.className = "badge " + (navigator.onLine ? "text-bg-success" : "text-bg-warning");
-    if (navigator.onLine) sync();
+    if (navigator.onLine) {
+      sync();
+      refreshWithdrawn();
+    }
   }
 
   // --- The camera ---------------------------------------------------------------------
@@ -237,10 +259,15 @@
   if ("serviceWorker" in navigator && data.workerUrl) {
     navigator.serviceWorker.register(data.workerUrl).catch(() => {});
   }
+  // The list the page was served with joins the one kept here: a page the service worker
+  // serves offline may be older than the list, and a withdrawn code never comes back.
+  const served = (data.withdrawn || "").split(" ").filter(Boolean);
+  save(withdrawnKey, Array.from(new Set([...load(withdrawnKey), ...served])));
   showNetwork();
   sync();
   setInterval(() => {
     sync();
     refreshCounts();
   }, 5000);
+  setInterval(refreshWithdrawn, 30000);
 })();

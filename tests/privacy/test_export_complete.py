@@ -1,0 +1,107 @@
+"""The download is complete: every field of every model the registry declares is in the
+person's export, or is exempted by its source with a reason. A field added to a model that
+holds personal data fails here until it is exported or its exemption is argued."""
+
+import pytest
+from django.apps import apps
+from django.contrib.admin.models import ADDITION, LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from cyberweek.accounts.models import OrganiserRole, User
+from cyberweek.core.personal_data import PersonalDataSource
+from cyberweek.privacy import registry, services
+from cyberweek.privacy.models import Purpose
+from cyberweek.quiz import services as quiz_services
+from cyberweek.quiz.models import QuestionVersion
+from tests.accounts.factories import organiser
+from tests.quiz.factories import contest_with_paper
+from tests.quiz.test_services import right_answers
+
+from .test_end_to_end import EMAIL, NAME, PASSWORD, use_the_platform
+
+pytestmark = pytest.mark.django_db
+
+
+def a_person_who_used_everything(client) -> User:
+    """One person with a row in every model the registry declares."""
+    staff = organiser(OrganiserRole.Level.NATIONAL)
+    services.publish_notice(actor=staff, purpose=Purpose.LEADERBOARD_DISPLAY, text="显示姓名")
+    client.post(reverse("accounts:signup"), {"identifier": EMAIL, "password": PASSWORD})
+    user = User.objects.by_email(EMAIL).get()
+    use_the_platform(client, user)
+    OrganiserRole.objects.filter(user=user).update(granted_by=staff)
+    TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    LogEntry.objects.create(
+        user=user,
+        content_type=ContentType.objects.get_for_model(User),
+        object_id=str(staff.pk),
+        object_repr="an account",
+        action_flag=ADDITION,
+    )
+    services.log_access(actor=user, subject=staff, what="account", why="a county report")
+    QuestionVersion.objects.filter(pk=QuestionVersion.objects.first().pk).update(created_by=user)
+    # A second contest passed with every answer right: answers, timings and a certificate.
+    contest = contest_with_paper(questions=3, pass_mark=50)
+    quiz_services.enter_contest(actor=user, contest_id=contest.pk, display_name=NAME)
+    attempt, _new = quiz_services.start_attempt(actor=user, contest_id=contest.pk)
+    for position, keys in right_answers(attempt).items():
+        quiz_services.save_answer(actor=user, attempt_id=attempt.pk, position=position, chosen=keys)
+    quiz_services.submit_attempt(actor=user, attempt_id=attempt.pk)
+    return User.objects.get(pk=user.pk)
+
+
+def field_key(model, field) -> str:
+    return f"{model._meta.label_lower}.{field.name}"
+
+
+def test_every_declared_field_is_exported_or_exempted_with_a_reason(client):
+    user = a_person_who_used_everything(client)
+    exported = {s["key"]: s["records"] for s in services.export_personal_data(user)["sources"]}
+    missing = []
+    for source in registry.sources():
+        labels = {key for record in exported[source.key] for key in record}
+        for label in source.models:
+            model = apps.get_model(label)
+            for field in model._meta.concrete_fields:
+                if field.primary_key or field_key(model, field) in source.exempt_fields:
+                    continue
+                if str(field.verbose_name) not in labels:
+                    missing.append(f"{source.key}: {field_key(model, field)}")
+    assert not missing, "export these, or exempt them with a reason: " + ", ".join(missing)
+
+
+def test_every_exemption_names_a_real_field_and_says_why():
+    for source in registry.sources():
+        fields = {
+            field_key(apps.get_model(label), f)
+            for label in source.models
+            for f in apps.get_model(label)._meta.concrete_fields
+        }
+        for name, reason in source.exempt_fields.items():
+            assert name in fields, f"{source.key} exempts {name}, which it does not declare"
+            assert str(reason).strip(), f"{source.key}: say why {name} is not exported"
+
+
+def test_the_check_would_notice_a_field_left_out():
+    source = next(s for s in registry.sources() if s.key == "tickets.registrations")
+    assert "tickets.registration.repeat_scans" not in source.exempt_fields
+    assert isinstance(source, PersonalDataSource)
+
+
+def test_the_download_shows_timings_answers_flags_access_by_role_and_requests(client):
+    user = a_person_who_used_everything(client)
+    exported = {s["key"]: s["records"] for s in services.export_personal_data(user)["sources"]}
+    quiz = exported["quiz.entries"]
+    attempts = [r for r in quiz if r["what"] == "Contest attempt"]
+    assert all("flags" in r and "flagged" in r and "time taken (ms)" in r for r in attempts)
+    answers = [r for r in quiz if r["what"] == "Answer"]
+    assert len(answers) >= 3
+    assert all(r["answered"] and r["chosen options"] for r in answers)
+    [about_me] = [r for r in exported["privacy.access_log"] if r["whose"] == "you"]
+    assert about_me["who"] == "National · China"
+    assert about_me["why"] == "support call"
+    [request] = exported["privacy.requests"]
+    assert request["how to reach the requester"] == EMAIL
+    assert request["due"]
