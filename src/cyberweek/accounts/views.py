@@ -16,15 +16,14 @@ from django_otp import devices_for_user
 from django_otp import login as otp_login
 
 from cyberweek.core import rate_limits
-from cyberweek.core.errors import DomainError
-from cyberweek.core.permissions import roles_of
+from cyberweek.core.errors import DomainError, PermissionDenied
 from cyberweek.core.rate_limits import client_ip
 from cyberweek.core.views import BadRequestOnInvalidFormMixin
 
 from . import services
 from .forms import SignInForm, SignUpForm, TokenForm
 from .identifiers import looks_like_email
-from .mixins import needs_second_factor
+from .mixins import needs_second_factor, second_factor_url
 
 
 def _next_url(request, default="programme:home"):
@@ -73,10 +72,8 @@ class SignInView(BadRequestOnInvalidFormMixin, FormView):
         user = form.user
         login(self.request, user)
         next_url = _next_url(self.request)
-        if roles_of(user) and needs_second_factor(user):
-            has_device = any(True for _ in devices_for_user(user, confirmed=True))
-            step = "accounts:otp_verify" if has_device else "accounts:otp_setup"
-            return redirect(f"{redirect(step).url}?next={next_url}")
+        if needs_second_factor(user):
+            return redirect(second_factor_url(user, next_url=next_url))
         return redirect(next_url)
 
 
@@ -88,12 +85,26 @@ def sign_out(request):
 
 @method_decorator(login_required, name="dispatch")
 class TotpSetupView(View):
-    """Show a QR code for an authenticator app, then confirm it with a first code."""
+    """Show a QR code for an authenticator app, then confirm it with a first code.
+
+    A password alone opens this page only for an organiser with no authenticator yet; one
+    who has an authenticator enters its code first (the service holds the rule)."""
 
     template_name = "accounts/otp_setup.html"
 
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except PermissionDenied as error:
+            if needs_second_factor(request.user):
+                messages.info(request, error.message)
+                return redirect(second_factor_url(request.user, next_url=_next_url(request)))
+            return render(request, "core/forbidden.html", {"message": error.message}, status=403)
+
     def get(self, request):
-        device = services.start_totp_enrolment(user=request.user)
+        device = services.start_totp_enrolment(
+            user=request.user, session_verified=request.user.is_verified()
+        )
         return self._render(request, device, TokenForm())
 
     def post(self, request):
@@ -101,8 +112,12 @@ class TotpSetupView(View):
         if form.is_valid():
             try:
                 device = services.confirm_totp_enrolment(
-                    user=request.user, token=form.cleaned_data["token"]
+                    user=request.user,
+                    token=form.cleaned_data["token"],
+                    session_verified=request.user.is_verified(),
                 )
+            except PermissionDenied:
+                raise  # dispatch answers it
             except DomainError as error:
                 form.add_error("token", error.message)
             else:
@@ -111,7 +126,9 @@ class TotpSetupView(View):
                 return redirect(_next_url(request, "organiser:dashboard"))
         device = request.user.totpdevice_set.filter(confirmed=False).first()
         if device is None:
-            device = services.start_totp_enrolment(user=request.user)
+            device = services.start_totp_enrolment(
+                user=request.user, session_verified=request.user.is_verified()
+            )
         return self._render(request, device, form, status=400)
 
     def _render(self, request, device, form, status=200):
