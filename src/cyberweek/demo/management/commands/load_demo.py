@@ -9,6 +9,7 @@ from django.db import transaction
 from cyberweek.accounts.models import OrganiserRole, User
 from cyberweek.accounts.services import bootstrap_national_organiser, grant_role
 from cyberweek.activities import demo as activities_demo
+from cyberweek.core.permissions import acting_without_session
 from cyberweek.demo import consent_notices, edition_2019
 from cyberweek.geo.models import Region
 from cyberweek.geo.regions_data import read_rows
@@ -53,7 +54,9 @@ class Command(BaseCommand):
                 password = _password()
                 user.set_password(password)
                 user.save(update_fields=["password"])
-                users[email] = user
+                # The loader acts from the console, where there is no session to ask a
+                # second factor of (core.permissions.acting_without_session).
+                users[email] = acting_without_session(user)
                 credentials.append((email, password, level.label if level else "participant"))
             national = users["national@example.org"]
             bootstrap_national_organiser(user=national)
