@@ -210,7 +210,9 @@ LOGIN_LIMIT_PER_ACCOUNT = env.int("LOGIN_LIMIT_PER_ACCOUNT", default=8)
 LOGIN_FAILURE_LIMIT_PER_IP = env.int("LOGIN_FAILURE_LIMIT_PER_IP", default=30)
 LOGIN_LIMIT_PER_IP = env.int("LOGIN_LIMIT_PER_IP", default=600)
 LOGIN_LIMIT_WINDOW = env.int("LOGIN_LIMIT_WINDOW", default=15 * 60)
-SIGNUP_LIMIT_PER_IP = env.int("SIGNUP_LIMIT_PER_IP", default=20)
+# A classroom signs up together behind one address; codes per address or number are limited
+# separately (below), so this only slows scripted sign-ups.
+SIGNUP_LIMIT_PER_IP = env.int("SIGNUP_LIMIT_PER_IP", default=200)
 # Sign-up codes (proof of the address): how long one lives, how many tries it allows, and
 # how often one address or number may be sent a message.
 SIGNUP_CODE_TTL = env.int("SIGNUP_CODE_TTL", default=15 * 60)

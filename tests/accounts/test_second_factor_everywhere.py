@@ -75,3 +75,15 @@ def test_the_demo_loads_with_two_factor_required(settings, tmp_path):
     settings.ORGANISER_2FA_REQUIRED = True
     call_command("load_demo", stdout=open(tmp_path / "out.txt", "w"))  # noqa: SIM115
     assert OrganiserRole.objects.filter(level=L.PROVINCIAL).exists()
+
+
+def test_demo_accounts_sign_in_at_once(client, tmp_path):
+    out = tmp_path / "out.txt"
+    with out.open("w") as stream:
+        call_command("load_demo", stdout=stream)
+    line = next(x for x in out.read_text().splitlines() if "visitor@example.org" in x)
+    password = line.split()[1]
+    response = client.post(
+        reverse("accounts:login"), {"identifier": "visitor@example.org", "password": password}
+    )
+    assert response.status_code == 302

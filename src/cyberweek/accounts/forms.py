@@ -92,6 +92,17 @@ class TokenForm(BootstrapFormMixin, forms.Form):
     )
 
 
+class SignUpCodeForm(BootstrapFormMixin, forms.Form):
+    code = forms.RegexField(
+        label=_("Six-digit code we sent you"),
+        regex=r"^\s*\d{6}\s*$",
+        error_messages={"invalid": _("Enter the six digits of the code we sent you.")},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+
 class GrantRoleForm(BootstrapFormMixin, forms.Form):
     identifier = forms.CharField(
         label=_("Email address or mobile number of the person"),

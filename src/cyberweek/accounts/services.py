@@ -1,27 +1,49 @@
 """Accounts: signing up, organiser roles, the second factor."""
 
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cyberweek.core import audit
-from cyberweek.core.errors import Conflict, PermissionDenied, ValidationFailed
+from cyberweek.core import audit, rate_limits
+from cyberweek.core.errors import Conflict, LimitReached, PermissionDenied, ValidationFailed
 from cyberweek.core.permissions import held_roles, require_scope, roles_of
 from cyberweek.core.transactions import service
 from cyberweek.geo.models import Region
 
 from . import delivery
-from .identifiers import normalise_email, normalise_mobile
-from .models import OrganiserRole, User
+from .identifiers import looks_like_email, normalise_email, normalise_mobile, sign_in_key
+from .models import OrganiserRole, SignUpCode, User
 
 LEVEL_RANK = {level: rank for rank, level in enumerate(OrganiserRole.Level.values)}
 
 
-@service
-def sign_up(*, email: str = "", mobile: str = "", password: str) -> User:
-    """Create a participant account. Needs an email address or a mobile number, and a
-    password that passes the validators; nothing else."""
+@dataclass(frozen=True)
+class PendingSignUp:
+    """What a sign-up answers, the same whether or not the address had an account."""
+
+    identifier: str  # the normalised address or number the code went to
+    nonce: str  # kept by the browser that signed up; the code works only with it
+
+
+def sign_up(*, email: str = "", mobile: str = "", password: str) -> PendingSignUp:
+    """Start a participant account: an email address or a mobile number, and a password that
+    passes the validators. The account can sign in once the code sent to the address is
+    entered (`confirm_sign_up`).
+
+    The answer never tells whether the address already has an account: a confirmed one gets
+    a message saying someone tried to sign up with it (and no code); an unconfirmed one gets
+    the new password and a fresh code, so nobody can hold an address they cannot read."""
     if not email and not mobile:
         raise ValidationFailed(_("Enter an email address or a mobile number."))
     try:
@@ -29,18 +51,146 @@ def sign_up(*, email: str = "", mobile: str = "", password: str) -> User:
         mobile = normalise_mobile(mobile) if mobile else None
     except ValidationError as error:
         raise ValidationFailed(error.messages[0]) from error
-    if email and User.objects.by_email(email).exists():
-        raise Conflict(_("An account with this email address already exists."), field="email")
-    if mobile and User.objects.by_mobile(mobile).exists():
-        raise Conflict(_("An account with this mobile number already exists."), field="mobile")
-    user = User(email=email, mobile=mobile)
     try:
-        validate_password(password, user)
+        validate_password(password, User(email=email, mobile=mobile))
     except ValidationError as error:
         raise ValidationFailed(" ".join(error.messages), field="password") from error
-    user.set_password(password)
-    user.save()
+    identifier = email or mobile
+    nonce = secrets.token_urlsafe(16)
+    try:
+        with transaction.atomic():
+            _start_sign_up(email=email, mobile=mobile, password=password, nonce=nonce)
+    except IntegrityError:
+        # Someone signed up with the same address at the same moment: their code is on its
+        # way to the address, which is all this answer promises.
+        pass
+    return PendingSignUp(identifier=identifier, nonce=nonce)
+
+
+def _start_sign_up(*, email, mobile, password, nonce) -> None:
+    users = User.objects.by_email(email) if email else User.objects.by_mobile(mobile)
+    user = users.select_for_update().first()
+    # Hashed in every case: the same work either way, so timing tells nothing either.
+    password_hash = make_password(password)
+    if user is None:
+        user = User(email=email, mobile=mobile, verified_at=None)
+        user.set_unusable_password()
+        user.save()
+        _send_code(user, password_hash=password_hash, nonce=nonce)
+    elif user.verified_at is None:
+        _send_code(user, password_hash=password_hash, nonce=nonce)
+    else:
+        if _may_send(email or mobile):
+            delivery.send_to_account_holder(
+                user,
+                subject=_("Someone tried to sign up with your address"),
+                body=_(
+                    "Someone tried to make a new cyberweek account with this address or "
+                    "number, which already has one. Nothing was changed. If it was you, sign "
+                    "in with your password instead. If not, you need not do anything."
+                ),
+            )
+
+
+def _may_send(identifier: str) -> bool:
+    """One message a minute and a few an hour per address or number: sign-up cannot be used
+    to flood someone's inbox or phone."""
+    return (
+        rate_limits.hit_all(
+            [("signup-send", identifier, 1)], window=settings.SIGNUP_CODE_RESEND_SECONDS
+        ).allowed
+        and rate_limits.hit_all(
+            [("signup-send-hour", identifier, settings.SIGNUP_CODES_PER_HOUR)], window=3600
+        ).allowed
+    )
+
+
+def _code_digest(user_id: int, nonce: str, code: str) -> str:
+    return salted_hmac("cyberweek.accounts.sign-up-code", f"{user_id}:{nonce}:{code}").hexdigest()
+
+
+def _send_code(user: User, *, password_hash: str, nonce: str) -> None:
+    if not _may_send(user.email or user.mobile):
+        return
+    code = f"{secrets.randbelow(10**6):06d}"
+    SignUpCode.objects.update_or_create(
+        user=user,
+        defaults={
+            "code_digest": _code_digest(user.pk, nonce, code),
+            "expires_at": timezone.now() + dt.timedelta(seconds=settings.SIGNUP_CODE_TTL),
+            "attempts": 0,
+            "password": password_hash,
+        },
+    )
+    minutes = settings.SIGNUP_CODE_TTL // 60
+    delivery.send_to_account_holder(
+        user,
+        subject=_("Your cyberweek sign-up code: %(code)s") % {"code": code},
+        body=_(
+            "Enter %(code)s to finish making your cyberweek account. The code works for "
+            "%(minutes)s minutes. If you did not sign up, ignore this message."
+        )
+        % {"code": code, "minutes": minutes},
+    )
+
+
+def resend_sign_up_code(*, identifier: str, nonce: str) -> None:
+    """Send a fresh code for the sign-up this browser started (within the sending limits).
+    Answers nothing, so it tells nothing about the address."""
+    user = _user_by_identifier(identifier)
+    if user is None or user.verified_at is not None:
+        return
+    with transaction.atomic():
+        pending = SignUpCode.objects.select_for_update().filter(user=user).first()
+        if pending is not None:
+            _send_code(user, password_hash=pending.password, nonce=nonce)
+
+
+def confirm_sign_up(*, identifier: str, nonce: str, code: str) -> User:
+    """Confirm the account at `identifier` with the code sent there; it can sign in from
+    now on. A wrong, expired or used-up code, and an address without a pending sign-up, all
+    get the same refusal; tries are limited per code and per address."""
+    refusal = ValidationFailed(
+        _("That code is not right, or it has expired. Ask for a new code."), field="code"
+    )
+    tries = rate_limits.hit(
+        "signup-verify",
+        sign_in_key(identifier),
+        limit=settings.SIGNUP_CODE_ATTEMPTS,
+        window=settings.SIGNUP_CODE_TTL,
+    )
+    if not tries.allowed:
+        raise LimitReached(_("Too many wrong codes. Ask for a new code."), field="code")
+    user = _user_by_identifier(identifier)
+    pending = (
+        SignUpCode.objects.filter(user=user, expires_at__gt=timezone.now()).first()
+        if user is not None and user.verified_at is None
+        else None
+    )
+    if pending is None or pending.attempts >= settings.SIGNUP_CODE_ATTEMPTS:
+        raise refusal
+    digest = _code_digest(user.pk, nonce, code.strip())
+    if not constant_time_compare(pending.code_digest, digest):
+        # Counted outside any transaction: the refusal must not roll the count back.
+        SignUpCode.objects.filter(pk=pending.pk).update(attempts=F("attempts") + 1)
+        raise refusal
+    with transaction.atomic():
+        if not SignUpCode.objects.filter(pk=pending.pk).delete()[0]:
+            raise refusal  # used by a parallel request a moment ago
+        user.verified_at = timezone.now()
+        user.password = pending.password
+        user.save(update_fields=["verified_at", "password"])
+        audit.record(user, "accounts.signed_up", user)
     return user
+
+
+def _user_by_identifier(identifier: str) -> User | None:
+    try:
+        if looks_like_email(identifier):
+            return User.objects.by_email(normalise_email(identifier)).first()
+        return User.objects.by_mobile(normalise_mobile(identifier)).first()
+    except ValidationError:
+        return None
 
 
 def _validate_role_shape(level: str, region: Region, unit_name: str) -> None:
@@ -74,6 +224,10 @@ def grant_role(
     """Give `user` an organiser role. The actor must cover the region and hold a higher
     level there than the role granted (a province appoints its prefectures, not peers)."""
     _validate_role_shape(level, region, unit_name)
+    if user.verified_at is None:
+        raise ValidationFailed(
+            _("This person has not confirmed their address yet."), field="identifier"
+        )
     require_scope(actor, action="accounts.grant_role", region=region, sector=sector or None)
     if LEVEL_RANK[level] <= _rank_over(actor, region):
         raise PermissionDenied(_("You can only grant roles below your own level."))

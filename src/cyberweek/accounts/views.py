@@ -21,7 +21,7 @@ from cyberweek.core.rate_limits import client_ip
 from cyberweek.core.views import BadRequestOnInvalidFormMixin
 
 from . import services
-from .forms import SignInForm, SignUpForm, TokenForm
+from .forms import SignInForm, SignUpCodeForm, SignUpForm, TokenForm
 from .identifiers import looks_like_email
 from .mixins import needs_second_factor, second_factor_url
 
@@ -35,7 +35,13 @@ def _next_url(request, default="programme:home"):
     return redirect(default).url
 
 
+PENDING_SIGN_UP = "accounts.pending_sign_up"
+
+
 class SignUpView(BadRequestOnInvalidFormMixin, FormView):
+    """Start a sign-up; the same answer whether or not the address has an account: go and
+    enter the code we sent."""
+
     template_name = "accounts/signup.html"
     form_class = SignUpForm
 
@@ -49,13 +55,59 @@ class SignUpView(BadRequestOnInvalidFormMixin, FormView):
         identifier = form.cleaned_data["identifier"].strip()
         key = "email" if looks_like_email(identifier) else "mobile"
         try:
-            user = services.sign_up(password=form.cleaned_data["password"], **{key: identifier})
+            pending = services.sign_up(password=form.cleaned_data["password"], **{key: identifier})
         except DomainError as error:
             form.add_error("password" if error.field == "password" else "identifier", error.message)
             return self.form_invalid(form)
+        self.request.session[PENDING_SIGN_UP] = {
+            "identifier": pending.identifier,
+            "nonce": pending.nonce,
+            "next": _next_url(self.request),
+        }
+        return redirect("accounts:signup_confirm")
+
+
+class SignUpConfirmView(BadRequestOnInvalidFormMixin, FormView):
+    """Enter the code sent to the address; or ask for a new one."""
+
+    template_name = "accounts/signup_confirm.html"
+    form_class = SignUpCodeForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.pending = request.session.get(PENDING_SIGN_UP)
+        if not self.pending:
+            return redirect("accounts:signup")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "identifier": self.pending["identifier"]}
+
+    def post(self, request, *args, **kwargs):
+        if "resend" in request.POST:
+            services.resend_sign_up_code(
+                identifier=self.pending["identifier"], nonce=self.pending["nonce"]
+            )
+            messages.info(
+                request,
+                _("If a new code is due, it is on its way. Codes go out at most once a minute."),
+            )
+            return redirect("accounts:signup_confirm")
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            user = services.confirm_sign_up(
+                identifier=self.pending["identifier"],
+                nonce=self.pending["nonce"],
+                code=form.cleaned_data["code"],
+            )
+        except DomainError as error:
+            form.add_error("code", error.message)
+            return self.form_invalid(form)
+        del self.request.session[PENDING_SIGN_UP]
         login(self.request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
         messages.success(self.request, _("Welcome! Your account is ready."))
-        return redirect(_next_url(self.request))
+        return redirect(self.pending["next"])
 
 
 class SignInView(BadRequestOnInvalidFormMixin, FormView):
