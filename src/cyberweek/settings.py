@@ -59,7 +59,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "django.contrib.admin",
+    # Django's admin, behind the second factor (accounts/admin_site.py).
+    "cyberweek.accounts.admin_apps.SecondFactorAdminConfig",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_htmx",

@@ -6,13 +6,14 @@ import re
 import pytest
 from django.core.management import call_command
 from django.urls import URLPattern, reverse
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cyberweek import organiser_urls
 from cyberweek.accounts.models import OrganiserRole, User
 from cyberweek.core import permissions
 from cyberweek.core.errors import SecondFactorRequired
-from tests.accounts.factories import PASSWORD, organiser
+from tests.accounts.factories import PASSWORD, UserFactory, organiser
 
 pytestmark = pytest.mark.django_db
 L = OrganiserRole.Level
@@ -87,3 +88,19 @@ def test_demo_accounts_sign_in_at_once(client, tmp_path):
         reverse("accounts:login"), {"identifier": "visitor@example.org", "password": password}
     )
     assert response.status_code == 302
+
+
+def test_the_admin_needs_the_second_factor_too(client, settings):
+    settings.ORGANISER_2FA_REQUIRED = True
+    staff = UserFactory(email="staff@example.org", is_staff=True, is_superuser=True)
+    device = TOTPDevice.objects.create(user=staff, name="phone", confirmed=True)
+    signed_in = client.post(
+        reverse("accounts:login"), {"identifier": "staff@example.org", "password": PASSWORD}
+    )
+    assert signed_in["Location"].startswith(reverse("accounts:otp_verify"))
+    for url in ("/admin/", "/admin/accounts/user/", "/admin/otp_totp/totpdevice/add/"):
+        response = client.get(url, follow=True)
+        assert response.redirect_chain[-1][0].startswith(reverse("accounts:otp_verify")), url
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    client.post(reverse("accounts:otp_verify"), {"token": f"{totp.token():06d}"})
+    assert client.get("/admin/accounts/user/").status_code == 200

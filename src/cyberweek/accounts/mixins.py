@@ -17,8 +17,11 @@ from cyberweek.core.permissions import (
 
 
 def needs_second_factor(user) -> bool:
-    """An organiser whose session has not passed the second factor, where one is required."""
-    return bool(held_roles(user)) and second_factor_missing(user)
+    """An organiser (or staff member, who reaches the admin) whose session has not passed
+    the second factor, where one is required."""
+    if not (held_roles(user) or (user.is_active and getattr(user, "is_staff", False))):
+        return False
+    return second_factor_missing(user)
 
 
 class OrganiserRequiredMixin:

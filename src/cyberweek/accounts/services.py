@@ -260,8 +260,8 @@ def _require_may_enrol(user: User, *, session_verified: bool) -> None:
     """Who may set up an authenticator: an organiser with none yet (on first sign-in, with
     the password alone), or one whose session has passed the second factor with the device
     it replaces. Anything else would let a stolen password enrol a device of its own."""
-    if not held_roles(user):
-        raise PermissionDenied(_("Only organisers sign in with an authenticator app."))
+    if not (held_roles(user) or user.is_staff):
+        raise PermissionDenied(_("Only organisers and staff sign in with an authenticator app."))
     has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
     if has_device and not session_verified:
         raise PermissionDenied(
