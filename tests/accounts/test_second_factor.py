@@ -175,3 +175,12 @@ def test_the_reset_page_resets_and_the_organiser_enrols_again(
         reverse("accounts:otp_setup")
     )
     assert re.search(r"<svg", client.get(reverse("accounts:otp_setup")).content.decode())
+
+
+def test_even_where_two_factor_is_optional_a_password_cannot_replace_the_authenticator(client):
+    national = organiser(L.NATIONAL, email="nat@example.org")
+    device = TOTPDevice.objects.create(user=national, name="phone", confirmed=True)
+    sign_in(client, "nat@example.org")
+    response = client.get(reverse("accounts:otp_setup"))
+    assert response["Location"].startswith(reverse("accounts:otp_verify"))
+    assert list(TOTPDevice.objects.filter(user=national)) == [device]

@@ -133,7 +133,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def is_organiser(self) -> bool:
-        return bool(permissions.roles_of(self))
+        """Holds a role (for menus: the organiser area then asks for the second factor)."""
+        return bool(permissions.held_roles(self))
 
 
 class SignUpCode(models.Model):

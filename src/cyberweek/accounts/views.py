@@ -148,7 +148,8 @@ class TotpSetupView(View):
         try:
             return super().dispatch(request, *args, **kwargs)
         except PermissionDenied as error:
-            if needs_second_factor(request.user):
+            # Refused with an authenticator on the account: its code comes first.
+            if any(True for _ in devices_for_user(request.user, confirmed=True)):
                 messages.info(request, error.message)
                 return redirect(second_factor_url(request.user, next_url=_next_url(request)))
             return render(request, "core/forbidden.html", {"message": error.message}, status=403)
