@@ -1,6 +1,7 @@
 """Sign-up proves the address with a code, and never tells whether an account exists."""
 
 import re
+import smtplib
 
 import pytest
 from django.core import mail
@@ -186,3 +187,22 @@ def test_unconfirmed_people_cannot_be_given_a_role(sent):
             level=OrganiserRole.Level.PROVINCIAL,
             region=Region.objects.get(code="120000"),
         )
+
+
+def test_a_mail_server_that_is_down_does_not_turn_the_answer_into_an_error(
+    client, sent, settings, caplog
+):
+    settings.EMAIL_BACKEND = "tests.accounts.test_sign_up.BrokenMailBackend"
+    with sent():
+        response = sign_up(client, "new@example.org")
+    assert response["Location"] == reverse("accounts:signup_confirm")
+    assert "new@example.org" not in caplog.text
+    assert "not delivered: SMTPRecipientsRefused" in caplog.text
+
+
+class BrokenMailBackend:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise smtplib.SMTPRecipientsRefused({"new@example.org": (550, b"no")})

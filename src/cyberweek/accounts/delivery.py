@@ -7,6 +7,7 @@ so a rolled-back change sends nothing.
 """
 
 import datetime as dt
+import logging
 import secrets
 import sys
 from pathlib import Path
@@ -16,6 +17,8 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils.module_loading import import_string
+
+logger = logging.getLogger(__name__)
 
 
 class SmsSender(Protocol):
@@ -70,7 +73,13 @@ def send_to_account_holder(user, *, subject: str, body: str) -> None:
 
 
 def _deliver(*, email, mobile, subject, body) -> None:
-    if email:
-        send_mail(subject, body, None, [email])
-    elif mobile:
-        sms_sender().send(number=mobile, text=f"{subject}\n{body}")
+    # The change is committed already: a mail server or gateway that is down must not turn
+    # the answer into an error page (the person can ask for the message again). The log
+    # names the kind of failure only; the error's text may hold the address.
+    try:
+        if email:
+            send_mail(subject, body, None, [email])
+        elif mobile:
+            sms_sender().send(number=mobile, text=f"{subject}\n{body}")
+    except Exception as error:
+        logger.warning("account message not delivered: %s", type(error).__name__)

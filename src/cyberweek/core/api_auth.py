@@ -1,4 +1,4 @@
-"""Who an API operation is for: anyone signed in (`signed_in`) or organisers (`organiser`).
+"""The authentication of the API's organiser operations (`auth=organiser`).
 
 `organiser` is the API's side of the second-factor rule that `core.permissions` holds: an
 organiser whose session has not passed the second factor, or a caller with no organiser role,
@@ -34,4 +34,3 @@ class OrganiserSession(SessionAuth):
 
 
 organiser = OrganiserSession()
-signed_in = SessionAuth()
