@@ -179,7 +179,7 @@ def test_the_service_refuses_every_failure_alike_and_limits_tries(settings):
 
 
 def test_unconfirmed_people_cannot_be_given_a_role(sent):
-    services.sign_up(email="new@example.org", password=NEW_PASSWORD)
+    services.sign_up(email="new@example.org", password=NEW_PASSWORD, nonce="n")
     with pytest.raises(ValidationFailed, match="not confirmed"):
         services.grant_role(
             actor=organiser(OrganiserRole.Level.NATIONAL),
@@ -206,3 +206,13 @@ class BrokenMailBackend:
 
     def send_messages(self, messages):
         raise smtplib.SMTPRecipientsRefused({"new@example.org": (550, b"no")})
+
+
+def test_signing_up_twice_in_a_minute_from_one_browser_keeps_the_first_code_working(client, sent):
+    with sent():
+        sign_up(client, "new@example.org")
+        sign_up(client, "new@example.org")
+    assert len(mail.outbox) == 1
+    assert client.post(reverse("accounts:signup_confirm"), {"code": last_mail_code()})[
+        "Location"
+    ] == reverse("programme:home")

@@ -33,13 +33,13 @@ class PendingSignUp:
     """What a sign-up answers, the same whether or not the address had an account."""
 
     identifier: str  # the normalised address or number the code went to
-    nonce: str  # kept by the browser that signed up; the code works only with it
 
 
-def sign_up(*, email: str = "", mobile: str = "", password: str) -> PendingSignUp:
+def sign_up(*, email: str = "", mobile: str = "", password: str, nonce: str) -> PendingSignUp:
     """Start a participant account: an email address or a mobile number, and a password that
     passes the validators. The account can sign in once the code sent to the address is
-    entered (`confirm_sign_up`).
+    entered (`confirm_sign_up`) in the browser that holds `nonce` (a secret of its session,
+    kept across its sign-ups, so signing up twice in a minute still works).
 
     The answer never tells whether the address already has an account: a confirmed one gets
     a message saying someone tried to sign up with it (and no code); an unconfirmed one gets
@@ -56,7 +56,6 @@ def sign_up(*, email: str = "", mobile: str = "", password: str) -> PendingSignU
     except ValidationError as error:
         raise ValidationFailed(" ".join(error.messages), field="password") from error
     identifier = email or mobile
-    nonce = secrets.token_urlsafe(16)
     try:
         with transaction.atomic():
             _start_sign_up(email=email, mobile=mobile, password=password, nonce=nonce)
@@ -64,7 +63,7 @@ def sign_up(*, email: str = "", mobile: str = "", password: str) -> PendingSignU
         # Someone signed up with the same address at the same moment: their code is on its
         # way to the address, which is all this answer promises.
         pass
-    return PendingSignUp(identifier=identifier, nonce=nonce)
+    return PendingSignUp(identifier=identifier)
 
 
 def _start_sign_up(*, email, mobile, password, nonce) -> None:

@@ -1,3 +1,4 @@
+import secrets
 from base64 import b32encode
 
 import segno
@@ -54,14 +55,18 @@ class SignUpView(BadRequestOnInvalidFormMixin, FormView):
             return self.form_invalid(form)
         identifier = form.cleaned_data["identifier"].strip()
         key = "email" if looks_like_email(identifier) else "mobile"
+        earlier = self.request.session.get(PENDING_SIGN_UP) or {}
+        nonce = earlier.get("nonce") or secrets.token_urlsafe(16)
         try:
-            pending = services.sign_up(password=form.cleaned_data["password"], **{key: identifier})
+            pending = services.sign_up(
+                password=form.cleaned_data["password"], nonce=nonce, **{key: identifier}
+            )
         except DomainError as error:
             form.add_error("password" if error.field == "password" else "identifier", error.message)
             return self.form_invalid(form)
         self.request.session[PENDING_SIGN_UP] = {
             "identifier": pending.identifier,
-            "nonce": pending.nonce,
+            "nonce": nonce,
             "next": _next_url(self.request),
         }
         return redirect("accounts:signup_confirm")
