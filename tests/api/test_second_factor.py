@@ -71,7 +71,8 @@ def test_every_organiser_operation_refuses_a_session_without_the_second_factor(
     body = response.json()
     assert body["type"].endswith("/second-factor-required")
     assert body["status"] == 403
-    assert "authenticator" in body["detail"]
+    # The API's paths carry no language prefix: problems are in the default, Chinese.
+    assert "身份验证器" in body["detail"]
     assert AuditEvent.objects.filter(actor=half_signed_in, outcome="denied").exists()
 
 
