@@ -2,6 +2,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import translation
 
+from cyberweek.accounts.delivery import MemorySmsSender
 from cyberweek.core import rate_limits
 from cyberweek.geo.models import Region
 from cyberweek.geo.regions_data import read_rows
@@ -55,3 +56,12 @@ def _english():
     Chinese default activates it explicitly."""
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def sms_outbox(settings):
+    """Text messages stay in memory, as mail does (`mail.outbox`): (number, text) pairs."""
+    settings.SMS_SENDER = "cyberweek.accounts.delivery.MemorySmsSender"
+    MemorySmsSender.outbox.clear()
+    yield MemorySmsSender.outbox
+    MemorySmsSender.outbox.clear()

@@ -59,7 +59,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "django.contrib.admin",
+    # Django's admin, behind the second factor (accounts/admin_site.py).
+    "cyberweek.accounts.admin_apps.SecondFactorAdminConfig",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_htmx",
@@ -88,6 +89,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "cyberweek.accounts.middleware.OrganiserAreaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -229,11 +231,22 @@ if PRODUCTION:
 # How many reverse proxies (nginx, a load balancer) stand in front and append to
 # X-Forwarded-For; 0 trusts only the socket's peer address.
 TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
-# Sign-in attempts: per address and per account, per window.
-LOGIN_LIMIT_PER_IP = env.int("LOGIN_LIMIT_PER_IP", default=30)
+# Sign-in attempts, per window: failed ones per account (keyed on the normalised identifier)
+# and per address; all of them per address, with a ceiling high enough for a classroom or an
+# office behind one address (successful sign-ins must not lock its people out).
 LOGIN_LIMIT_PER_ACCOUNT = env.int("LOGIN_LIMIT_PER_ACCOUNT", default=8)
+LOGIN_FAILURE_LIMIT_PER_IP = env.int("LOGIN_FAILURE_LIMIT_PER_IP", default=30)
+LOGIN_LIMIT_PER_IP = env.int("LOGIN_LIMIT_PER_IP", default=600)
 LOGIN_LIMIT_WINDOW = env.int("LOGIN_LIMIT_WINDOW", default=15 * 60)
-SIGNUP_LIMIT_PER_IP = env.int("SIGNUP_LIMIT_PER_IP", default=20)
+# A classroom signs up together behind one address; codes per address or number are limited
+# separately (below), so this only slows scripted sign-ups.
+SIGNUP_LIMIT_PER_IP = env.int("SIGNUP_LIMIT_PER_IP", default=200)
+# Sign-up codes (proof of the address): how long one lives, how many tries it allows, and
+# how often one address or number may be sent a message.
+SIGNUP_CODE_TTL = env.int("SIGNUP_CODE_TTL", default=15 * 60)
+SIGNUP_CODE_ATTEMPTS = env.int("SIGNUP_CODE_ATTEMPTS", default=5)
+SIGNUP_CODE_RESEND_SECONDS = env.int("SIGNUP_CODE_RESEND_SECONDS", default=60)
+SIGNUP_CODES_PER_HOUR = env.int("SIGNUP_CODES_PER_HOUR", default=5)
 # Knowledge contest: {"answer": [per account, per address], ...} a minute (quiz/ratelimits.py).
 QUIZ_RATE_LIMITS = env.json("QUIZ_RATE_LIMITS", default={})
 
@@ -276,6 +289,11 @@ if PRODUCTION:
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default=f"filemail://{VAR_DIR / 'mail'}")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="cyberweek <noreply@cyberweek.invalid>")
+# Text messages (sign-up codes, account notices for people who signed up with a mobile
+# number): the dotted path of a class with `send(*, number, text)` (accounts/delivery.py).
+# The embedded default writes files under var/sms; a deployment names its gateway's sender.
+SMS_SENDER = env.str("SMS_SENDER", default="cyberweek.accounts.delivery.FileSmsSender")
+SMS_FILE_PATH = Path(env.str("SMS_FILE_PATH", default=str(VAR_DIR / "sms")))
 # Tickets are signed with Ed25519 (tickets/signing.py): PEM, or base64 of the raw 32-byte
 # private key. The embedded runtime creates var/ticket-signing-key.pem (0600) on first use.
 TICKET_SIGNING_KEY = env.str("TICKET_SIGNING_KEY", default="")

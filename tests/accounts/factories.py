@@ -1,4 +1,5 @@
 import factory
+from django.utils import timezone
 
 from cyberweek.accounts.models import OrganiserRole, User
 from cyberweek.geo.models import Region
@@ -12,6 +13,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"person{n}@example.org")
     password = factory.django.Password(PASSWORD)
+    verified_at = factory.LazyFunction(timezone.now)
 
 
 def organiser(level: str, region_code: str | None = None, *, sector: str = "", **user_fields):

@@ -21,24 +21,29 @@ def sign_in(client, identifier, password=PASSWORD, next_url=""):
     )
 
 
-def test_signing_up_signs_the_person_in(client):
-    response = client.post(
-        reverse("accounts:signup"),
-        {"identifier": "13912345678", "password": "mountain river 2019!"},
-    )
-    assert response.status_code == 302
+def test_signing_up_signs_the_person_in_once_the_code_is_entered(
+    client, django_capture_on_commit_callbacks, sms_outbox
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("accounts:signup"),
+            {"identifier": "13912345678", "password": "mountain river 2019!"},
+        )
+    assert response["Location"] == reverse("accounts:signup_confirm")
+    assert not client.get(reverse("programme:home")).context["user"].is_authenticated
+    code = re.search(r"\b(\d{6})\b", sms_outbox[0][1]).group(1)
+    assert client.post(reverse("accounts:signup_confirm"), {"code": code}).status_code == 302
     assert User.objects.get().mobile == "+8613912345678"
     assert client.get(reverse("programme:home")).context["user"].is_authenticated
 
 
-def test_signing_up_with_a_taken_address_shows_the_reason(client):
+def test_signing_up_with_a_taken_address_answers_as_for_a_new_one(client):
     UserFactory(email="taken@example.org")
     response = client.post(
         reverse("accounts:signup"),
         {"identifier": "taken@example.org", "password": "mountain river 2019!"},
     )
-    assert response.status_code == 400
-    assert "already exists" in response.content.decode()
+    assert response["Location"] == reverse("accounts:signup_confirm")
 
 
 def test_signing_up_with_an_empty_form_shows_field_errors(client):

@@ -17,11 +17,17 @@ def test_a_visitor_checks_a_message_before_sending_it(page, regions):
     expect(page.get_by_role("heading", name="Why it matters")).to_be_visible()
 
 
-def test_a_participant_signs_up_sees_their_data_and_deletes_the_account(page, regions):
+def test_a_participant_signs_up_sees_their_data_and_deletes_the_account(page, regions, sms_outbox):
     page.goto("/en/accounts/signup/")
     page.get_by_label("Email address or mobile number").fill("13912345678")
     page.get_by_label("Password").fill("mountain river 2019!")
     page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_text("We sent a six-digit code to")).to_be_visible()
+    # The text message the embedded sender kept (a phone in real life).
+    [(number, text)] = sms_outbox
+    assert number == "+8613912345678"
+    page.get_by_label("Six-digit code we sent you").fill(re.search(r"\b(\d{6})\b", text)[1])
+    page.get_by_role("button", name="Confirm").click()
     expect(page.get_by_text("Your account is ready")).to_be_visible()
 
     page.goto("/en/privacy/")

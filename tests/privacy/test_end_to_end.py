@@ -5,10 +5,12 @@ Apps that hold personal data extend `use_the_platform` as they plug into the reg
 """
 
 import json
+import re
 from datetime import date, timedelta
 
 import pytest
 from django.apps import apps
+from django.core import mail
 from django.db import connection
 from django.urls import reverse
 
@@ -152,13 +154,18 @@ def use_the_platform(client, user):
     )
 
 
-def test_a_participant_leaves_no_trace_and_the_totals_stay(client):
+def test_a_participant_leaves_no_trace_and_the_totals_stay(
+    client, django_capture_on_commit_callbacks
+):
     services.publish_notice(
         actor=organiser(OrganiserRole.Level.NATIONAL),
         purpose=Purpose.LEADERBOARD_DISPLAY,
         text="显示姓名",
     )
-    response = client.post(reverse("accounts:signup"), {"identifier": EMAIL, "password": PASSWORD})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:signup"), {"identifier": EMAIL, "password": PASSWORD})
+    code = re.search(r"\b(\d{6})\b", mail.outbox[-1].subject).group(1)
+    response = client.post(reverse("accounts:signup_confirm"), {"code": code})
     assert response.status_code == 302
     user = User.objects.by_email(EMAIL).get()
     use_the_platform(client, user)

@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection
 from django.db.models import Sum
+from django.utils import timezone
 
 from cyberweek.accounts.models import User
 from cyberweek.tickets import services
@@ -27,7 +28,10 @@ def make_users(n: int) -> list[User]:
     # One password hash for all: hashing 500 times would dominate the test's time.
     template = User(email="template@example.org")
     template.set_password(PASSWORD)
-    users = [User(email=f"storm{i}@example.org", password=template.password) for i in range(n)]
+    users = [
+        User(email=f"storm{i}@example.org", password=template.password, verified_at=timezone.now())
+        for i in range(n)
+    ]
     for user in users:
         user.email_index = User._meta.get_field("email_index").digest(user.email)
     return User.objects.bulk_create(users)

@@ -24,3 +24,7 @@ class EmailOrMobileBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+    def user_can_authenticate(self, user):
+        # An account whose address is not confirmed yet cannot sign in (services.sign_up).
+        return super().user_can_authenticate(user) and user.verified_at is not None

@@ -8,6 +8,7 @@ from cyberweek.core.forms import BootstrapFormMixin
 from cyberweek.core.rate_limits import client_ip
 from cyberweek.geo.models import Sector
 
+from .identifiers import sign_in_key
 from .models import OrganiserRole
 
 
@@ -42,15 +43,23 @@ class SignInForm(CredentialsForm):
         data = super().clean()
         if self.errors:
             return data
-        identifier = data["identifier"].strip().lower()
+        identifier = sign_in_key(data["identifier"])
         ip = client_ip(self.request)
         window = settings.LOGIN_LIMIT_WINDOW
-        by_ip = rate_limits.hit("login-ip", ip, limit=settings.LOGIN_LIMIT_PER_IP, window=window)
-        by_account = rate_limits.peek(
-            "login-fail", identifier, limit=settings.LOGIN_LIMIT_PER_ACCOUNT, window=window
-        )
-        if not (by_ip.allowed and by_account.allowed):
-            minutes = max(by_ip.retry_after, by_account.retry_after) // 60 + 1
+        # Every attempt from an address counts against a ceiling high enough for a classroom
+        # behind one address; failures count per address and per account, so only guessing
+        # locks anything, and only the account guessed at.
+        verdicts = [
+            rate_limits.hit("login-ip", ip, limit=settings.LOGIN_LIMIT_PER_IP, window=window),
+            rate_limits.peek(
+                "login-fail-ip", ip, limit=settings.LOGIN_FAILURE_LIMIT_PER_IP, window=window
+            ),
+            rate_limits.peek(
+                "login-fail", identifier, limit=settings.LOGIN_LIMIT_PER_ACCOUNT, window=window
+            ),
+        ]
+        if not all(verdict.allowed for verdict in verdicts):
+            minutes = max(verdict.retry_after for verdict in verdicts) // 60 + 1
             raise forms.ValidationError(
                 _("Too many sign-in attempts. Try again in %(minutes)s minutes.")
                 % {"minutes": minutes},
@@ -58,8 +67,12 @@ class SignInForm(CredentialsForm):
             )
         self.user = authenticate(self.request, username=identifier, password=data["password"])
         if self.user is None:
-            rate_limits.hit(
-                "login-fail", identifier, limit=settings.LOGIN_LIMIT_PER_ACCOUNT, window=window
+            rate_limits.hit_all(
+                [
+                    ("login-fail", identifier, settings.LOGIN_LIMIT_PER_ACCOUNT),
+                    ("login-fail-ip", ip, settings.LOGIN_FAILURE_LIMIT_PER_IP),
+                ],
+                window=window,
             )
             raise forms.ValidationError(
                 _("The email address or mobile number and password do not match."),
@@ -73,6 +86,17 @@ class TokenForm(BootstrapFormMixin, forms.Form):
         label=_("Six-digit code from your authenticator app"),
         regex=r"^\s*\d{6}\s*$",
         error_messages={"invalid": _("Enter the six digits your authenticator app shows.")},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+
+class SignUpCodeForm(BootstrapFormMixin, forms.Form):
+    code = forms.RegexField(
+        label=_("Six-digit code we sent you"),
+        regex=r"^\s*\d{6}\s*$",
+        error_messages={"invalid": _("Enter the six digits of the code we sent you.")},
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
         ),

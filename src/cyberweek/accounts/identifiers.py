@@ -32,3 +32,14 @@ def normalise_mobile(value: str) -> str:
 
 def looks_like_email(value: str) -> bool:
     return "@" in (value or "")
+
+
+def sign_in_key(value: str) -> str:
+    """The one spelling a sign-in attempt is counted under: the normalised email address or
+    E.164 number, so `+86 138-1234-0001` and `0086 13812340001` share a counter. What
+    normalises to neither cannot be anyone's identifier, and is counted as typed."""
+    value = (value or "").strip()
+    try:
+        return normalise_email(value) if looks_like_email(value) else normalise_mobile(value)
+    except ValidationError:
+        return value.lower()

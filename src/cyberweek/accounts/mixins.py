@@ -4,16 +4,24 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django_otp import devices_for_user
 
 from cyberweek.core.errors import PermissionDenied
-from cyberweek.core.permissions import require_action, require_scope, roles_of
+from cyberweek.core.permissions import (
+    held_roles,
+    require_action,
+    require_scope,
+    second_factor_missing,
+)
 
 
 def needs_second_factor(user) -> bool:
-    # OTPMiddleware adds is_verified to request.user; a user just signed in has not got it yet.
-    is_verified = getattr(user, "is_verified", None)
-    return settings.ORGANISER_2FA_REQUIRED and not (is_verified and is_verified())
+    """An organiser (or staff member, who reaches the admin) whose session has not passed
+    the second factor, where one is required."""
+    if not (held_roles(user) or (user.is_active and getattr(user, "is_staff", False))):
+        return False
+    return second_factor_missing(user)
 
 
 class OrganiserRequiredMixin:
@@ -33,8 +41,8 @@ class OrganiserRequiredMixin:
         user = request.user
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
-        if roles_of(user) and needs_second_factor(user):
-            return redirect(f"{_second_factor_url(user)}?next={request.get_full_path()}")
+        if needs_second_factor(user):
+            return redirect(second_factor_url(user, next_url=request.get_full_path()))
         try:
             scope = self.get_scope()
             if scope is None:
@@ -46,6 +54,8 @@ class OrganiserRequiredMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
-def _second_factor_url(user) -> str:
+def second_factor_url(user, *, next_url: str = "") -> str:
+    """The code page, or the set-up page for an organiser who has no authenticator yet."""
     has_device = any(True for _ in devices_for_user(user, confirmed=True))
-    return reverse("accounts:otp_verify" if has_device else "accounts:otp_setup")
+    url = reverse("accounts:otp_verify" if has_device else "accounts:otp_setup")
+    return f"{url}?{urlencode({'next': next_url})}" if next_url else url

@@ -17,6 +17,9 @@ class UserManager(BaseUserManager):
     def create_user(self, email=None, password=None, *, mobile=None, **extra):
         if not email and not mobile:
             raise ValueError("A user needs an email address or a mobile number.")
+        # Accounts made here (commands, the demo, the admin) are vouched for by whoever made
+        # them; only `services.sign_up` makes accounts that must prove their address first.
+        extra.setdefault("verified_at", timezone.now())
         user = self.model(
             email=normalise_email(email) if email else None,
             mobile=normalise_mobile(mobile) if mobile else None,
@@ -81,6 +84,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
         help_text=_("Set when the person deleted the account: nothing identifying is left."),
     )
+    verified_at = models.DateTimeField(
+        _("address confirmed"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When the person entered the code sent to the address or number they signed up "
+            "with. Until then the account cannot sign in."
+        ),
+    )
     is_staff = models.BooleanField(_("staff"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
@@ -121,7 +133,31 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def is_organiser(self) -> bool:
-        return bool(permissions.roles_of(self))
+        """Holds a role (for menus: the organiser area then asks for the second factor)."""
+        return bool(permissions.held_roles(self))
+
+
+class SignUpCode(models.Model):
+    """The code that proves a new account's address: one per unconfirmed account, kept only
+    as a keyed digest, short-lived, with a limited number of tries. The digest binds the
+    code to the browser that asked for it, and the password chosen there waits here until
+    the code is entered: a second sign-up with someone else's address cannot pick the
+    password their code will confirm."""
+
+    user = models.OneToOneField(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="sign_up_code"
+    )
+    code_digest = models.CharField(_("code digest"), max_length=64)
+    expires_at = models.DateTimeField(_("expires"))
+    attempts = models.PositiveSmallIntegerField(_("wrong tries"), default=0)
+    password = models.CharField(_("password"), max_length=128)
+
+    class Meta:
+        verbose_name = _("sign-up code")
+        verbose_name_plural = _("sign-up codes")
+
+    def __str__(self):
+        return f"#{self.user_id}"
 
 
 class OrganiserRole(models.Model):

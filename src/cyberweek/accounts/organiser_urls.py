@@ -6,4 +6,9 @@ from . import organiser_views as v
 urlpatterns = [
     path("organisers/", v.RoleListView.as_view(), name="roles"),
     path("organisers/appoint/", v.GrantRoleView.as_view(), name="grant_role"),
+    path(
+        "organisers/<int:user_id>/reset-second-factor/",
+        v.ResetSecondFactorView.as_view(),
+        name="reset_second_factor",
+    ),
 ]

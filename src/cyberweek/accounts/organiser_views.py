@@ -1,17 +1,21 @@
 """Organisers appoint the organisers below them."""
 
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import View
 from django.views.generic import ListView
 
-from cyberweek.core.errors import NotFound
+from cyberweek.core.errors import DomainError, NotFound
 from cyberweek.core.views import ServiceFormView
 from cyberweek.geo.models import Region
 
 from . import queries, services
 from .forms import GrantRoleForm
 from .mixins import OrganiserRequiredMixin
+from .models import User
 
 
 class TeamMixin(OrganiserRequiredMixin):
@@ -53,3 +57,22 @@ class GrantRoleView(TeamMixin, ServiceFormView):
 
     def get_success_url(self):
         return reverse("organiser:roles")
+
+
+class ResetSecondFactorView(TeamMixin, View):
+    """A higher organiser resets the authenticator of someone who lost it (POST only)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, user_id):
+        person = get_object_or_404(User, pk=user_id)
+        try:
+            services.reset_second_factor(actor=request.user, user=person)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("Their authenticator is reset: they set up a new one at their next sign-in."),
+            )
+        return redirect("organiser:roles")

@@ -27,6 +27,13 @@ class PermissionDenied(DomainError):
     slug = "permission-denied"
 
 
+class SecondFactorRequired(PermissionDenied):
+    """An organiser whose session has not passed the second factor, where one is required."""
+
+    title = _("Confirm your sign-in with your authenticator first")
+    slug = "second-factor-required"
+
+
 class NotFound(DomainError):
     status = 404
     title = _("Not found")

@@ -3,12 +3,19 @@
 An organiser holds roles, each scoped to a region of the administrative tree and optionally
 to one sector. A role covers its region and everything below it. Each action names the
 role levels that may take it. A refusal raises `PermissionDenied` and is recorded.
+
+Roles count only in a session that has passed the second factor, where the platform requires
+one (`ORGANISER_2FA_REQUIRED`, always on in production): `roles_of` is empty before that, so
+every page, API operation, query and service that asks about roles gets the same answer, and
+a refusal names what is missing (`SecondFactorRequired`). An actor without a session (a
+management command, a background job) is marked with `acting_without_session`.
 """
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from . import audit
-from .errors import PermissionDenied
+from .errors import PermissionDenied, SecondFactorRequired
 from .models import AuditEvent
 
 NATIONAL, PROVINCIAL, PREFECTURAL, COUNTY, UNIT = (
@@ -55,7 +62,9 @@ class ScopeDenied(PermissionDenied):
         self.record_id = denial.pk
 
 
-def roles_of(actor):
+def held_roles(actor):
+    """The actor's roles whether or not the session passed the second factor: for deciding
+    whether to ask for it, never for deciding what the actor may do (that is `roles_of`)."""
     if not getattr(actor, "is_authenticated", False) or not actor.is_active:
         return []
     cached = getattr(actor, "_organiser_roles_cache", None)
@@ -63,6 +72,33 @@ def roles_of(actor):
         cached = list(actor.organiser_roles.select_related("region"))
         actor._organiser_roles_cache = cached
     return cached
+
+
+def second_factor_missing(actor) -> bool:
+    """Whether the platform requires a second factor and this actor has not passed it.
+
+    OTPMiddleware gives every request's user `is_verified()`; a user loaded any other way
+    has none and counts as unverified, so a new way in fails closed."""
+    if not settings.ORGANISER_2FA_REQUIRED:
+        return False
+    is_verified = getattr(actor, "is_verified", None)
+    return not (callable(is_verified) and is_verified())
+
+
+def roles_of(actor):
+    """The roles the actor may act with now: none before the second factor."""
+    roles = held_roles(actor)
+    if roles and second_factor_missing(actor):
+        return []
+    return roles
+
+
+def acting_without_session(user):
+    """Mark `user` as acting from the server's console (a management command, the demo
+    loader) or a job an operator scheduled: there is no browser session to ask a second
+    factor of, and whoever runs these already holds the server. Never call it for a request."""
+    user.is_verified = lambda: True
+    return user
 
 
 def role_covers(role, *, region=None, sector: str | None = None) -> bool:
@@ -84,8 +120,19 @@ def has_scope(actor, *, action: str, region=None, sector: str | None = None) -> 
     )
 
 
+class SecondFactorDenied(ScopeDenied, SecondFactorRequired):
+    """A refusal because the session has not passed the second factor."""
+
+
 def _deny(message, actor, action, region, sector):
-    error = ScopeDenied(message, actor=actor, action=action, region=region, sector=sector)
+    denial = ScopeDenied
+    if held_roles(actor) and second_factor_missing(actor):
+        denial = SecondFactorDenied
+        message = _(
+            "Your organiser role counts once you confirm this sign-in with the code from "
+            "your authenticator app."
+        )
+    error = denial(message, actor=actor, action=action, region=region, sector=sector)
     error.record()
     raise error
 

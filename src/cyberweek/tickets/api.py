@@ -10,6 +10,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 from ninja.security import django_auth
 
+from cyberweek.core.api_auth import organiser
 from cyberweek.core.api_enums import named_choices
 from cyberweek.core.api_pagination import Pagination
 from cyberweek.core.api_problems import Problem
@@ -146,7 +147,7 @@ def cancel(request, registration_id: int):
 @router.post(
     "/offerings/{int:offering_id}/check-ins",
     response={200: CheckInOut, **AUTH_ERRORS},
-    auth=django_auth,
+    auth=organiser,
 )
 def check_in(request, offering_id: int, payload: CheckInBatch):
     """Check in a batch (a door device's offline queue). Idempotent: each item answers ok,
@@ -194,7 +195,7 @@ def withdrawn_tickets(request, offering_id: int):
 @router.get(
     "/offerings/{int:offering_id}/counts",
     response={200: CountsOut, **AUTH_ERRORS},
-    auth=django_auth,
+    auth=organiser,
 )
 def counts(request, offering_id: int):
     """Live figures for the door: seats confirmed, waiting, checked in, repeat scans."""
