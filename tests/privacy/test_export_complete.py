@@ -6,7 +6,6 @@ import pytest
 from django.apps import apps
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cyberweek.accounts.models import OrganiserRole, User
@@ -19,17 +18,16 @@ from tests.accounts.factories import organiser
 from tests.quiz.factories import contest_with_paper
 from tests.quiz.test_services import right_answers
 
-from .test_end_to_end import EMAIL, NAME, PASSWORD, use_the_platform
+from .test_end_to_end import EMAIL, NAME, sign_up, use_the_platform
 
 pytestmark = pytest.mark.django_db
 
 
-def a_person_who_used_everything(client) -> User:
+def a_person_who_used_everything(client, capture) -> User:
     """One person with a row in every model the registry declares."""
     staff = organiser(OrganiserRole.Level.NATIONAL)
     services.publish_notice(actor=staff, purpose=Purpose.LEADERBOARD_DISPLAY, text="显示姓名")
-    client.post(reverse("accounts:signup"), {"identifier": EMAIL, "password": PASSWORD})
-    user = User.objects.by_email(EMAIL).get()
+    user = sign_up(client, capture)
     use_the_platform(client, user)
     OrganiserRole.objects.filter(user=user).update(granted_by=staff)
     TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
@@ -56,8 +54,10 @@ def field_key(model, field) -> str:
     return f"{model._meta.label_lower}.{field.name}"
 
 
-def test_every_declared_field_is_exported_or_exempted_with_a_reason(client):
-    user = a_person_who_used_everything(client)
+def test_every_declared_field_is_exported_or_exempted_with_a_reason(
+    client, django_capture_on_commit_callbacks
+):
+    user = a_person_who_used_everything(client, django_capture_on_commit_callbacks)
     exported = {s["key"]: s["records"] for s in services.export_personal_data(user)["sources"]}
     missing = []
     for source in registry.sources():
@@ -90,8 +90,10 @@ def test_the_check_would_notice_a_field_left_out():
     assert isinstance(source, PersonalDataSource)
 
 
-def test_the_download_shows_timings_answers_flags_access_by_role_and_requests(client):
-    user = a_person_who_used_everything(client)
+def test_the_download_shows_timings_answers_flags_access_by_role_and_requests(
+    client, django_capture_on_commit_callbacks
+):
+    user = a_person_who_used_everything(client, django_capture_on_commit_callbacks)
     exported = {s["key"]: s["records"] for s in services.export_personal_data(user)["sources"]}
     quiz = exported["quiz.entries"]
     attempts = [r for r in quiz if r["what"] == "Contest attempt"]

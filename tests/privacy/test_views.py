@@ -67,12 +67,15 @@ def test_correcting_details_through_the_form(client, signed_in):
     assert bad.status_code == 400
 
 
-def test_deleting_through_the_form_signs_out_and_shows_a_reference(client, signed_in, mailoutbox):
+def test_deleting_through_the_form_signs_out_and_shows_a_reference(
+    client, signed_in, mailoutbox, django_capture_on_commit_callbacks
+):
     wrong = client.post(reverse("privacy:delete"), {"password": "nope", "confirm": "on"})
     assert wrong.status_code == 400
     unconfirmed = client.post(reverse("privacy:delete"), {"password": PASSWORD})
     assert unconfirmed.status_code == 400
-    response = client.post(reverse("privacy:delete"), {"password": PASSWORD, "confirm": "on"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("privacy:delete"), {"password": PASSWORD, "confirm": "on"})
     assert "Your reference" in response.content.decode()
     assert User.objects.get(pk=signed_in.pk).erased_at is not None
     assert client.get(reverse("privacy:centre")).status_code == 302

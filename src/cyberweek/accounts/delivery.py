@@ -1,13 +1,14 @@
 """The one place a message to a person about their account leaves the platform: mail
 through Django's mail, text messages through the sender `SMS_SENDER` names.
 
-`send_to_account_holder` and `send_to` are the whole interface; when the platform gets its
-transactional outbox, only `_deliver` changes. Sending waits for the transaction to commit,
-so a rolled-back change sends nothing.
+`send_to_account_holder` and `send_to` are the whole interface. Each message goes through
+the transactional outbox (`core.outbox`): written with the change, sent after the commit,
+retried when the mail server or gateway is down, never lost. The address and the text (a
+sign-up code, say) travel encrypted in the message's private payload, blanked once sent.
 """
 
 import datetime as dt
-import logging
+import json
 import secrets
 import sys
 from pathlib import Path
@@ -15,10 +16,9 @@ from typing import Protocol
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
 from django.utils.module_loading import import_string
 
-logger = logging.getLogger(__name__)
+from cyberweek.core import outbox
 
 
 class SmsSender(Protocol):
@@ -61,25 +61,35 @@ def sms_sender() -> SmsSender:
     return import_string(settings.SMS_SENDER)()
 
 
-def send_to(*, email: str | None = None, mobile: str | None = None, subject: str, body: str):
+def send_to(
+    *,
+    email: str | None = None,
+    mobile: str | None = None,
+    subject: str,
+    body: str,
+    user_id: int | None = None,
+):
     """Send `body` to an email address (with `subject`) or, failing that, a mobile number,
-    once the current transaction commits."""
-    transaction.on_commit(lambda: _deliver(email=email, mobile=mobile, subject=subject, body=body))
+    once the current transaction commits. `user_id` ties the message to an account, so
+    deleting the account deletes what waits for it."""
+    message = {"email": email, "mobile": mobile, "subject": str(subject), "body": str(body)}
+    payload = {"user_id": user_id} if user_id else {}
+    outbox.enqueue(deliver, private=json.dumps(message), **payload)
 
 
 def send_to_account_holder(user, *, subject: str, body: str) -> None:
     """Tell the person who holds `user` something about their account."""
-    send_to(email=user.email, mobile=user.mobile, subject=subject, body=body)
+    send_to(email=user.email, mobile=user.mobile, subject=subject, body=body, user_id=user.pk)
 
 
-def _deliver(*, email, mobile, subject, body) -> None:
-    # The change is committed already: a mail server or gateway that is down must not turn
-    # the answer into an error page (the person can ask for the message again). The log
-    # names the kind of failure only; the error's text may hold the address.
-    try:
-        if email:
-            send_mail(subject, body, None, [email])
-        elif mobile:
-            sms_sender().send(number=mobile, text=f"{subject}\n{body}")
-    except Exception as error:
-        logger.warning("account message not delivered: %s", type(error).__name__)
+@outbox.handler
+def deliver(*, private: str, user_id: int | None = None) -> bool:
+    """Called by the outbox after the commit; a failure raises, and the outbox retries."""
+    message = json.loads(private)
+    if message["email"]:
+        send_mail(message["subject"], message["body"], None, [message["email"]])
+    elif message["mobile"]:
+        sms_sender().send(number=message["mobile"], text=f"{message['subject']}\n{message['body']}")
+    else:
+        return False
+    return True

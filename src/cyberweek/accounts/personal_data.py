@@ -7,7 +7,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cyberweek.core.personal_data import PersonalDataSource, Retention, field_label, iso
 
-from .models import OrganiserRole, User
+from .models import OrganiserRole, SignUpCode, User
 from .queries import staff_role_label
 
 
@@ -23,6 +23,7 @@ def export_account(user) -> list[dict]:
         label(User, "display_name"): user.display_name,
         label(User, "date_joined"): iso(user.date_joined),
         label(User, "last_login"): iso(user.last_login),
+        label(User, "verified_at"): iso(user.verified_at),
         label(User, "is_active"): user.is_active,
         label(User, "is_staff"): user.is_staff,
         label(User, "is_superuser"): user.is_superuser,
@@ -68,6 +69,11 @@ NOT_EXPORTED = {
     "accounts.user.erased_at": "Set only when the account is deleted.",
     "accounts.organiserrole.user": "You.",
     "otp_totp.totpdevice.user": "You.",
+    "accounts.signupcode.user": "You.",
+    "accounts.signupcode.code_digest": "A keyed digest of the code we sent you; it tells nothing.",
+    "accounts.signupcode.expires_at": "When that code stops working (minutes after it was sent).",
+    "accounts.signupcode.attempts": "How many wrong codes were typed, to stop guessing.",
+    "accounts.signupcode.password": "The password you chose, as a one-way hash, until confirmed.",
     **{
         f"otp_totp.totpdevice.{name}": _AUTHENTICATOR
         for name in ("key", "step", "t0", "digits", "tolerance", "drift", "last_t")
@@ -81,6 +87,7 @@ def erase_account(user) -> int:
     user = User.objects.get(pk=user.pk)
     changed = OrganiserRole.objects.filter(user=user).delete()[0]
     changed += TOTPDevice.objects.filter(user=user).delete()[0]
+    changed += SignUpCode.objects.filter(user=user).delete()[0]
     if user.erased_at is None:
         user.email = user.mobile = None
         user.display_name = ""
@@ -100,7 +107,12 @@ SOURCES = [
         label=_("Your account"),
         origin=_("You gave it when you signed up or edited your account."),
         retention=Retention.ACCOUNT,
-        models=("accounts.user", "accounts.organiserrole", "otp_totp.totpdevice"),
+        models=(
+            "accounts.user",
+            "accounts.organiserrole",
+            "otp_totp.totpdevice",
+            "accounts.signupcode",
+        ),
         export=export_account,
         erase=erase_account,
         purpose=_("Signing in, and organiser responsibilities."),

@@ -219,6 +219,16 @@ SOURCES = [
         erase=_erase_outbox,
         purge=_purge_outbox,
         purpose=_("Delivering mails reliably, and knowing whether they went out."),
+        exempt_fields={
+            "core.outboxmessage.payload": "Ids of the records the mail was about, and you.",
+            "core.outboxmessage.private_payload": (
+                "The address and text while a mail waits; emptied once it is sent."
+            ),
+            "core.outboxmessage.attempts": "How many tries delivery took.",
+            "core.outboxmessage.next_attempt_at": "When delivery is tried next.",
+            "core.outboxmessage.last_error": "The mail server's last refusal, masked.",
+            "core.outboxmessage.finished_at": "When the mail went out.",
+        },
     ),
     PersonalDataSource(
         key="core.audit",

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cyberweek.accounts import delivery
 from cyberweek.accounts.identifiers import normalise_email, normalise_mobile
 from cyberweek.accounts.queries import user_by_identifier
 from cyberweek.core import audit
@@ -317,10 +318,21 @@ def delete_account_for_request(*, actor, request_id: int) -> DataSubjectRequest:
 
 
 def _delete(user) -> DeletionReceipt:
+    email, mobile = user.email, user.mobile
     erased = _erase_everywhere(user)
-    return DeletionReceipt.objects.create(
+    receipt = DeletionReceipt.objects.create(
         reference=secrets.token_hex(6).upper(), deleted_at=timezone.now(), records_erased=erased
     )
+    # The last message to the address just erased: it travels encrypted in the outbox and
+    # is blanked once sent, tied to no account.
+    delivery.send_to(
+        email=email,
+        mobile=mobile,
+        subject=_("Your cyberweek account has been deleted"),
+        body=_("Your account and the personal information it held have been deleted. Reference: %s")
+        % receipt.reference,
+    )
+    return receipt
 
 
 @service

@@ -2,11 +2,9 @@
 
 import json
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.mail import send_mail
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
@@ -94,26 +92,12 @@ class DeleteAccountView(BadRequestOnInvalidFormMixin, FormView):
 
     def form_valid(self, form):
         user = self.request.user
-        email = user.email
         try:
             receipt = services.delete_account(user=user, password=form.cleaned_data["password"])
         except DomainError as error:
             form.add_error("password", error.message)
             return self.form_invalid(form)
         logout(self.request)
-        if email:
-            # Sent to the address we just erased: the last thing we ever send to it.
-            send_mail(
-                _("Your cyberweek account has been deleted"),
-                _(
-                    "Your account and the personal information it held have been deleted. "
-                    "Reference: %s"
-                )
-                % receipt.reference,
-                settings.DEFAULT_FROM_EMAIL,
-                [email],
-                fail_silently=True,
-            )
         return render(self.request, "privacy/deleted.html", {"receipt": receipt})
 
 
