@@ -17,10 +17,10 @@ from django.views.generic import FormView, ListView, TemplateView, View
 
 from cyberweek.accounts.mixins import OrganiserRequiredMixin
 from cyberweek.core.errors import DomainError
+from cyberweek.core.reveal import Look, RevealMixin
 from cyberweek.core.screening import explain
 from cyberweek.core.views import BadRequestOnInvalidFormMixin, ServiceFormView
 from cyberweek.geo.models import Sector
-from cyberweek.privacy.reveal import Look, RevealMixin
 from cyberweek.programme.queries import current_edition, published_editions
 
 from . import queries, services, spreadsheets

@@ -13,8 +13,8 @@ from django.views.generic import TemplateView
 
 from cyberweek.accounts.mixins import OrganiserRequiredMixin
 from cyberweek.core.errors import DomainError
+from cyberweek.core.reveal import Look, RevealMixin
 from cyberweek.core.views import ServiceFormView
-from cyberweek.privacy.reveal import Look, RevealMixin
 from cyberweek.programme.queries import current_edition, public_events
 
 from . import queries, services, signing

@@ -1,5 +1,9 @@
 """The one way a staff page shows another person's personal data: a reason first, then the
-data, each look written to the access log (`services.log_access`) with that reason.
+data, each look written to the access log (`privacy.services.log_access`) with that reason.
+
+`core` imports no app, and `accounts` does not import `privacy`, so the privacy app hands
+its `log_access` to `set_access_log` when it starts; until it has, revealing fails rather
+than showing data unlogged.
 
 A page mixes in `RevealMixin` and names what it would show (`personal_data_looks`): it is
 rendered without the data and with a reason form; a POST of the form with a reason logs one
@@ -13,15 +17,21 @@ import copy
 from dataclasses import dataclass
 
 from django import forms
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
-from cyberweek.core.forms import BootstrapFormMixin
-
-from .services import log_access
+from .forms import BootstrapFormMixin
 
 REVEAL_PREFIX = "reveal"
+_access_log = None
+
+
+def set_access_log(log_access) -> None:
+    """Called once by the privacy app: `log_access(*, actor, what, why, subject)`."""
+    global _access_log
+    _access_log = log_access
 
 
 @dataclass(frozen=True)
@@ -56,16 +66,18 @@ def is_reveal_post(request) -> bool:
 @transaction.atomic
 def record_looks(*, actor, looks, why: str) -> int:
     """Write one access-log entry per look, all or none."""
+    if _access_log is None:
+        raise ImproperlyConfigured("The privacy app is not installed: nothing may be revealed.")
     count = 0
     for look in looks:
-        log_access(actor=actor, subject=look.subject, what=look.what, why=why)
+        _access_log(actor=actor, subject=look.subject, what=look.what, why=why)
         count += 1
     return count
 
 
 class RevealMixin:
     """For a page (after its `OrganiserRequiredMixin`) that shows personal data only with a
-    reason. The template includes "privacy/_reveal.html" and shows the data only when
+    reason. The template includes "core/_reveal.html" and shows the data only when
     `revealed` is true. Subclasses implement `personal_data_looks()`."""
 
     def personal_data_looks(self) -> list[Look]:
@@ -113,7 +125,7 @@ class AdminRevealMixin:
     pages ask for a reason first, and each look is logged. The change list must show no
     personal field (use masked columns)."""
 
-    reveal_template = "privacy/admin_reveal.html"
+    reveal_template = "core/admin_reveal.html"
 
     def personal_data_looks_for(self, obj) -> list[Look]:
         raise NotImplementedError
