@@ -25,6 +25,9 @@ class UserAdmin(AdminRevealMixin, admin.ModelAdmin):
     list_filter = ["is_staff", "is_active"]
     # Personal fields are encrypted; staff find people through the privacy requests page.
     search_fields = []
+    # Bulk actions label each row with the account's name and list them on a confirmation
+    # page, outside the reason form.
+    actions = None
     exclude = ["password", "user_permissions", "email_index", "mobile_index"]
     inlines = [OrganiserRoleInline]
 
@@ -41,6 +44,7 @@ admin.site.unregister(TOTPDevice)
 class MaskedTOTPDeviceAdmin(AdminRevealMixin, TOTPDeviceAdmin):
     list_display = ["owner", "name", "created_at", "last_used_at", "confirmed"]
     search_fields = []
+    actions = None
 
     @admin.display(description=_("user"))
     def owner(self, device):
