@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from cyberweek.activities import services
 from cyberweek.activities.models import Activity
+from cyberweek.activities.personal_data import SOURCES
 from cyberweek.core.screening import screen_text
 
 from .factories import HEPING, ActivityFactory, activity_data, at
@@ -127,3 +128,15 @@ def test_hand_masks_match_latin_words_in_any_case():
     screening = screen_text("Contact Pat Lee or PAT LEE at the desk.", ["pat lee"])
     assert screening.public_text == "Contact ******* or ******* at the desk."
     assert screening.hand_masked == 2
+
+
+def test_erasing_the_registrant_drops_the_hand_masks_and_keeps_the_masked_text(heping, edition):
+    activity = services.register_activity(
+        actor=heping, data=activity_data(description=PROSE, hand_masks="王建国"), edition=edition
+    )
+    contacts = next(source for source in SOURCES if source.key == "activities.contacts")
+    contacts.erase(heping)
+    activity.refresh_from_db()
+    assert activity.hand_masks == ""
+    assert "王建国" not in activity.description
+    assert activity.public_description == "本次活动由社区网格员***负责，咨询请联系***。"
