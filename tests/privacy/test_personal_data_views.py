@@ -183,3 +183,38 @@ def test_views_that_need_no_reason_show_no_personal_data(client, setup):
     assert response.status_code == 200
     assert SECRET_NAME not in response.content.decode()
     assert not AccessLogEntry.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["change", "delete"])
+def test_a_post_to_an_admin_page_without_a_reason_shows_no_personal_data(client, name):
+    case = admin_user(name)()
+    client.force_login(case.viewer)
+    # An empty POST to the delete page, or an invalid one to the change page, would render
+    # the page again, naming the person.
+    response = client.post(case.url, {} if name == "delete" else {"is_active": "maybe"})
+    assert response.status_code == 400
+    assert case.secret not in response.content.decode()
+    assert not AccessLogEntry.objects.exists()
+    assert type(case.subject).objects.filter(pk=case.subject.pk, is_active=True).exists()
+
+
+def test_saving_an_account_in_the_admin_after_the_reason_goes_through(client):
+    case = admin_user("change")()
+    client.force_login(case.viewer)
+    reveal(client, case, WHY)
+    subject = case.subject
+    response = client.post(
+        case.url,
+        {
+            "email": subject.email,
+            "display_name": "欧阳春晓",
+            "is_active": "",
+            "date_joined_0": "2026-12-01",
+            "date_joined_1": "00:00:00",
+            "organiser_roles-TOTAL_FORMS": "0",
+            "organiser_roles-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302
+    subject.refresh_from_db()
+    assert subject.is_active is False

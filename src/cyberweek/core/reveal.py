@@ -131,12 +131,18 @@ class AdminRevealMixin:
         raise NotImplementedError
 
     def _with_reason(self, request, object_id, view, *args):
-        if request.method == "POST" and not is_reveal_post(request):
-            # Saving or confirming a deletion: the page before it was already revealed.
-            return view(request, object_id, *args)
         obj = self.get_object(request, object_id)
         if obj is None:
             return view(request, object_id, *args)
+        if request.method == "POST" and not is_reveal_post(request):
+            # Saving, or confirming a deletion, from a page that was revealed: it goes
+            # through when it succeeds (a redirect). A page it would render instead (form
+            # errors, an empty POST to the delete page) names the person, so it is not
+            # shown without a reason either.
+            response = view(request, object_id, *args)
+            if response.status_code in (301, 302, 303):
+                return response
+            return self._reveal_page(request, object_id, AccessReasonForm(), status=400)
         form = AccessReasonForm(request.POST if is_reveal_post(request) else None)
         if form.is_bound and form.is_valid():
             record_looks(
@@ -150,6 +156,9 @@ class AdminRevealMixin:
             as_get.POST = as_get.POST.copy()
             as_get.POST.clear()
             return view(as_get, object_id, *args)
+        return self._reveal_page(request, object_id, form, status=400 if form.is_bound else 200)
+
+    def _reveal_page(self, request, object_id, form, *, status):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -157,9 +166,7 @@ class AdminRevealMixin:
             "reveal_form": form,
             "title": _("Why do you need to see this personal information?"),
         }
-        return TemplateResponse(
-            request, self.reveal_template, context, status=400 if form.is_bound else 200
-        )
+        return TemplateResponse(request, self.reveal_template, context, status=status)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         return self._with_reason(request, object_id, super().change_view, form_url, extra_context)
