@@ -140,3 +140,12 @@ def test_erasing_the_registrant_drops_the_hand_masks_and_keeps_the_masked_text(h
     assert activity.hand_masks == ""
     assert "王建国" not in activity.description
     assert activity.public_description == "本次活动由社区网格员***负责，咨询请联系***。"
+
+
+def test_a_reviewers_comment_is_screened_with_the_hand_masks(edition, heping, tianjin):
+    activity = services.register_activity(
+        actor=heping, data=activity_data(description=PROSE, hand_masks="王建国"), edition=edition
+    )
+    services.submit_activity(actor=heping, activity_id=activity.pk)
+    services.return_activity(actor=tianjin, activity_id=activity.pk, comment="请补充王建国的职务")
+    assert activity.steps.last().comment == "请补充***的职务"

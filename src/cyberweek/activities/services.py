@@ -265,7 +265,11 @@ def _step(activity: Activity, actor, action: str, from_status: str, comment: str
         action=action,
         from_status=from_status,
         to_status=activity.status,
-        comment=screen_text(comment.strip()).public_text if comment else "",
+        # A comment is screened with the activity's hand masks too: a reviewer may quote
+        # the name the organiser masked.
+        comment=screen_text(comment.strip(), parse_hand_masks(activity.hand_masks)).public_text
+        if comment
+        else "",
     )
     audit.record(
         actor, f"activities.{action}", activity, region=activity.region, status=activity.status
