@@ -11,6 +11,7 @@ from cyberweek.accounts.models import OrganiserRole
 from cyberweek.activities.models import Activity, ActivityStep
 from cyberweek.core.models import AuditEvent
 from cyberweek.geo.models import Sector
+from cyberweek.privacy.models import AccessLogEntry
 from tests.accounts.factories import UserFactory
 
 from .factories import HEPING, ActivityFactory, at
@@ -161,13 +162,43 @@ def test_a_bad_registration_shows_the_error_on_its_field(client, edition, heping
     assert not Activity.objects.exists()
 
 
-def test_the_detail_page_shows_the_contact_and_records_the_view(client, edition, heping):
+def test_the_detail_page_shows_the_contact_only_with_a_reason_and_logs_it(client, edition, heping):
     activity = ActivityFactory(edition=edition)
     client.force_login(heping)
     page = client.get(url("activities_detail", activity.pk)).content.decode()
-    assert "李老师" in page
-    assert AuditEvent.objects.filter(action="activities.contact_viewed", actor=heping).exists()
+    assert "李老师" not in page
     assert "Submit for review" in page
+    assert not AccessLogEntry.objects.exists()
+    refused = client.post(url("activities_detail", activity.pk), {"reveal-why": " "})
+    assert refused.status_code == 400
+    assert "李老师" not in refused.content.decode()
+    assert not AccessLogEntry.objects.exists()
+    shown = client.post(url("activities_detail", activity.pk), {"reveal-why": "核对联系人"})
+    assert "李老师" in shown.content.decode()
+    entry = AccessLogEntry.objects.get()
+    assert (entry.actor_ref, entry.why) == (f"user:{heping.pk}", "核对联系人")
+    assert f"#{activity.pk}" in entry.what
+
+
+def test_the_registrant_sees_what_they_wrote_without_a_reason(client, edition, heping):
+    activity = ActivityFactory(edition=edition, created_by=heping)
+    client.force_login(heping)
+    page = client.get(url("activities_detail", activity.pk)).content.decode()
+    assert "李老师" in page
+    assert not AccessLogEntry.objects.exists()
+
+
+def test_the_edit_form_is_filled_in_only_after_a_reason(client, edition, heping):
+    activity = ActivityFactory(edition=edition)
+    client.force_login(heping)
+    page = client.get(url("activities_edit", activity.pk)).content.decode()
+    assert "李老师" not in page
+    shown = client.post(url("activities_edit", activity.pk), {"reveal-why": "更正活动信息"})
+    page = shown.content.decode()
+    assert shown.status_code == 200
+    assert 'value="李老师"' in page
+    assert "is-invalid" not in page
+    assert AccessLogEntry.objects.count() == 1
 
 
 def test_review_by_the_region_above_publishes_the_activity(client, edition, tianjin):

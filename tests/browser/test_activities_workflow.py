@@ -88,3 +88,39 @@ def test_register_submit_approve_and_the_public_sees_it(page, edition):
 def test_the_map_draws_the_provinces(page, edition):
     page.goto("/activities/map/")
     expect(page.locator("#activity-map canvas").first).to_be_visible()
+
+
+def test_a_missed_name_is_masked_by_hand_and_a_colleague_sees_the_contact_with_a_reason(
+    page, edition
+):
+    organiser(OrganiserRole.Level.COUNTY, "120101", email="heping@example.org")
+    organiser(OrganiserRole.Level.COUNTY, "120101", email="colleague@example.org")
+    heping = Region.objects.get(code="120101")
+
+    sign_in(page, "heping@example.org")
+    page.goto("/en/organiser/activities/new/")
+    page.get_by_label(re.compile(r"^Title\W*$")).fill("社区反诈讲座")
+    page.get_by_label("Description").fill("本次活动由社区网格员王建国负责。")
+    page.get_by_label("Also mask").fill("王建国")
+    page.get_by_label("Sector").select_option("community")
+    page.get_by_label("Region").select_option(str(heping.pk))
+    page.get_by_label("Format").select_option("offline")
+    page.get_by_label("Venue address").fill("和平区某社区活动室")
+    page.get_by_label("Audience").fill("社区居民")
+    page.get_by_label("Starts").fill("2019-09-17T09:00")
+    page.get_by_label("Ends").fill("2019-09-17T11:00")
+    page.get_by_label("Expected reach").fill("80")
+    page.get_by_label("Contact name").fill("王老师")
+    page.get_by_label("Contact phone").fill("13812345678")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("本次活动由社区网格员***负责。")).to_be_visible()
+    detail = page.url
+    sign_out(page)
+
+    sign_in(page, "colleague@example.org")
+    page.goto(detail)
+    expect(page.get_by_text("王老师")).to_have_count(0)
+    page.get_by_label("Why do you need to see this personal information?").fill("核对联系人")
+    page.get_by_role("button", name="Show the contact and the texts as written").click()
+    expect(page.locator("#contact")).to_contain_text("王老师")
+    expect(page.get_by_text("this look is recorded in the access log")).to_be_visible()

@@ -153,6 +153,8 @@ def test_staff_log_and_handle_a_request_and_each_view_is_in_the_access_log(clien
     request = DataSubjectRequest.objects.get()
     assert response["Location"] == reverse("organiser:privacy_request", args=[request.pk])
     page = client.get(response["Location"]).content.decode()
+    assert "天津市和平区某路1号" not in page
+    page = client.post(response["Location"], {"reveal-why": "寄出数据副本"}).content.decode()
     assert "天津市和平区某路1号" in page
     assert AccessLogEntry.objects.filter(actor_ref=f"user:{staff.pk}").count() == 1
     client.post(response["Location"], {"status": "completed", "resolution": "已寄出"})
@@ -204,11 +206,30 @@ def test_a_broken_document_gets_a_clear_error(client):
     assert "The file is damaged and cannot be read." in response.content.decode()
 
 
-def test_opening_an_account_in_the_admin_is_in_the_access_log(client):
+def test_opening_an_account_in_the_admin_asks_why_and_is_in_the_access_log(client):
     staff = UserFactory(is_staff=True, is_superuser=True)
-    subject = UserFactory()
+    subject = UserFactory(display_name="欧阳春晓")
     client.force_login(staff)
-    response = client.get(reverse("admin:accounts_user_change", args=[subject.pk]))
+    url = reverse("admin:accounts_user_change", args=[subject.pk])
+    response = client.get(url)
     assert response.status_code == 200
+    assert "欧阳春晓" not in response.content.decode()
+    assert not AccessLogEntry.objects.exists()
+    response = client.post(url, {"reveal-why": "协助找回账号"})
+    assert "欧阳春晓" in response.content.decode()
     entry = AccessLogEntry.objects.get()
     assert (entry.actor_ref, entry.subject_ref) == (f"user:{staff.pk}", f"user:{subject.pk}")
+    assert entry.why == "协助找回账号"
+
+
+def test_a_provincial_organiser_cannot_read_privacy_requests(client):
+    request = services.open_request(
+        actor=organiser(L.NATIONAL), kind="export", requester_contact="写信：天津市和平区某路1号"
+    )
+    client.force_login(organiser(L.PROVINCIAL, "120000"))
+    assert client.get(reverse("organiser:privacy_requests")).status_code == 403
+    detail = reverse("organiser:privacy_request", args=[request.pk])
+    assert client.get(detail).status_code == 403
+    response = client.post(detail, {"reveal-why": "看看"})
+    assert response.status_code == 403
+    assert "天津市和平区某路1号" not in response.content.decode()

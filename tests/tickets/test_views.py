@@ -192,10 +192,13 @@ def test_attendee_details_need_a_reason_and_each_look_is_logged(client, heping_o
     client.force_login(organiser(L.COUNTY, HEPING))
     page = client.get(org("tickets_attendees", heping_offering.pk)).content.decode()
     assert "李雷" not in page
-    assert client.post(org("tickets_attendees", heping_offering.pk), {"why": ""}).status_code == 400
+    assert (
+        client.post(org("tickets_attendees", heping_offering.pk), {"reveal-why": ""}).status_code
+        == 400
+    )
     assert not AccessLogEntry.objects.exists()
     page = client.post(
-        org("tickets_attendees", heping_offering.pk), {"why": "门口核对姓名"}
+        org("tickets_attendees", heping_offering.pk), {"reveal-why": "门口核对姓名"}
     ).content.decode()
     assert "李雷" in page
     assert AccessLogEntry.objects.filter(why="门口核对姓名").count() == 1

@@ -1,6 +1,13 @@
-from django.contrib import admin
+"""The admin for staff support. A person's account is personal data: the list shows only
+masked names, and opening one (change, history, delete) asks for a reason first, written to
+the access log with each look (`core.reveal`)."""
 
-from cyberweek.privacy.services import log_access
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from cyberweek.core.reveal import AdminRevealMixin, Look
 
 from .models import OrganiserRole, User
 
@@ -13,22 +20,35 @@ class OrganiserRoleInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(admin.ModelAdmin):
-    list_display = ["id", "masked_identifier", "display_name", "is_staff", "is_active"]
+class UserAdmin(AdminRevealMixin, admin.ModelAdmin):
+    list_display = ["id", "masked_identifier", "masked_name", "is_staff", "is_active"]
     list_filter = ["is_staff", "is_active"]
     # Personal fields are encrypted; staff find people through the privacy requests page.
     search_fields = []
+    # Bulk actions label each row with the account's name and list them on a confirmation
+    # page, outside the reason form.
+    actions = None
     exclude = ["password", "user_permissions", "email_index", "mobile_index"]
     inlines = [OrganiserRoleInline]
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        # Opening an account in the admin shows its personal fields: that is an access.
-        subject = self.get_object(request, object_id)
-        if subject is not None:
-            log_access(
-                actor=request.user,
-                subject=subject,
-                what="account (Django admin)",
-                why="staff support in the admin",
-            )
-        return super().change_view(request, object_id, form_url, extra_context)
+    def personal_data_looks_for(self, obj):
+        return [Look(obj, "account (Django admin)")]
+
+
+# django-otp's own admin lists each device with its owner's display name: the owner is
+# shown masked here, and the device's page (which names the owner) asks for a reason.
+admin.site.unregister(TOTPDevice)
+
+
+@admin.register(TOTPDevice)
+class MaskedTOTPDeviceAdmin(AdminRevealMixin, TOTPDeviceAdmin):
+    list_display = ["owner", "name", "created_at", "last_used_at", "confirmed"]
+    search_fields = []
+    actions = None
+
+    @admin.display(description=_("user"))
+    def owner(self, device):
+        return device.user.masked_name
+
+    def personal_data_looks_for(self, obj):
+        return [Look(obj.user, "two-factor device (Django admin)")]

@@ -128,6 +128,15 @@ class User(AbstractBaseUser, PermissionsMixin):
             return f"{self.mobile[:-8]}****{self.mobile[-4:]}"
         return f"#{self.pk}"
 
+    @property
+    def masked_name(self) -> str:
+        """Who, on a page that shows a person without their personal data: the first
+        character of the display name ("李**"), else the masked identifier."""
+        name = (self.display_name or "").strip()
+        if not name:
+            return self.masked_identifier
+        return name[0] + "*" * max(len(name) - 1, 2)
+
     def natural_key(self):
         return (self.email,)
 

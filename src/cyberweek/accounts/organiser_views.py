@@ -9,6 +9,7 @@ from django.views import View
 from django.views.generic import ListView
 
 from cyberweek.core.errors import DomainError, NotFound
+from cyberweek.core.reveal import Look, RevealMixin
 from cyberweek.core.views import ServiceFormView
 from cyberweek.geo.models import Region
 
@@ -22,13 +23,27 @@ class TeamMixin(OrganiserRequiredMixin):
     required_action = "accounts.grant_role"
 
 
-class RoleListView(TeamMixin, ListView):
+class RoleListView(TeamMixin, RevealMixin, ListView):
+    """The organisers in one's scope, named only after a reason (their names are personal
+    data); each named person is in the access log."""
+
     template_name = "accounts/organiser/roles.html"
     context_object_name = "roles"
     paginate_by = 50
 
     def get_queryset(self):
         return queries.roles_in_scope(self.request.user)
+
+    def personal_data_looks(self):
+        page = self.paginate_queryset(self.get_queryset(), self.paginate_by)[1]
+        people = {role.user for role in page if role.user_id != self.request.user.pk}
+        return [
+            Look(person, "accounts: organiser's name in the organiser list") for person in people
+        ]
+
+    def post(self, request, *args, **kwargs):
+        self.object_list = self.get_queryset()
+        return super().post(request, *args, **kwargs)
 
 
 class GrantRoleView(TeamMixin, ServiceFormView):

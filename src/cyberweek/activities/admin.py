@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import Activity, ActivityStep
 
@@ -7,7 +8,19 @@ class StepInline(admin.TabularInline):
     model = ActivityStep
     extra = 0
     can_delete = False
-    readonly_fields = ["action", "from_status", "to_status", "actor", "comment", "created_at"]
+    # Who took a step is named by account number: a name would be a look at personal data.
+    fields = readonly_fields = [
+        "action",
+        "from_status",
+        "to_status",
+        "actor_ref",
+        "comment",
+        "created_at",
+    ]
+
+    @admin.display(description=_("by"))
+    def actor_ref(self, step):
+        return f"#{step.actor_id}" if step.actor_id else "—"
 
 
 @admin.register(Activity)
@@ -16,9 +29,17 @@ class ActivityAdmin(admin.ModelAdmin):
 
     list_display = ["id", "title", "region", "sector", "status", "starts_at"]
     list_filter = ["status", "sector", "format"]
-    raw_id_fields = ["region", "edition", "themed_day", "created_by"]
-    # Contact details are encrypted personal data: not shown or searched here.
-    exclude = ["contact_name", "contact_phone", "description", "outcome_summary"]
+    raw_id_fields = ["region", "edition", "themed_day"]
+    # Contact details, texts as written, hand masks (names) and the registrant's name are
+    # personal data: not shown or searched here; the organiser area shows them with a reason.
+    exclude = [
+        "contact_name",
+        "contact_phone",
+        "description",
+        "outcome_summary",
+        "hand_masks",
+        "created_by",
+    ]
     readonly_fields = ["status", "is_public", "region_path"]
     inlines = [StepInline]
 

@@ -64,13 +64,20 @@ class ActivityForm(EndsAfterStartsMixin, BootstrapFormMixin, forms.ModelForm):
             "starts_at": DateTimeInput(),
             "ends_at": DateTimeInput(),
             "description": forms.Textarea(attrs={"rows": 5}),
+            "hand_masks": forms.Textarea(attrs={"rows": 2, "autocomplete": "off"}),
             "contact_name": forms.TextInput(attrs={"autocomplete": "off"}),
             "contact_phone": forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
         }
         help_texts = {
             "description": _(
                 "Personal information in the description (phone numbers, ID numbers, names) "
-                "is masked before the public sees it."
+                "is masked before the public sees it. Check what the public sees on the "
+                "activity's page after saving."
+            ),
+            "hand_masks": _(
+                "Names or other words the automatic check missed, one a line: they are "
+                "masked wherever they occur in the description and the outcome summary, now "
+                "and whenever the text is screened again."
             ),
             "contact_name": _("Kept encrypted and never shown to the public."),
             "contact_phone": _("Kept encrypted and never shown to the public."),

@@ -54,6 +54,10 @@ class Activity(TimeStampedModel):
     # screened copy, in which personal information is masked.
     description = EncryptedTextField(_("description"), blank=True)
     public_description = models.TextField(_("public description"), blank=True)
+    # Part of the screening result: words the organiser masks by hand (one a line), for
+    # what the engine missed. Every screening applies them again, so an edit keeps them.
+    # They are names, so they are encrypted like the text they come from.
+    hand_masks = EncryptedTextField(_("also mask"), blank=True)
     sector = models.CharField(_("sector"), max_length=16, choices=Sector.choices)
     region = models.ForeignKey(
         Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"

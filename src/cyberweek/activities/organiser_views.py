@@ -18,6 +18,7 @@ from django.views.generic import FormView, ListView, TemplateView, View
 from cyberweek.accounts.mixins import OrganiserRequiredMixin
 from cyberweek.core.errors import DomainError
 from cyberweek.core.replicas import reporting_reads
+from cyberweek.core.reveal import Look, RevealMixin
 from cyberweek.core.screening import explain
 from cyberweek.core.views import BadRequestOnInvalidFormMixin, ServiceFormView
 from cyberweek.geo.models import Sector
@@ -169,7 +170,33 @@ class ActivityCreateView(ServiceFormView):
         return reverse("organiser:activities_detail", args=[self.object.pk])
 
 
-class ActivityEditView(ActivityScopeMixin, ServiceFormView):
+class ActivityPersonalDataMixin(RevealMixin):
+    """The contact person and the texts as written (before masking) of one activity are
+    personal data: shown to its registrant, and to anyone else only with a reason, each
+    look in the access log."""
+
+    def personal_data_looks(self):
+        pk = self.activity.pk
+        looks = [Look(None, f"activities.activity #{pk}: contact and text as written")]
+        # The names of the organisers in its history are shown with it.
+        others = {step.actor for step in self.activity.steps.select_related("actor")}
+        looks += [
+            Look(person, f"activities.activity #{pk}: name in the history")
+            for person in others
+            if person is not None and person.pk != self.request.user.pk
+        ]
+        return looks
+
+    def shows_own_data(self) -> bool:
+        return self.activity.created_by_id is not None and (
+            self.activity.created_by_id == self.request.user.pk
+        )
+
+
+class ActivityEditView(ActivityScopeMixin, ActivityPersonalDataMixin, ServiceFormView):
+    """The form holds the contact and the text as written: another organiser of the
+    region gives a reason before it is filled in."""
+
     required_action = "activities.create"
     template_name = "activities/organiser/form.html"
     form_class = ActivityForm
@@ -198,7 +225,10 @@ class ActivityEditView(ActivityScopeMixin, ServiceFormView):
         return activity
 
 
-class ActivityDetailView(ActivityScopeMixin, TemplateView):
+class ActivityDetailView(ActivityScopeMixin, ActivityPersonalDataMixin, TemplateView):
+    """The activity, its history, and exactly the text the public sees; the contact and
+    the text as written only after a reason (see `ActivityPersonalDataMixin`)."""
+
     template_name = "activities/organiser/detail.html"
 
     def get_context_data(self, **kwargs):
@@ -206,7 +236,6 @@ class ActivityDetailView(ActivityScopeMixin, TemplateView):
         activity = queries.activity_for_organiser(user, self.activity.pk)
         if activity is None:
             raise Http404
-        services.record_contact_view(actor=user, activity=activity)
         return {
             **super().get_context_data(**kwargs),
             "activity": activity,

@@ -91,6 +91,8 @@ def _keep_only_masked_texts(activities, **also) -> int:
             contact_phone=None,
             description=activity.public_description,
             outcome_summary=activity.public_outcome_summary,
+            # The words masked by hand are names; the masked copies no longer need them.
+            hand_masks="",
             **also,
         )
         changed += 1

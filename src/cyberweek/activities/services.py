@@ -28,7 +28,13 @@ from cyberweek.core import audit, outbox
 from cyberweek.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from cyberweek.core.permissions import ACTIONS, has_scope, require_action, require_scope
 from cyberweek.core.queries import one_or_not_found
-from cyberweek.core.screening import screen_text
+from cyberweek.core.screening import (
+    HAND_MASK_MAX_CHARS,
+    HAND_MASK_MIN_CHARS,
+    HAND_MASKS_MAX,
+    parse_hand_masks,
+    screen_text,
+)
 from cyberweek.core.transactions import service
 from cyberweek.geo.models import Region, Sector
 from cyberweek.tickets import queries as ticket_queries
@@ -56,6 +62,7 @@ ACTIVITY_FIELDS = (
     "title",
     "title_en",
     "description",
+    "hand_masks",
     "sector",
     "themed_day",
     "region",
@@ -183,6 +190,23 @@ def _check_activity(activity: Activity) -> None:
     else:
         activity.capacity = None
     activity.contact_phone = normalise_phone(activity.contact_phone)
+    activity.hand_masks = "\n".join(_checked_hand_masks(activity.hand_masks))
+
+
+def _checked_hand_masks(value: str) -> list[str]:
+    words = parse_hand_masks(value)
+    if len(words) > HAND_MASKS_MAX:
+        raise ValidationFailed(
+            _("List at most %d words to mask.") % HAND_MASKS_MAX, field="hand_masks"
+        )
+    for word in words:
+        if not HAND_MASK_MIN_CHARS <= len(word) <= HAND_MASK_MAX_CHARS:
+            raise ValidationFailed(
+                _("“%(word)s”: a word to mask has %(low)d to %(high)d characters.")
+                % {"word": word, "low": HAND_MASK_MIN_CHARS, "high": HAND_MASK_MAX_CHARS},
+                field="hand_masks",
+            )
+    return words
 
 
 def _assign(activity: Activity, data: dict) -> None:
@@ -197,12 +221,14 @@ def _assign(activity: Activity, data: dict) -> None:
 
 def _screen(activity: Activity) -> tuple[str, ...]:
     """Refresh the public copies of user-written text and the search text; return the types
-    of personal information found, so the author can be told."""
-    description = screen_text(activity.description or "")
+    of personal information found, so the author can be told. The organiser's hand masks
+    are applied every time, so re-screening an edited text keeps them."""
+    hand_masks = parse_hand_masks(activity.hand_masks)
+    description = screen_text(activity.description or "", hand_masks)
     activity.public_description = description.public_text
     found = list(description.found_types)
     if activity.outcome_summary:
-        summary = screen_text(activity.outcome_summary)
+        summary = screen_text(activity.outcome_summary, hand_masks)
         activity.public_outcome_summary = summary.public_text
         found.extend(summary.found_types)
     activity.search_text = search_text_for(activity)
@@ -238,7 +264,11 @@ def _step(activity: Activity, actor, action: str, from_status: str, comment: str
         action=action,
         from_status=from_status,
         to_status=activity.status,
-        comment=screen_text(comment.strip()).public_text if comment else "",
+        # A comment is screened with the activity's hand masks too: a reviewer may quote
+        # the name the organiser masked.
+        comment=screen_text(comment.strip(), parse_hand_masks(activity.hand_masks)).public_text
+        if comment
+        else "",
     )
     audit.record(
         actor, f"activities.{action}", activity, region=activity.region, status=activity.status
@@ -596,13 +626,6 @@ def _remind(activity: Activity, today: date) -> int:
 
 
 # --- Access records ------------------------------------------------------------------------
-@service
-def record_contact_view(*, actor, activity: Activity) -> None:
-    """An organiser opened an activity's contact details: personal data, so it is audited."""
-    require_scope(actor, action="activities.view", region=activity.region, sector=activity.sector)
-    audit.record(actor, "activities.contact_viewed", activity, region=activity.region)
-
-
 @service
 def record_export(*, actor, kind: str, count: int, region=None) -> None:
     """An organiser exported a list (no contact details are exported)."""

@@ -10,11 +10,19 @@ class PrivacyConfig(AppConfig):
     public_nav = [("privacy:self_check", _("Personal information self-check"))]
 
     def ready(self):
-        from cyberweek.core.permissions import NATIONAL, PROVINCIAL, register_actions
+        from cyberweek.core.permissions import NATIONAL, register_actions
+        from cyberweek.core.reveal import set_access_log
+
+        from .services import log_access
+
+        # Every page that reveals personal data (core.reveal) writes through this log.
+        set_access_log(log_access)
 
         register_actions(
             {
                 "privacy.manage": frozenset({NATIONAL}),
-                "privacy.handle_requests": frozenset({NATIONAL, PROVINCIAL}),
+                # Requests come from anywhere and are answered nationally: a provincial role
+                # could neither update nor carry one out, so it does not read them either.
+                "privacy.handle_requests": frozenset({NATIONAL}),
             }
         )

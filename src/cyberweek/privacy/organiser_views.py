@@ -9,6 +9,7 @@ from django.views.generic import ListView, TemplateView
 
 from cyberweek.accounts.mixins import OrganiserRequiredMixin
 from cyberweek.core.errors import DomainError
+from cyberweek.core.reveal import Look, RevealMixin
 from cyberweek.core.views import ServiceFormView
 
 from . import queries, services
@@ -17,7 +18,13 @@ from .models import ConsentNotice, DataSubjectRequest
 
 
 class RequestsMixin(OrganiserRequiredMixin):
+    """Requests are the country's: the services that act on them check the action on the
+    whole country, and so do their pages, or a role that cannot act could still read."""
+
     required_action = "privacy.handle_requests"
+
+    def get_scope(self):
+        return {"region": None, "sector": None}
 
 
 class RequestListView(RequestsMixin, ListView):
@@ -47,8 +54,9 @@ class RequestCreateView(RequestsMixin, ServiceFormView):
         return reverse("organiser:privacy_request", args=[self.object.pk])
 
 
-class RequestDetailView(RequestsMixin, ServiceFormView):
-    """Showing a request shows the requester's contact: each view is in the access log."""
+class RequestDetailView(RequestsMixin, RevealMixin, ServiceFormView):
+    """A request's state and deadline; the requester's contact and what they wrote only
+    after a reason, each look in the access log."""
 
     template_name = "privacy/organiser/request_detail.html"
     form_class = RequestUpdateForm
@@ -61,13 +69,11 @@ class RequestDetailView(RequestsMixin, ServiceFormView):
     def get_initial(self):
         return {"status": self.subject_request.status}
 
+    def personal_data_looks(self):
+        item = self.subject_request
+        return [Look(item.subject, f"privacy request #{item.pk}: contact and details")]
+
     def get_context_data(self, **kwargs):
-        services.log_access(
-            actor=self.request.user,
-            subject=self.subject_request.subject,
-            what=f"privacy request #{self.subject_request.pk}: contact and details",
-            why=_("Handling the request"),
-        )
         return {**super().get_context_data(**kwargs), "item": self.subject_request}
 
     def perform(self, form):

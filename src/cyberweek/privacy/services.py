@@ -36,7 +36,7 @@ from .models import (
     DeletionReceipt,
     Purpose,
 )
-from .signals import consent_withdrawn
+from .signals import consent_given, consent_withdrawn
 
 User = get_user_model()
 GENESIS = "0" * 64
@@ -122,10 +122,12 @@ def give_consent(*, user, purpose: str) -> ConsentRecord:
         return record
     try:
         with transaction.atomic():
-            return ConsentRecord.objects.create(user=user, notice=notice, given_at=timezone.now())
+            record = ConsentRecord.objects.create(user=user, notice=notice, given_at=timezone.now())
     except IntegrityError:
         # A second click that raced the first: the standing consent already exists.
         return existing.get()
+    consent_given.send(sender=ConsentRecord, user=user, purpose=purpose)
+    return record
 
 
 @service

@@ -49,11 +49,3 @@ class OpenRegistrationForm(BootstrapFormMixin, forms.Form):
     )
     asks_name = forms.BooleanField(label=_("Ask for the attendee's name"), required=False)
     asks_phone = forms.BooleanField(label=_("Ask for a mobile number"), required=False)
-
-
-class RevealForm(BootstrapFormMixin, forms.Form):
-    why = forms.CharField(
-        label=_("Why do you need the attendees' names and numbers?"),
-        max_length=300,
-        help_text=_("Recorded in the access log with your name, as the law requires."),
-    )

@@ -13,12 +13,12 @@ from django.views.generic import TemplateView
 
 from cyberweek.accounts.mixins import OrganiserRequiredMixin
 from cyberweek.core.errors import DomainError
+from cyberweek.core.reveal import Look, RevealMixin
 from cyberweek.core.views import ServiceFormView
-from cyberweek.privacy.services import log_access
 from cyberweek.programme.queries import current_edition, public_events
 
 from . import queries, services, signing
-from .forms import OpenRegistrationForm, RevealForm
+from .forms import OpenRegistrationForm
 from .models import Offering
 
 MANAGE, CHECK_IN = "tickets.manage", "tickets.check_in"
@@ -140,7 +140,7 @@ class CloseRegistrationView(OfferingScopeMixin, View):
         return redirect("organiser:tickets_attendees", pk)
 
 
-class AttendeesView(OfferingScopeMixin, TemplateView):
+class AttendeesView(OfferingScopeMixin, RevealMixin, TemplateView):
     """Who registered, by arrival number. Names and mobile numbers (when the event asked
     for them) are shown only after the organiser states why; each shown person is
     written to the access log."""
@@ -148,33 +148,27 @@ class AttendeesView(OfferingScopeMixin, TemplateView):
     template_name = "tickets/organiser/attendees.html"
     required_action = MANAGE
 
+    def registrations(self):
+        if not hasattr(self, "_registrations"):
+            self._registrations = list(queries.attendees(self.offering)[:2000])
+        return self._registrations
+
+    def personal_data_looks(self):
+        return [
+            Look(r.user, f"tickets.registration attendee details #{r.pk}")
+            for r in self.registrations()
+            if r.attendee_name or r.attendee_phone
+        ]
+
     def get_context_data(self, **kwargs):
         return {
             **super().get_context_data(**kwargs),
             "offering": self.offering,
             "counts": queries.counts(self.offering),
-            "registrations": queries.attendees(self.offering)[:2000],
-            "form": kwargs.get("form") or RevealForm(),
-            "revealed": kwargs.get("revealed", False),
+            "registrations": self.registrations(),
+            "reveal_intro": _("Names and numbers are hidden until you say why you need them."),
+            "reveal_button": _("Show names and numbers"),
         }
-
-    def post(self, request, pk):
-        form = RevealForm(request.POST)
-        if not form.is_valid():
-            return self.render_to_response(self.get_context_data(form=form), status=400)
-        registrations = list(queries.attendees(self.offering)[:2000])
-        why = form.cleaned_data["why"]
-        for registration in registrations:
-            if registration.attendee_name or registration.attendee_phone:
-                log_access(
-                    actor=request.user,
-                    subject=registration.user,
-                    what=f"tickets.registration attendee details #{registration.pk}",
-                    why=why,
-                )
-        context = self.get_context_data(form=form, revealed=True)
-        context["registrations"] = registrations
-        return self.render_to_response(context)
 
 
 class CheckInView(OfferingScopeMixin, TemplateView):

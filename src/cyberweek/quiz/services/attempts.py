@@ -162,6 +162,15 @@ def _record_name_consent(user, show_name: bool) -> None:
 
 
 @service
+def show_names(*, user) -> int:
+    """The person consented to show their name: every entry of theirs shows it. Both
+    boards read the name from the entry, so Redis needs no rewrite."""
+    return Entry.objects.filter(user=user, show_name=False, erased=False).update(
+        show_name=True, show_name_chosen_at=timezone.now()
+    )
+
+
+@service
 def hide_names(*, user) -> int:
     """The person withdrew consent to show their name: every entry shows it masked again."""
     return Entry.objects.filter(user=user, show_name=True).update(
