@@ -47,3 +47,9 @@ def _english():
     Chinese default activates it explicitly."""
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _access_log_checkpoints(settings, tmp_path):
+    """Each test's access-log checkpoints go to a file of its own, as its database is."""
+    settings.ACCESS_LOG_CHECKPOINT_FILE = tmp_path / "access-log-checkpoints.jsonl"

@@ -158,6 +158,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cyberweek.privacy.tasks.purge_expired_personal_data",
         "schedule": crontab(hour=3, minute=30),
     },
+    "access-log-checkpoint": {
+        "task": "privacy.checkpoint_access_log",
+        "schedule": crontab(minute=7),
+        "kwargs": {"only_if_stale": True},
+    },
     "activities-reminders": {
         "task": "activities.send_overdue_reminders",
         "schedule": crontab(hour=8, minute=0),
@@ -216,22 +221,47 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 
 # --- Personal information ---------------------------------------------------------------
 # The encryption key ring (see core/crypto.py): JSON in CYBERWEEK_KEYS, or a file. The
-# embedded runtime creates var/keys.json on first use; production refuses to start
-# without one. `cyberweek privacy new-keys` prints a fresh ring.
+# embedded runtime makes var/keys.json together with a new, empty database (core/key_check.py)
+# and never again. Production reads only what its settings name: CYBERWEEK_KEYS, or a file
+# set explicitly in CYBERWEEK_KEY_FILE, never a demo var/keys.json that happens to lie there.
 CYBERWEEK_KEYS = env.str("CYBERWEEK_KEYS", default="")
-CYBERWEEK_KEY_FILE = Path(env.str("CYBERWEEK_KEY_FILE", default=str(VAR_DIR / "keys.json")))
+if PRODUCTION:
+    CYBERWEEK_KEY_FILE = (
+        Path(env.str("CYBERWEEK_KEY_FILE")) if env.str("CYBERWEEK_KEY_FILE", default="") else None
+    )
+else:
+    CYBERWEEK_KEY_FILE = Path(env.str("CYBERWEEK_KEY_FILE", default=str(VAR_DIR / "keys.json")))
 if PRODUCTION:
     from cyberweek.core.crypto import parse_key_ring
 
     if CYBERWEEK_KEYS:
         parse_key_ring(CYBERWEEK_KEYS, source="CYBERWEEK_KEYS")
-    elif CYBERWEEK_KEY_FILE.is_file():
+    elif CYBERWEEK_KEY_FILE is not None and CYBERWEEK_KEY_FILE.is_file():
         parse_key_ring(CYBERWEEK_KEY_FILE.read_text("utf-8"), source=str(CYBERWEEK_KEY_FILE))
+    elif CYBERWEEK_KEY_FILE is not None:
+        raise ImproperlyConfigured(
+            f"CYBERWEEK_KEY_FILE names {CYBERWEEK_KEY_FILE}, which does not exist: restore the "
+            "encryption key ring there or set CYBERWEEK_KEYS (see README, Configuration)."
+        )
     else:
         raise ImproperlyConfigured(
             "CYBERWEEK_KEYS or CYBERWEEK_KEY_FILE must hold the encryption key ring when "
             "CYBERWEEK_ENV=production (see README, Configuration)."
         )
+# The access log's signed checkpoints (privacy/checkpoints.py): an append-only file (0600),
+# on storage the database's users cannot write; optionally also mailed and POSTed.
+ACCESS_LOG_CHECKPOINT_FILE = Path(
+    env.str("ACCESS_LOG_CHECKPOINT_FILE", default=str(VAR_DIR / "access-log-checkpoints.jsonl"))
+)
+ACCESS_LOG_CHECKPOINT_EVERY = env.int("ACCESS_LOG_CHECKPOINT_EVERY", default=100)
+if ACCESS_LOG_CHECKPOINT_EVERY < 1:
+    raise ImproperlyConfigured("ACCESS_LOG_CHECKPOINT_EVERY must be 1 or more.")
+ACCESS_LOG_CHECKPOINT_EMAILS = env.list("ACCESS_LOG_CHECKPOINT_EMAILS", default=[])
+ACCESS_LOG_CHECKPOINT_WEBHOOK = env.str("ACCESS_LOG_CHECKPOINT_WEBHOOK", default="")
+if ACCESS_LOG_CHECKPOINT_WEBHOOK and not ACCESS_LOG_CHECKPOINT_WEBHOOK.startswith(
+    ("https://", "http://")
+):
+    raise ImproperlyConfigured("ACCESS_LOG_CHECKPOINT_WEBHOOK must be an http(s) URL.")
 # Mail: files under var/mail in the embedded runtime (never the console: it would put
 # addresses in logs); EMAIL_URL (e.g. smtp+tls://user:pass@host:587) in production.
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default=f"filemail://{VAR_DIR / 'mail'}")
