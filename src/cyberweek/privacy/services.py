@@ -21,6 +21,7 @@ from cyberweek.core.errors import Conflict, NotFound, PermissionDenied, Validati
 from cyberweek.core.permissions import require_scope
 from cyberweek.core.personal_data import Retention
 from cyberweek.core.queries import one_or_not_found
+from cyberweek.core.screening import screen_text
 from cyberweek.core.transactions import service
 
 from . import access_log, registry
@@ -244,7 +245,9 @@ def open_request(
     request = DataSubjectRequest.objects.create(
         kind=kind,
         requester_contact=requester_contact.strip(),
-        details=details.strip(),
+        # Staff notes about a person outlive what they describe in the audit of the request:
+        # they are kept with personal information masked; the contact has its own field.
+        details=screen_text(details.strip()).public_text,
         subject=subject,
         received_at=received,
         due_at=received + timedelta(days=REQUEST_DAYS),
@@ -264,7 +267,7 @@ def update_request(*, actor, request_id: int, status: str, resolution: str = "")
     request.status = status
     request.handled_by = actor
     if resolution.strip():
-        request.resolution = resolution.strip()
+        request.resolution = screen_text(resolution.strip()).public_text
     if status not in DataSubjectRequest.OPEN:
         request.closed_at = timezone.now()
     request.save()
