@@ -26,7 +26,9 @@ if CYBERWEEK_ENV not in {"embedded", "production"}:
         f"CYBERWEEK_ENV must be 'embedded' or 'production', not {CYBERWEEK_ENV!r}."
     )
 PRODUCTION = CYBERWEEK_ENV == "production"
-VAR_DIR = Path(env.str("CYBERWEEK_VAR_DIR", default=str(BASE_DIR / "var")))
+# Everything the platform writes to disk lives here: an absolute path (a relative
+# CYBERWEEK_VAR_DIR is taken from the project folder, never the working directory).
+VAR_DIR = (BASE_DIR / env.str("CYBERWEEK_VAR_DIR", default="var")).resolve()
 
 
 def _required(name: str) -> str:
@@ -109,12 +111,29 @@ TEMPLATES = [
     },
 ]
 
+# --- Files on disk -----------------------------------------------------------------------
+# var/ holds the database, its WAL and SHM files, mail, keys and checkpoints: owner-only.
+if not PRODUCTION:
+    # Files the embedded runtime creates later (SQLite's -wal and -shm, mail, media) are its
+    # owner's only. Not in production, where nginx reads what collectstatic writes.
+    os.umask(0o077)
+VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+if not PRODUCTION:
+    # Also a var/ made before this rule, by an older version or another umask.
+    VAR_DIR.chmod(0o700)
+
 # --- Database --------------------------------------------------------------------------
-VAR_DIR.mkdir(parents=True, exist_ok=True)
 # An empty DATABASE_URL means "not set", as in `DATABASE_URL= make test`.
 DATABASE_URL = env.str("DATABASE_URL", default="") or f"sqlite:///{VAR_DIR / 'cyberweek.sqlite3'}"
 DATABASES = {"default": env.db_url_config(DATABASE_URL)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    _sqlite = Path(DATABASES["default"]["NAME"])
+    if not PRODUCTION and _sqlite.is_absolute() and _sqlite.parent.is_dir():
+        # SQLite gives the -wal and -shm files the main file's mode: make that 0600 first.
+        os.close(os.open(_sqlite, os.O_WRONLY | os.O_CREAT, 0o600))
+        for _path in (_sqlite, Path(f"{_sqlite}-wal"), Path(f"{_sqlite}-shm")):
+            if _path.exists():
+                _path.chmod(0o600)
     # WAL lets readers run beside the one writer; the busy timeout makes a second writer
     # wait instead of failing at once with "database is locked".
     DATABASES["default"]["OPTIONS"] = {
@@ -264,8 +283,13 @@ if ACCESS_LOG_CHECKPOINT_WEBHOOK and not ACCESS_LOG_CHECKPOINT_WEBHOOK.startswit
     raise ImproperlyConfigured("ACCESS_LOG_CHECKPOINT_WEBHOOK must be an http(s) URL.")
 # Mail: files under var/mail in the embedded runtime (never the console: it would put
 # addresses in logs); EMAIL_URL (e.g. smtp+tls://user:pass@host:587) in production.
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default=f"filemail://{VAR_DIR / 'mail'}")
-vars().update(EMAIL_CONFIG)
+if env.str("EMAIL_URL", default=""):
+    vars().update(env.email_url("EMAIL_URL"))
+else:
+    # Set directly: django-environ reads filemail:///abs/path as a path relative to the
+    # working directory, which put mail inside the checkout.
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="cyberweek <noreply@cyberweek.invalid>")
 # Tickets are signed with Ed25519 (tickets/signing.py): PEM, or base64 of the raw 32-byte
 # private key. The embedded runtime creates var/ticket-signing-key.pem (0600) on first use.
@@ -277,8 +301,19 @@ if PRODUCTION:
     from cyberweek.tickets.signing import parse_signing_key
 
     parse_signing_key(_required("TICKET_SIGNING_KEY"), source="TICKET_SIGNING_KEY")
-# Makes links in mails absolute, e.g. https://cyberweek.example.cn
-SITE_URL = env.str("SITE_URL", default="")
+# Where people reach the site; every link in a mail starts with it (core/links.py). The
+# embedded runtime serves http://127.0.0.1:8000 (`make demo`); production defaults to
+# https:// and the first of ALLOWED_HOSTS.
+if PRODUCTION and ALLOWED_HOSTS[0].strip(".*"):
+    _default_site_url = f"https://{ALLOWED_HOSTS[0].lstrip('.')}"
+else:
+    _default_site_url = "" if PRODUCTION else "http://127.0.0.1:8000"
+SITE_URL = env.str("SITE_URL", default=_default_site_url).rstrip("/")
+if not SITE_URL.startswith(("https://", "http://")) or "/" in SITE_URL.split("://", 1)[1]:
+    raise ImproperlyConfigured(
+        "SITE_URL must be the site's address without a path, e.g. https://cyberweek.example.cn "
+        "(see README, Configuration)."
+    )
 # Days after an activity ends by which its outcome report is due (then reminders go out).
 ACTIVITIES_OUTCOME_DUE_DAYS = env.int("ACTIVITIES_OUTCOME_DUE_DAYS", default=7)
 # Days to keep each retention category after its edition ends (core/personal_data.py).

@@ -21,6 +21,7 @@ from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -28,6 +29,7 @@ from django.utils.translation import override
 from cyberweek.accounts.models import OrganiserRole
 from cyberweek.core import audit
 from cyberweek.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from cyberweek.core.links import absolute_url
 from cyberweek.core.permissions import ACTIONS, has_scope, require_action, require_scope
 from cyberweek.core.queries import one_or_not_found
 from cyberweek.core.screening import screen_text
@@ -585,8 +587,13 @@ def _remind(activity: Activity, today: date) -> int:
         subject = _("Outcome report overdue: %(title)s") % {"title": activity.title}
         body = _(
             "The outcome of “%(title)s” (%(region)s) was due on %(due)s. "
-            "Please report it in the organiser area."
-        ) % {"title": activity.title, "region": activity.region, "due": due.date()}
+            "Please report it in the organiser area: %(url)s"
+        ) % {
+            "title": activity.title,
+            "region": activity.region,
+            "due": due.date(),
+            "url": absolute_url(reverse("organiser:activities_outcome", args=[activity.pk])),
+        }
     sent = 0
     for person in people:
         sent += send_mail(subject, body, None, [person.email], fail_silently=False)
