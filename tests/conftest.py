@@ -1,4 +1,7 @@
+import re
+
 import pytest
+from django.core import mail
 from django.core.cache import cache
 from django.utils import translation
 
@@ -65,3 +68,25 @@ def sms_outbox(settings):
     MemorySmsSender.outbox.clear()
     yield MemorySmsSender.outbox
     MemorySmsSender.outbox.clear()
+
+
+@pytest.fixture(autouse=True)
+def _access_log_checkpoints(settings, tmp_path):
+    """Each test's access-log checkpoints go to a file of its own, as its database is."""
+    settings.ACCESS_LOG_CHECKPOINT_FILE = tmp_path / "access-log-checkpoints.jsonl"
+
+
+# A path written on its own in a mail, e.g. " /zh-hans/tickets/12/" or href="/tickets/12/".
+RELATIVE_LINK = re.compile(r"""(?:^|[\s"'(<=])(/[\w\-]+/[^\s"'<>)]*)""", re.MULTILINE)
+
+
+@pytest.fixture(autouse=True)
+def _mail_links_are_absolute():
+    """Every mail any test makes the platform send has absolute links only: a mail has no
+    page its links could be relative to."""
+    yield
+    for message in getattr(mail, "outbox", []):
+        bodies = [message.body] + [body for body, _type in getattr(message, "alternatives", [])]
+        for body in bodies:
+            relative = RELATIVE_LINK.findall(body)
+            assert not relative, f"mail {message.subject!r} has relative links: {relative}"

@@ -26,7 +26,9 @@ if CYBERWEEK_ENV not in {"embedded", "production"}:
         f"CYBERWEEK_ENV must be 'embedded' or 'production', not {CYBERWEEK_ENV!r}."
     )
 PRODUCTION = CYBERWEEK_ENV == "production"
-VAR_DIR = Path(env.str("CYBERWEEK_VAR_DIR", default=str(BASE_DIR / "var")))
+# Everything the platform writes to disk lives here: an absolute path (a relative
+# CYBERWEEK_VAR_DIR is taken from the project folder, never the working directory).
+VAR_DIR = (BASE_DIR / env.str("CYBERWEEK_VAR_DIR", default="var")).resolve()
 
 
 def _required(name: str) -> str:
@@ -116,12 +118,29 @@ TEMPLATES = [
     },
 ]
 
+# --- Files on disk -----------------------------------------------------------------------
+# var/ holds the database, its WAL and SHM files, mail, keys and checkpoints: owner-only.
+if not PRODUCTION:
+    # Files the embedded runtime creates later (SQLite's -wal and -shm, mail, media) are its
+    # owner's only. Not in production, where nginx reads what collectstatic writes.
+    os.umask(0o077)
+VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+if not PRODUCTION:
+    # Also a var/ made before this rule, by an older version or another umask.
+    VAR_DIR.chmod(0o700)
+
 # --- Database --------------------------------------------------------------------------
-VAR_DIR.mkdir(parents=True, exist_ok=True)
 # An empty DATABASE_URL means "not set", as in `DATABASE_URL= make test`.
 DATABASE_URL = env.str("DATABASE_URL", default="") or f"sqlite:///{VAR_DIR / 'cyberweek.sqlite3'}"
 DATABASES = {"default": env.db_url_config(DATABASE_URL)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    _sqlite = Path(DATABASES["default"]["NAME"])
+    if not PRODUCTION and _sqlite.is_absolute() and _sqlite.parent.is_dir():
+        # SQLite gives the -wal and -shm files the main file's mode: make that 0600 first.
+        os.close(os.open(_sqlite, os.O_WRONLY | os.O_CREAT, 0o600))
+        for _path in (_sqlite, Path(f"{_sqlite}-wal"), Path(f"{_sqlite}-shm")):
+            if _path.exists():
+                _path.chmod(0o600)
     # WAL lets readers run beside the one writer; the busy timeout makes a second writer
     # wait instead of failing at once with "database is locked".
     DATABASES["default"]["OPTIONS"] = {
@@ -181,6 +200,11 @@ CELERY_BEAT_SCHEDULE = {
     "purge-expired-personal-data": {
         "task": "cyberweek.privacy.tasks.purge_expired_personal_data",
         "schedule": crontab(hour=3, minute=30),
+    },
+    "access-log-checkpoint": {
+        "task": "privacy.checkpoint_access_log",
+        "schedule": crontab(minute=7),
+        "kwargs": {"only_if_stale": True},
     },
     "activities-reminders": {
         "task": "activities.send_overdue_reminders",
@@ -268,26 +292,56 @@ SELF_CHECK_LIMIT_PER_IP = env.int("SELF_CHECK_LIMIT_PER_IP", default=60)
 
 # --- Personal information ---------------------------------------------------------------
 # The encryption key ring (see core/crypto.py): JSON in CYBERWEEK_KEYS, or a file. The
-# embedded runtime creates var/keys.json on first use; production refuses to start
-# without one. `cyberweek privacy new-keys` prints a fresh ring.
+# embedded runtime makes var/keys.json together with a new, empty database (core/key_check.py)
+# and never again. Production reads only what its settings name: CYBERWEEK_KEYS, or a file
+# set explicitly in CYBERWEEK_KEY_FILE, never a demo var/keys.json that happens to lie there.
 CYBERWEEK_KEYS = env.str("CYBERWEEK_KEYS", default="")
-CYBERWEEK_KEY_FILE = Path(env.str("CYBERWEEK_KEY_FILE", default=str(VAR_DIR / "keys.json")))
+if PRODUCTION:
+    CYBERWEEK_KEY_FILE = (
+        Path(env.str("CYBERWEEK_KEY_FILE")) if env.str("CYBERWEEK_KEY_FILE", default="") else None
+    )
+else:
+    CYBERWEEK_KEY_FILE = Path(env.str("CYBERWEEK_KEY_FILE", default=str(VAR_DIR / "keys.json")))
 if PRODUCTION:
     from cyberweek.core.crypto import parse_key_ring
 
     if CYBERWEEK_KEYS:
         parse_key_ring(CYBERWEEK_KEYS, source="CYBERWEEK_KEYS")
-    elif CYBERWEEK_KEY_FILE.is_file():
+    elif CYBERWEEK_KEY_FILE is not None and CYBERWEEK_KEY_FILE.is_file():
         parse_key_ring(CYBERWEEK_KEY_FILE.read_text("utf-8"), source=str(CYBERWEEK_KEY_FILE))
+    elif CYBERWEEK_KEY_FILE is not None:
+        raise ImproperlyConfigured(
+            f"CYBERWEEK_KEY_FILE names {CYBERWEEK_KEY_FILE}, which does not exist: restore the "
+            "encryption key ring there or set CYBERWEEK_KEYS (see README, Configuration)."
+        )
     else:
         raise ImproperlyConfigured(
             "CYBERWEEK_KEYS or CYBERWEEK_KEY_FILE must hold the encryption key ring when "
             "CYBERWEEK_ENV=production (see README, Configuration)."
         )
+# The access log's signed checkpoints (privacy/checkpoints.py): an append-only file (0600),
+# on storage the database's users cannot write; optionally also mailed and POSTed.
+ACCESS_LOG_CHECKPOINT_FILE = Path(
+    env.str("ACCESS_LOG_CHECKPOINT_FILE", default=str(VAR_DIR / "access-log-checkpoints.jsonl"))
+)
+ACCESS_LOG_CHECKPOINT_EVERY = env.int("ACCESS_LOG_CHECKPOINT_EVERY", default=100)
+if ACCESS_LOG_CHECKPOINT_EVERY < 1:
+    raise ImproperlyConfigured("ACCESS_LOG_CHECKPOINT_EVERY must be 1 or more.")
+ACCESS_LOG_CHECKPOINT_EMAILS = env.list("ACCESS_LOG_CHECKPOINT_EMAILS", default=[])
+ACCESS_LOG_CHECKPOINT_WEBHOOK = env.str("ACCESS_LOG_CHECKPOINT_WEBHOOK", default="")
+if ACCESS_LOG_CHECKPOINT_WEBHOOK and not ACCESS_LOG_CHECKPOINT_WEBHOOK.startswith(
+    ("https://", "http://")
+):
+    raise ImproperlyConfigured("ACCESS_LOG_CHECKPOINT_WEBHOOK must be an http(s) URL.")
 # Mail: files under var/mail in the embedded runtime (never the console: it would put
 # addresses in logs); EMAIL_URL (e.g. smtp+tls://user:pass@host:587) in production.
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default=f"filemail://{VAR_DIR / 'mail'}")
-vars().update(EMAIL_CONFIG)
+if env.str("EMAIL_URL", default=""):
+    vars().update(env.email_url("EMAIL_URL"))
+else:
+    # Set directly: django-environ reads filemail:///abs/path as a path relative to the
+    # working directory, which put mail inside the checkout.
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="cyberweek <noreply@cyberweek.invalid>")
 # Text messages (sign-up codes, account notices for people who signed up with a mobile
 # number): the dotted path of a class with `send(*, number, text)` (accounts/delivery.py).
@@ -304,8 +358,19 @@ if PRODUCTION:
     from cyberweek.tickets.signing import parse_signing_key
 
     parse_signing_key(_required("TICKET_SIGNING_KEY"), source="TICKET_SIGNING_KEY")
-# Makes links in mails absolute, e.g. https://cyberweek.example.cn
-SITE_URL = env.str("SITE_URL", default="")
+# Where people reach the site; every link in a mail starts with it (core/links.py). The
+# embedded runtime serves http://127.0.0.1:8000 (`make demo`); production defaults to
+# https:// and the first of ALLOWED_HOSTS.
+if PRODUCTION and ALLOWED_HOSTS[0].strip(".*"):
+    _default_site_url = f"https://{ALLOWED_HOSTS[0].lstrip('.')}"
+else:
+    _default_site_url = "" if PRODUCTION else "http://127.0.0.1:8000"
+SITE_URL = env.str("SITE_URL", default=_default_site_url).rstrip("/")
+if not SITE_URL.startswith(("https://", "http://")) or "/" in SITE_URL.split("://", 1)[1]:
+    raise ImproperlyConfigured(
+        "SITE_URL must be the site's address without a path, e.g. https://cyberweek.example.cn "
+        "(see README, Configuration)."
+    )
 # Days after an activity ends by which its outcome report is due (then reminders go out).
 ACTIVITIES_OUTCOME_DUE_DAYS = env.int("ACTIVITIES_OUTCOME_DUE_DAYS", default=7)
 # Days to keep each retention category after its edition ends (core/personal_data.py).

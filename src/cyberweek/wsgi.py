@@ -4,3 +4,9 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cyberweek.settings")
 application = get_wsgi_application()
+
+# After setup, because it reads the database: a node whose key ring cannot read the data
+# refuses to start instead of answering every request with an error.
+from cyberweek.core.key_check import require_usable_key_ring  # noqa: E402
+
+require_usable_key_ring()

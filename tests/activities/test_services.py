@@ -387,6 +387,8 @@ def test_overdue_outcomes_are_reminded_once_a_day(
     assert OverdueReminder.objects.filter(activity=overdue).count() == 1
     assert any(heping.email in m.to for m in mail.outbox)
     assert all(len(m.to) == 1 for m in mail.outbox)
+    link = f"{settings.SITE_URL}/organiser/activities/{overdue.pk}/outcome/"
+    assert any(link in m.body for m in mail.outbox)
 
 
 def test_the_responsible_organisers_are_the_county_and_its_sector_units(heping, hexi, edition):

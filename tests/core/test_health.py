@@ -44,7 +44,7 @@ def test_readyz_is_not_ready_while_a_check_fails(client, settings):
 def test_readyz_knows_a_pending_migration(client, monkeypatch):
     monkeypatch.setattr(health, "_migrations_seen_applied", False)
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM django_migrations WHERE app = 'core' AND name = '0002_outbox'")
+        cursor.execute("DELETE FROM django_migrations WHERE app = 'core' AND name = '0003_outbox'")
     body = client.get("/readyz").json()
     assert body["checks"]["migrations"] == "failed: RuntimeError"
 

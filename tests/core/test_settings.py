@@ -14,7 +14,9 @@ PRODUCTION = {
     "CYBERWEEK_ENV": "production",
     "SECRET_KEY": "a-long-random-test-value-that-is-not-used-anywhere-else-0123456789",
     "ALLOWED_HOSTS": "cyberweek.example.cn",
-    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/cyberweek",
+    # A database nobody has: `check` reads the key ring's check value when it can, and these
+    # tests must never read another checkout's data.
+    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/cyberweek_settings_check_absent",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "CYBERWEEK_KEYS": json.dumps(new_key_ring_spec()),
     "TICKET_SIGNING_KEY": base64.b64encode(os.urandom(32)).decode(),
@@ -51,10 +53,37 @@ def test_production_refuses_to_start_without_a_required_variable(missing):
     assert f"{missing} must be set when CYBERWEEK_ENV=production" in result.stderr
 
 
-def test_production_refuses_to_start_without_encryption_keys(tmp_path):
+def test_production_refuses_to_start_without_encryption_keys():
     env = {k: v for k, v in PRODUCTION.items() if k != "CYBERWEEK_KEYS"}
-    result = cyberweek("check", CYBERWEEK_KEY_FILE=str(tmp_path / "absent.json"), **env)
+    result = cyberweek("check", **env)
+    assert result.returncode != 0
     assert "CYBERWEEK_KEYS or CYBERWEEK_KEY_FILE must hold the encryption key ring" in result.stderr
+
+
+def test_production_names_a_key_file_that_is_not_there(tmp_path):
+    env = {k: v for k, v in PRODUCTION.items() if k != "CYBERWEEK_KEYS"}
+    absent = tmp_path / "absent.json"
+    result = cyberweek("check", CYBERWEEK_KEY_FILE=str(absent), **env)
+    assert result.returncode != 0
+    assert f"CYBERWEEK_KEY_FILE names {absent}, which does not exist" in result.stderr
+
+
+def test_production_never_reads_the_demo_key_file_lying_in_var(tmp_path):
+    """It once started without CYBERWEEK_KEYS because a demo var/keys.json was there."""
+    (tmp_path / "keys.json").write_text(json.dumps(new_key_ring_spec()))
+    env = {k: v for k, v in PRODUCTION.items() if k != "CYBERWEEK_KEYS"}
+    result = cyberweek("check", CYBERWEEK_VAR_DIR=str(tmp_path), **env)
+    assert result.returncode != 0
+    assert "CYBERWEEK_KEYS or CYBERWEEK_KEY_FILE must hold the encryption key ring" in result.stderr
+
+
+def test_production_reads_a_key_file_it_is_told_about(tmp_path):
+    keys = tmp_path / "keys.json"
+    keys.write_text(json.dumps(new_key_ring_spec()))
+    env = {k: v for k, v in PRODUCTION.items() if k != "CYBERWEEK_KEYS"}
+    script = "from cyberweek.core.crypto import key_ring_source; print(key_ring_source())"
+    result = cyberweek("shell", "--no-imports", "-c", script, CYBERWEEK_KEY_FILE=str(keys), **env)
+    assert result.stdout.strip() == f"{keys} (CYBERWEEK_KEY_FILE)", result.stderr
 
 
 def test_production_names_what_is_wrong_with_a_bad_key_ring():

@@ -21,6 +21,7 @@ from cyberweek.core.crypto import key_ring
 from cyberweek.core.fields import EncryptedTextField
 from cyberweek.geo.models import Region
 from cyberweek.privacy import services
+from cyberweek.privacy.checkpoints import checkpoint_head
 from cyberweek.privacy.models import DataSubjectRequest, Purpose
 from cyberweek.quiz import services as quiz_services
 from cyberweek.quiz.models import Attempt
@@ -121,7 +122,12 @@ def use_the_platform(client, user):
         reverse("privacy:correct"), {"display_name": NAME, "email": EMAIL, "mobile": MOBILE_TYPED}
     )
     staff = organiser(OrganiserRole.Level.NATIONAL)
-    services.log_access(actor=staff, subject=user, what="account", why="support call")
+    # Staff type the caller's name and number into the reason, as the review found they do.
+    services.log_access(
+        actor=staff, subject=user, what="account", why=f"联系人：{NAME}，手机 {MOBILE_TYPED}，来电"
+    )
+    # The checkpoint the first entry queues after its commit (never reached inside a test).
+    checkpoint_head()
     services.open_request(
         actor=staff,
         kind="access",

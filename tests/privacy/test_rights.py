@@ -158,3 +158,22 @@ def test_deleting_an_account_keeps_someone_elses_open_request_but_not_the_person
     assert from_parent.details == "[—] ([—], [—]) is my son"
     closed.refresh_from_db()
     assert (closed.subject, closed.requester_contact, closed.details) == (None, "", "")
+
+
+NOTE = "联系人：王芳，手机 13987654321，来信要求更正"
+
+
+def test_staff_notes_on_a_request_are_kept_with_personal_information_masked():
+    """The review found staff typing the person's name and number into free text that
+    outlived the account; the contact has its own encrypted field, erased with the account."""
+    staff = organiser(L.NATIONAL)
+    request = services.open_request(
+        actor=staff, kind="correct", requester_contact="13987654321", details=NOTE
+    )
+    services.update_request(actor=staff, request_id=request.pk, status="completed", resolution=NOTE)
+    stored = DataSubjectRequest.objects.get(pk=request.pk)
+    for text in (stored.details, stored.resolution):
+        assert "王芳" not in text
+        assert "13987654321" not in text
+        assert "来信要求更正" in text
+    assert stored.requester_contact == "13987654321"

@@ -1,4 +1,6 @@
 from django.apps import AppConfig
+from django.core import checks
+from django.db.models.signals import post_migrate, pre_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,3 +16,8 @@ class CoreConfig(AppConfig):
         # Names the outbox's organiser action; times every database statement from the
         # first connection on.
         from . import metrics, outbox  # noqa: F401
+        from .key_check import check_key_ring, create_key_ring_with_database, store_check_value
+
+        checks.register(check_key_ring, checks.Tags.security)
+        pre_migrate.connect(create_key_ring_with_database, sender=self)
+        post_migrate.connect(store_check_value, sender=self)

@@ -3,6 +3,7 @@
 from django.db import models
 
 from .models import AuditEvent
+from .screening import screen_text
 
 
 def _target_fields(target) -> dict:
@@ -13,7 +14,21 @@ def _target_fields(target) -> dict:
     return {"target_type": type(target).__name__, "target_id": str(target)}
 
 
+def _screened(value):
+    # Details are meant to be ids and codes; any text in them passes the pii engine, so a
+    # caller that passes a comment or a name cannot leave personal data in the trail, which
+    # is kept for years and is not erased with an account.
+    if isinstance(value, str):
+        return screen_text(value).public_text
+    if isinstance(value, list | tuple):
+        return [_screened(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _screened(item) for key, item in value.items()}
+    return value
+
+
 def _create(outcome, actor, action, target, region, details) -> AuditEvent:
+    details = _screened(details)
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,

@@ -12,6 +12,13 @@ A ciphertext reads `cw1:<key id>:<base64url(nonce ‖ ciphertext ‖ tag)>`. The
 belongs to is bound in as associated data, so a value copied into another column does not
 decrypt. Blind indexes are HMAC-SHA256 (or HMAC-SM3) of a normalised value under a
 separate index key, so a database dump alone neither decrypts nor confirms a guess.
+Keyed MACs for other purposes (the access log's chain and its checkpoints) use a key derived
+from one data key and named by its id, so they keep verifying after a rotation for as long as
+that key stays in the ring.
+
+The ring is created once, together with an empty database (`core.key_check`); after that a
+missing, unreadable or different ring is an error that names the file or the variable, never
+a reason to make a new one (that would silently make every stored value unreadable).
 
 Key-ring JSON (the file, or the variable's value):
 
@@ -107,6 +114,24 @@ class KeyRing:
         parts = token.split(":", 2)
         return parts[1] if len(parts) == 3 and parts[0] == PREFIX else None
 
+    def mac(self, message: bytes, *, purpose: str, key_id: str | None = None) -> tuple[str, str]:
+        """(key id, hex MAC) of `message` under a key derived for `purpose` from the data key
+        `key_id` (the active key by default): HMAC-SM3 for an SM4 key, HMAC-SHA256 otherwise.
+        Raises `DecryptionError` when `key_id` is not in the ring."""
+        key = self.active if key_id is None else self.keys.get(key_id)
+        if key is None:
+            raise DecryptionError(f"key {key_id!r} is not in the key ring")
+        algorithm = hashes.SM3() if key.algorithm == "sm4-gcm" else hashes.SHA256()
+        derived = crypto_hmac.HMAC(key.secret, algorithm)
+        derived.update(b"cyberweek derived key\x00" + purpose.encode())
+        mac = crypto_hmac.HMAC(derived.finalize(), algorithm)
+        mac.update(message)
+        return key.key_id, mac.finalize().hex()
+
+    def verify_mac(self, message: bytes, mac: str, *, purpose: str, key_id: str) -> bool:
+        _key_id, expected = self.mac(message, purpose=purpose, key_id=key_id)
+        return std_hmac.compare_digest(expected, mac)
+
     def blind_index(self, normalised: str, *, purpose: str) -> str:
         """A stable keyed digest of `normalised` for equality lookups in one `purpose`."""
         message = f"{purpose}\x00{normalised}".encode()
@@ -185,24 +210,53 @@ _lock = threading.Lock()
 _cached: tuple[tuple, KeyRing] | None = None
 
 
+class KeyRingMissing(ImproperlyConfigured):
+    """No key ring where the settings say it is."""
+
+
+def _key_file() -> Path | None:
+    value = getattr(settings, "CYBERWEEK_KEY_FILE", None)
+    return Path(value) if value else None
+
+
 def _load_spec() -> tuple[str, str]:
     if settings.CYBERWEEK_KEYS:
         return settings.CYBERWEEK_KEYS, "CYBERWEEK_KEYS"
-    path = Path(settings.CYBERWEEK_KEY_FILE)
-    if path.is_file():
-        return path.read_text("utf-8"), str(path)
-    if settings.PRODUCTION:
-        raise ImproperlyConfigured(
+    path = _key_file()
+    if path is None:
+        raise KeyRingMissing(
             "CYBERWEEK_KEYS or CYBERWEEK_KEY_FILE must hold the encryption key ring when "
             "CYBERWEEK_ENV=production (see README, Configuration)."
         )
-    # The embedded runtime makes its own key file on first use, outside the database.
-    spec = json.dumps(new_key_ring_spec(), indent=2)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.is_file():
+        raise KeyRingMissing(
+            f"The encryption key ring {path} (CYBERWEEK_KEY_FILE) does not exist. It is made "
+            "only together with a new, empty database; without it nothing encrypted can be "
+            "read. Restore the file from your backup, or set CYBERWEEK_KEYS or "
+            "CYBERWEEK_KEY_FILE to where the ring is (see README, Keys and the access log)."
+        )
+    try:
+        return path.read_text("utf-8"), key_ring_source()
+    except (OSError, UnicodeDecodeError) as error:
+        raise ImproperlyConfigured(
+            f"The encryption key ring {path} (CYBERWEEK_KEY_FILE) cannot be read: {error}."
+        ) from error
+
+
+def key_ring_source() -> str:
+    """Where the ring is read from, as an operator would look for it."""
+    if settings.CYBERWEEK_KEYS:
+        return "CYBERWEEK_KEYS"
+    return f"{_key_file()} (CYBERWEEK_KEY_FILE)"
+
+
+def create_key_file(path: Path) -> None:
+    """Write a fresh key ring to `path`, readable by its owner only. Called only when a new,
+    empty database is created (`core.key_check`); refuses to overwrite an existing file."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(spec)
-    return spec, str(path)
+        handle.write(json.dumps(new_key_ring_spec(), indent=2))
 
 
 def key_ring() -> KeyRing:
@@ -210,13 +264,13 @@ def key_ring() -> KeyRing:
     global _cached
     # A changed key file is picked up without a restart, so every node starts writing
     # under a new active key soon after it is added (see `privacy rotate-key`).
-    path = Path(settings.CYBERWEEK_KEY_FILE)
-    mtime = path.stat().st_mtime_ns if path.is_file() else None
+    path = _key_file()
+    mtime = path.stat().st_mtime_ns if path is not None and path.is_file() else None
     marker = (settings.CYBERWEEK_KEYS, str(path), mtime)
     with _lock:
         if _cached is None or _cached[0] != marker:
             raw, source = _load_spec()
-            mtime = path.stat().st_mtime_ns if path.is_file() else None
+            mtime = path.stat().st_mtime_ns if path is not None and path.is_file() else None
             marker = (settings.CYBERWEEK_KEYS, str(path), mtime)
             _cached = (marker, parse_key_ring(raw, source=source))
         return _cached[1]

@@ -82,3 +82,21 @@ class OutboxMessage(models.Model):
 
     def __str__(self):
         return f"{self.kind} #{self.pk} {self.status}"
+
+
+class KeyRingCheck(models.Model):
+    """A known value encrypted and blind-indexed under the key ring when the database was
+    created, so that starting with another ring (or none) is caught before anyone signs in
+    (`core.key_check`). Plain columns, not an `EncryptedTextField`: it is no one's personal
+    data; `privacy rotate-key` rewrites it under the new active key."""
+
+    ciphertext = models.TextField()
+    blind_index = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("key ring check value")
+        verbose_name_plural = _("key ring check values")
+
+    def __str__(self):
+        return f"key ring check {self.pk}"

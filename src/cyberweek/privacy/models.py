@@ -64,39 +64,44 @@ class ConsentRecord(models.Model):
 
 
 class AccessChain(models.Model):
-    """The head of the access log's hash chain: one row, locked while appending, so
-    concurrent writers cannot fork the chain. `anchor_*` is where verification starts
-    after old entries were purged."""
+    """The head of the access log's chain: one row, locked while appending, so concurrent
+    writers cannot fork the chain. `anchor_*` is where verification starts after old
+    entries were purged; every start is also signed in a checkpoint outside the database
+    (privacy/checkpoints.py), so moving it here alone is detected."""
 
+    head_seq = models.BigIntegerField(default=0)
     head_hash = models.CharField(max_length=64)
-    anchor_id = models.BigIntegerField(default=0)
+    anchor_seq = models.BigIntegerField(default=0)
     anchor_hash = models.CharField(max_length=64)
 
     def __str__(self):
-        return self.head_hash
+        return f"{self.head_seq} {self.head_hash}"
 
 
 class AccessLogEntry(models.Model):
     """Who looked at or exported whose personal information, when, and why.
 
-    `entry_hash` = SHA-256 over the previous entry's hash and this entry's fields, so a
-    changed, inserted or deleted row breaks the chain (`cyberweek privacy verify-log`).
-    People are referred to by account number only, so erasing an account never needs to
-    rewrite history.
+    `entry_hash` is a MAC, under a key derived from the key ring's key `key_id`, over
+    `seq`, the previous entry's MAC and this entry's fields (privacy/access_log.py), so a
+    changed, inserted or deleted row breaks the chain (`cyberweek privacy verify-log`) and
+    cannot be recomputed without the key ring. People are referred to by account number
+    only, so erasing an account never needs to rewrite history; `why` is stored screened.
     """
 
+    seq = models.BigIntegerField(_("number"), unique=True)
     created_at = models.DateTimeField(_("when"))
     actor_ref = models.CharField(_("who"), max_length=32)
     subject_ref = models.CharField(_("whose"), max_length=32, blank=True)
     what = models.CharField(_("what"), max_length=200)
     why = models.CharField(_("why"), max_length=300)
+    key_id = models.CharField(max_length=32)
     prev_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64, unique=True)
 
     class Meta:
         verbose_name = _("access log entry")
         verbose_name_plural = _("access log")
-        ordering = ["pk"]
+        ordering = ["seq"]
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_ref} {self.what}"

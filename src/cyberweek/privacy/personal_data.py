@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from cyberweek.accounts.queries import staff_role_label
 from cyberweek.core.personal_data import PersonalDataSource, Retention, field_label, iso
 
-from .models import AccessChain, AccessLogEntry, ConsentRecord, DataSubjectRequest
+from .access_log import move_start
+from .models import AccessLogEntry, ConsentRecord, DataSubjectRequest
 
 
 def _export_consents(user) -> list[dict]:
@@ -64,17 +65,8 @@ def _export_access(user) -> list[dict]:
 
 
 def _purge_access(*, today, dry_run) -> int:
-    cutoff = Retention.cutoff(Retention.AUDIT, today)
-    due = AccessLogEntry.objects.filter(created_at__date__lt=cutoff).order_by("pk")
-    last = due.last()
-    if last is None:
-        return 0
-    count = AccessLogEntry.objects.filter(pk__lte=last.pk).count()
-    if not dry_run:
-        # Verification starts after the newest purged entry, whose hash becomes the anchor.
-        AccessChain.objects.filter(pk=1).update(anchor_id=last.pk, anchor_hash=last.entry_hash)
-        AccessLogEntry.objects.filter(pk__lte=last.pk).delete()
-    return count
+    # The newest purged entry becomes the chain's start, signed outside the database.
+    return move_start(before_date=Retention.cutoff(Retention.AUDIT, today), dry_run=dry_run)
 
 
 def _export_requests(user) -> list[dict]:

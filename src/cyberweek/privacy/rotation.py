@@ -13,6 +13,7 @@ from django.db import connection, transaction
 
 from cyberweek.core.crypto import PREFIX, key_ring
 from cyberweek.core.fields import BlindIndexField, EncryptedTextField
+from cyberweek.core.key_check import rewrite_check_value
 
 
 @dataclass
@@ -102,6 +103,9 @@ def rotate_keys(*, batch_size: int = 500, reindex: bool = False, passes: int = 3
                 after = pks[-1]
         if reindex or not changed:
             break
+    with transaction.atomic():
+        if checked := rewrite_check_value(reindex=reindex):
+            report.rewritten["core.keyringcheck"] = checked
     report.remaining = sum(
         len(_stale_pks(m, e, active_prefix, 0, 10**9)) for m, e, _i in _protected_models() if e
     )

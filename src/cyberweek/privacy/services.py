@@ -4,11 +4,9 @@ Other apps call `has_consent` before using data for a purpose, and `log_access` 
 staff view or export someone's personal information.
 """
 
-import hashlib
-import json
 import secrets
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -24,12 +22,11 @@ from cyberweek.core.errors import Conflict, NotFound, PermissionDenied, Validati
 from cyberweek.core.permissions import require_scope
 from cyberweek.core.personal_data import Retention
 from cyberweek.core.queries import one_or_not_found
+from cyberweek.core.screening import screen_text
 from cyberweek.core.transactions import service
 
-from . import registry
+from . import access_log, registry
 from .models import (
-    AccessChain,
-    AccessLogEntry,
     ConsentNotice,
     ConsentRecord,
     DataSubjectRequest,
@@ -39,7 +36,6 @@ from .models import (
 from .signals import consent_given, consent_withdrawn
 
 User = get_user_model()
-GENESIS = "0" * 64
 # PIPL asks for a timely answer; we hold ourselves to 15 days from receipt.
 REQUEST_DAYS = 15
 
@@ -142,86 +138,11 @@ def withdraw_consent(*, user, purpose: str) -> int:
 
 
 # --- The access log -------------------------------------------------------------------------
-def _ref(user) -> str:
-    return "" if user is None else f"user:{user.pk}"
-
-
-def _entry_hash(
-    prev_hash: str, created_at: datetime, actor_ref: str, subject_ref: str, what: str, why: str
-) -> str:
-    payload = json.dumps(
-        [prev_hash, created_at.astimezone(UTC).isoformat(), actor_ref, subject_ref, what, why],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
-
-
-def _chain_for_update() -> AccessChain:
-    chain = AccessChain.objects.select_for_update().filter(pk=1).first()
-    if chain is None:
-        AccessChain.objects.get_or_create(
-            pk=1, defaults={"head_hash": GENESIS, "anchor_hash": GENESIS}
-        )
-        chain = AccessChain.objects.select_for_update().get(pk=1)
-    return chain
-
-
-@transaction.atomic
-def log_access(*, actor, what: str, why: str, subject=None) -> AccessLogEntry:
-    """Record that `actor` viewed or exported personal information. Call it in the same
-    transaction as the read it records; the chain head is locked so entries never fork."""
-    if not why.strip():
-        raise ValidationFailed(_("Say why you need to see this personal information."))
-    chain = _chain_for_update()
-    now = timezone.now()
-    fields = {
-        "actor_ref": _ref(actor),
-        "subject_ref": _ref(subject),
-        "what": what[:200],
-        "why": why.strip()[:300],
-    }
-    entry_hash = _entry_hash(chain.head_hash, now, *fields.values())
-    entry = AccessLogEntry.objects.create(
-        created_at=now, prev_hash=chain.head_hash, entry_hash=entry_hash, **fields
-    )
-    chain.head_hash = entry_hash
-    chain.save(update_fields=["head_hash"])
-    return entry
-
-
-@dataclass
-class ChainCheck:
-    ok: bool
-    checked: int
-    bad_entry_id: int | None = None
-    reason: str = ""
-
-
-def verify_access_log() -> ChainCheck:
-    """Walk the chain from its anchor; the first entry that does not fit is reported."""
-    chain = AccessChain.objects.filter(pk=1).first()
-    expected = chain.anchor_hash if chain else GENESIS
-    anchor_id = chain.anchor_id if chain else 0
-    checked = 0
-    for entry in AccessLogEntry.objects.filter(pk__gt=anchor_id).order_by("pk").iterator():
-        if entry.prev_hash != expected:
-            return ChainCheck(False, checked, entry.pk, "does not follow the entry before it")
-        recomputed = _entry_hash(
-            entry.prev_hash,
-            entry.created_at,
-            entry.actor_ref,
-            entry.subject_ref,
-            entry.what,
-            entry.why,
-        )
-        if recomputed != entry.entry_hash:
-            return ChainCheck(False, checked, entry.pk, "its content was changed")
-        expected = entry.entry_hash
-        checked += 1
-    if chain is not None and chain.head_hash != expected:
-        return ChainCheck(False, checked, None, "entries after the last one were removed")
-    return ChainCheck(True, checked)
+# Kept in access_log.py (keyed chain, checkpoints outside the database); other apps call
+# `services.log_access` as before.
+log_access = access_log.log_access
+verify_access_log = access_log.verify_access_log
+ChainCheck = access_log.ChainCheck
 
 
 # --- People's rights over their data ---------------------------------------------------------
@@ -356,7 +277,9 @@ def open_request(
     request = DataSubjectRequest.objects.create(
         kind=kind,
         requester_contact=requester_contact.strip(),
-        details=details.strip(),
+        # Staff notes about a person outlive what they describe in the audit of the request:
+        # they are kept with personal information masked; the contact has its own field.
+        details=screen_text(details.strip()).public_text,
         subject=subject,
         received_at=received,
         due_at=received + timedelta(days=REQUEST_DAYS),
@@ -376,7 +299,7 @@ def update_request(*, actor, request_id: int, status: str, resolution: str = "")
     request.status = status
     request.handled_by = actor
     if resolution.strip():
-        request.resolution = resolution.strip()
+        request.resolution = screen_text(resolution.strip()).public_text
     if status not in DataSubjectRequest.OPEN:
         request.closed_at = timezone.now()
     request.save()

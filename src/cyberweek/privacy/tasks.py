@@ -1,6 +1,9 @@
 from celery import shared_task
 
+from .checkpoints import checkpoint_access_log
 from .services import purge_expired
+
+__all__ = ["checkpoint_access_log", "purge_expired_personal_data"]
 
 
 @shared_task

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from cyberweek.core import outbox
+from cyberweek.core.links import absolute_url
 
 from .models import Registration
 from .qr import ticket_png
@@ -30,9 +31,7 @@ def _send(registration_id: int, *, language: str, template: str) -> bool:
         context = {
             "registration": registration,
             "offering": registration.offering,
-            # SITE_URL (e.g. https://cyberweek.example.cn) makes the link absolute.
-            "ticket_url": getattr(settings, "SITE_URL", "").rstrip("/")
-            + reverse("tickets:ticket", args=[registration.pk]),
+            "ticket_url": absolute_url(reverse("tickets:ticket", args=[registration.pk])),
         }
         subject = " ".join(
             render_to_string(f"tickets/mail/{template}_subject.txt", context).split()

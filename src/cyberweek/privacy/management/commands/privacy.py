@@ -1,10 +1,12 @@
-"""`cyberweek privacy new-keys | rotate-key | verify-log | purge`."""
+"""`cyberweek privacy new-keys | rotate-key | verify-log | checkpoint-log | purge`."""
 
 import json
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from cyberweek.core.crypto import KEY_SIZES, new_key_ring_spec
+from cyberweek.privacy.checkpoints import CheckpointError, checkpoint_head
 from cyberweek.privacy.rotation import rotate_keys
 from cyberweek.privacy.services import purge_expired, verify_access_log
 
@@ -23,7 +25,13 @@ class Command(BaseCommand):
         rotate.add_argument(
             "--reindex", action="store_true", help="also recompute every blind index"
         )
-        sub.add_parser("verify-log", help="Check the access log's hash chain.")
+        sub.add_parser(
+            "verify-log", help="Check the access log's keyed chain against every checkpoint."
+        )
+        sub.add_parser(
+            "checkpoint-log",
+            help="Sign the access log's head to the checkpoint file (and mail, webhook).",
+        )
         purge = sub.add_parser("purge", help="Delete or anonymise what is past its retention.")
         purge.add_argument("--dry-run", action="store_true", help="only report what is due")
 
@@ -49,10 +57,29 @@ class Command(BaseCommand):
     def verify_log(self, **options):
         check = verify_access_log()
         if not check.ok:
-            where = f"entry {check.bad_entry_id}" if check.bad_entry_id else "the chain head"
-            raise CommandError(f"access log broken at {where}: {check.reason} "
-                               f"({check.checked} entries fine before it)")  # fmt: skip
-        self.stdout.write(f"access log intact: {check.checked} entries")
+            where = f"entry {check.bad_entry_id}" if check.bad_entry_id else "the log as a whole"
+            raise CommandError(
+                f"access log NOT intact, at {where}: {check.reason} "
+                f"({check.checked} entries fine before it, {check.checkpoints} checkpoints read)"
+            )
+        self.stdout.write(
+            f"access log intact: {check.checked} entries, "
+            f"{check.checkpoints} checkpoints agree ({settings.ACCESS_LOG_CHECKPOINT_FILE})"
+        )
+
+    def checkpoint_log(self, **options):
+        try:
+            written = checkpoint_head()
+        except CheckpointError as error:
+            raise CommandError(str(error)) from error
+        checkpoint = written.checkpoint
+        places = ", ".join([str(written.path), *written.sent_to])
+        self.stdout.write(
+            f"checkpoint {checkpoint.number}: entry {checkpoint.head_seq} "
+            f"({checkpoint.count} entries) signed with key {checkpoint.key}, written to {places}"
+        )
+        if written.failures:
+            raise CommandError("not sent: " + "; ".join(written.failures))
 
     def purge(self, *, dry_run, **options):
         report = purge_expired(dry_run=dry_run)
