@@ -52,6 +52,9 @@ _ABOUT_THE_ACTIVITY = (
 )
 CONTACTS_NOT_EXPORTED = {
     "activities.activity.created_by": "You: every activity listed is one you registered.",
+    "activities.activity.hand_masks": (
+        "Words you asked to be masked in the public text; the masked text is listed."
+    ),
     **{
         f"activities.activity.{name}": _ABOUT_THE_ACTIVITY
         for name in (

@@ -177,6 +177,8 @@ SOURCES = [
         exempt_fields={
             "privacy.accesslogentry.prev_hash": "A seal chaining the log; it says nothing.",
             "privacy.accesslogentry.entry_hash": "A seal chaining the log; it says nothing.",
+            "privacy.accesslogentry.seq": "The entry's place in the log, for its seal.",
+            "privacy.accesslogentry.key_id": "Which key sealed the entry; it says nothing.",
         },
     ),
     PersonalDataSource(
