@@ -25,7 +25,7 @@ def test_a_nul_in_an_api_query_is_a_problem_naming_the_field(client, url):
     problem = response.json()
     assert problem["type"].endswith("nul-character")
     assert problem["errors"] == [{"field": "q", "message": problem["detail"]}]
-    assert "NUL" in problem["detail"]
+    assert "U+0000" in problem["detail"]
 
 
 def test_a_nul_in_a_page_query_is_a_400_that_says_why(client):
