@@ -97,6 +97,7 @@ def test_the_self_check_is_counted_per_address(client, settings):
     api = client.post("/api/privacy/check", {"text": "你好"}, content_type="application/json")
     assert api.status_code == 429
     assert "检查次数过多" in api.json()["detail"]  # the API speaks the default language
+    assert api.json()["type"].endswith("limit-reached")
     other = client.post(reverse("privacy:self_check"), {"text": "你好"}, REMOTE_ADDR="10.0.0.9")
     assert other.status_code == 200
 
