@@ -143,7 +143,10 @@ def test_a_hidden_score_stays_off_every_page_until_the_review_opens(signed_in):
     detail = client.get(reverse("quiz:contest", args=[contest.slug])).content.decode()
     assert "50/50" not in detail
     assert client.get(reverse("quiz:certificate", args=[attempt.pk])).status_code == 404
-    assert client.get(reverse("quiz:leaderboard", args=[contest.slug])).status_code == 404
+    board_url = reverse("quiz:leaderboard", args=[contest.slug])
+    assert board_url not in review
+    assert board_url not in detail
+    assert client.get(board_url).status_code == 404
     board = client.get(f"/api/quiz/contests/{contest.slug}/leaderboard")
     assert board.status_code == 404
 

@@ -90,6 +90,7 @@ def contest_detail(request, slug):
         "attempts": queries.attempts_with_review(request.user, contest),
         "is_open": contest.is_open_at(timezone.now()),
         "rules": contest.paper_rules.all(),
+        "boards_open": queries.boards_open(contest),
     }
     return render(request, "quiz/contest_detail.html", context, status=status)
 
@@ -176,6 +177,7 @@ def review(request, pk):
         "certificate": getattr(attempt, "certificate", None) if shown and attempt.passed else None,
         "entry": attempt.entry,
         "rank": leaderboards.rank_of(attempt.entry) if shown else None,
+        "boards_open": queries.boards_open(attempt.contest),
     }
     return render(request, "quiz/review.html", context)
 
