@@ -115,3 +115,10 @@ def test_only_the_check_in_scanner_may_use_the_camera(client, regions):
 def test_the_permissions_policy_header_syntax():
     assert header_value({"camera": ["self"], "geolocation": []}) == "camera=(self), geolocation=()"
     assert header_value({"camera": ["https://scan.example"]}) == 'camera=("https://scan.example")'
+
+
+def test_the_header_follows_a_change_of_the_settings(client, settings):
+    """The header is built once per process; new settings (as in a test) rebuild it."""
+    assert "img-src 'self' data:" in client.get("/quiz/")["Content-Security-Policy"]
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'none'"]}}
+    assert client.get("/quiz/")["Content-Security-Policy"] == "default-src 'none'"

@@ -25,38 +25,44 @@ class CSPMiddleware(LibraryCSPMiddleware):
         super().__init__(get_response)
         self._built_for = None
         self._with_nonce = self._without_nonce = ""
+        self._report_only = False
+        self._excluded: tuple[str, ...] = ()
+        # As django-csp: a nonce asked for after the header is written is an error. One
+        # object serves every request: it raises each time and never holds a value.
+        self._too_late = CheckableLazyObject(self._csp_nonce_post_response)
 
-    def _headers(self) -> tuple[str, str]:
+    def _refresh(self) -> None:
+        """Build the headers when the settings are new (once a process; tests override them).
+        Reading a missing setting costs an exception each time, so it is read here."""
         policy = getattr(settings, "CONTENT_SECURITY_POLICY", None)
-        if self._built_for is not policy:  # settings changed (tests override them)
-            self._with_nonce = build_policy(nonce=NONCE_MARK)
-            self._without_nonce = build_policy()
-            self._built_for = policy
-        return self._with_nonce, self._without_nonce
+        if self._built_for is policy:
+            return
+        self._with_nonce = build_policy(nonce=NONCE_MARK)
+        self._without_nonce = build_policy()
+        self._report_only = bool(getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None))
+        self._excluded = tuple((policy or {}).get("EXCLUDE_URL_PREFIXES") or ())
+        self._built_for = policy
 
     def process_response(self, request, response):
+        self._refresh()
         per_view = (
             getattr(response, "_csp_config", None)
             or getattr(response, "_csp_update", None)
             or getattr(response, "_csp_replace", None)
         )
-        if per_view or getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None):
+        if per_view or self._report_only:
             return super().process_response(request, response)
         if settings.DEBUG and response.status_code in _DEBUG_EXEMPT:
             return response
         nonce = getattr(request, "_csp_nonce", None)
-        policy = getattr(settings, "CONTENT_SECURITY_POLICY", None) or {}
-        excluded = tuple(policy.get("EXCLUDE_URL_PREFIXES") or ())
         if not (
             HEADER in response
             or getattr(response, "_csp_exempt", False)
-            or (excluded and request.path_info.startswith(excluded))
+            or (self._excluded and request.path_info.startswith(self._excluded))
         ):
-            with_nonce, without_nonce = self._headers()
-            header = with_nonce.replace(NONCE_MARK, nonce) if nonce else without_nonce
+            header = self._with_nonce.replace(NONCE_MARK, nonce) if nonce else self._without_nonce
             if header:
                 response[HEADER] = header
         if nonce is None:
-            # As django-csp: a nonce asked for after the header is written is an error.
-            request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+            request.csp_nonce = self._too_late
         return response
