@@ -1,8 +1,8 @@
 """The Content-Security-Policy header: django-csp's middleware, with the header built once.
 
 django-csp builds the policy from the settings on every response, twice (the policy and the
-report-only one): about 250 µs a response measured with timeit, a quarter of the time of an
-answer on the contest's hot path. A response without a per-view policy gets the header
+report-only one): 270-340 µs a response measured with timeit (35 µs here), on every answer
+of the contest's hot path too. A response without a per-view policy gets the header
 built once per process here, with the response's nonce put in its place. Anything else
 (`@csp_update`, `@csp_replace`, a report-only policy) goes through django-csp unchanged.
 """
