@@ -38,8 +38,52 @@ def browser():
         browser.close()
 
 
+# Runs in every document before its own scripts (Playwright injects it, outside the page's
+# policy): a violation the browser reports becomes a console error the test collects.
+REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(
+    `CSP violation: ${event.effectiveDirective} refused ${event.blockedURI || "inline code"}` +
+    ` at ${event.sourceFile || document.location.href}:${event.lineNumber}`
+  );
+});
+"""
+
+
+class Violations(list):
+    """Content-Security-Policy violations seen in every browser context of one test."""
+
+    def watch(self, context):
+        context.add_init_script(REPORT_VIOLATIONS)
+        context.on("console", self.console)
+        return context
+
+    def console(self, message):
+        text = message.text
+        if message.type == "error" and (
+            text.startswith("CSP violation") or "Content Security Policy" in text
+        ):
+            self.append(f"{message.location.get('url', '?')}: {text}")
+
+
+@pytest.fixture(autouse=True)
+def csp_violations(browser, monkeypatch):
+    """Every context a browser test opens (the `page` fixture's, or another device's) reports
+    CSP violations; any violation fails the test at teardown."""
+    violations = Violations()
+    new_context = browser.new_context
+    monkeypatch.setattr(
+        browser,
+        "new_context",
+        lambda *args, **kwargs: violations.watch(new_context(*args, **kwargs)),
+    )
+    yield violations
+    if violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(violations))
+
+
 @pytest.fixture
-def page(browser, live_server):
+def page(browser, live_server, csp_violations):
     context = browser.new_context(base_url=live_server.url, locale="zh-CN")
     page = context.new_page()
     page.set_default_timeout(15_000)

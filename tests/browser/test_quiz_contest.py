@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from cyberweek.quiz.models import Answer, Attempt
+from cyberweek.quiz.models import Answer, Attempt, Contest
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.quiz.factories import contest_with_paper
 
@@ -21,7 +21,7 @@ def sign_in(page, email):
 
 
 def test_a_participant_takes_a_whole_contest(page, browser, live_server, regions):
-    contest = contest_with_paper(questions=5)
+    contest = contest_with_paper(questions=5, review_opens=Contest.ReviewOpens.IMMEDIATELY)
     user = UserFactory(email="pupil@example.org")
     sign_in(page, user.email)
 

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.utils.crypto import get_random_string
 
-from cyberweek.quiz.models import Answer, Attempt
+from cyberweek.quiz.models import Answer, Attempt, Contest
 from tests.accounts.factories import UserFactory
 from tests.quiz.factories import contest_with_paper, entry_for
 from tests.quiz.test_services import right_answers
@@ -44,6 +44,8 @@ def test_contests_are_listed_publicly(client, contest):
 
 
 def test_a_whole_attempt_through_the_api(api, contest):
+    contest.review_opens = Contest.ReviewOpens.IMMEDIATELY
+    contest.save()
     started = enter_and_start(api, contest)
     assert started.status_code == 201
     paper = started.json()

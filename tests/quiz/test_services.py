@@ -15,7 +15,16 @@ from cyberweek.core.errors import (
 )
 from cyberweek.core.models import AuditEvent
 from cyberweek.quiz import answer_store, leaderboards, queries, services
-from cyberweek.quiz.models import Answer, Attempt, Certificate, Entry, PaperItem, Question, Topic
+from cyberweek.quiz.models import (
+    Answer,
+    Attempt,
+    Certificate,
+    Contest,
+    Entry,
+    PaperItem,
+    Question,
+    Topic,
+)
 from cyberweek.quiz.question_files import QuestionData
 from tests.accounts.factories import UserFactory, organiser
 from tests.quiz.factories import ContestFactory, contest_with_paper, entry_for, make_question
@@ -306,7 +315,7 @@ def test_submitting_after_the_deadline_is_refused_and_scores_what_was_saved_in_t
 
 
 def test_the_paper_hides_the_right_answers_until_submission():
-    attempt = started()
+    attempt = started(contest_with_paper(review_opens=Contest.ReviewOpens.IMMEDIATELY))
     questions = queries.paper(attempt)
     assert all(q.correct is None and q.explanation == "" for q in questions)
     with pytest.raises(InvalidTransition):

@@ -100,6 +100,8 @@ def test_another_persons_attempt_page_is_404(client, contest):
 def test_submitting_shows_the_review_with_explanations_and_certificate(
     client, participant, contest
 ):
+    contest.review_opens = Contest.ReviewOpens.IMMEDIATELY
+    contest.save()
     start_via_page(client, contest)
     attempt = Attempt.objects.get()
     for position, keys in right_answers(attempt).items():
@@ -300,6 +302,7 @@ def test_a_national_organiser_creates_a_contest(client):
             "time_limit_minutes": "15",
             "attempts_allowed": "1",
             "pass_mark": "60",
+            "review_opens": "after_close",
             "youth_min_age": "6",
             "youth_max_age": "18",
         },
@@ -317,6 +320,7 @@ def test_a_national_organiser_creates_a_contest(client):
             "time_limit_minutes": "15",
             "attempts_allowed": "1",
             "pass_mark": "60",
+            "review_opens": "after_close",
             "youth_min_age": "6",
             "youth_max_age": "18",
         },

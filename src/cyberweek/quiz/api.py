@@ -7,7 +7,10 @@ attempt's `answer_token` (`Authorization: Bearer …`), which is how apps should
 it spares each answer the session and user lookups (see `answer_tokens`). Saving an answer
 is the one endpoint served by a plain Django view (`answer_endpoint`), for speed.
 
-The paper never carries the right answers: they come with the review, after submission.
+The paper never carries the right answers: they come with the review, which opens when
+the contest says (`review_opens`: immediately, after the participant's last attempt, or
+after the contest closes); until then the review is refused (409) with when it opens, and a
+result carries the score only if the contest shows it at once.
 The deadline is the server's (`deadline_at`, and `seconds_left` computed by the server):
 answers are accepted until two seconds after it, for the request in flight when the
 countdown ends.
@@ -27,7 +30,6 @@ from ninja.security import django_auth
 from cyberweek.core.api_enums import named_choices
 from cyberweek.core.api_pagination import Pagination
 from cyberweek.core.api_problems import Problem, problem
-from cyberweek.core.errors import InvalidTransition
 from cyberweek.geo.models import Region, Sector
 
 from . import answer_tokens, leaderboards, queries, ratelimits, services
@@ -118,12 +120,16 @@ class AttemptOut(Schema):
 class ResultOut(Schema):
     id: int
     status: AttemptStatus
-    score: int
+    score: int | None = Field(description="null until the review opens, if the contest hides it")
     max_score: int
-    passed: bool
+    passed: bool | None = Field(description="null while the score is hidden")
     duration_ms: int
     auto_submitted: bool
     certificate: str | None = Field(None, description="verification page of the certificate")
+    review_available: bool = Field(description="whether the right answers may be read now")
+    review_opens_at: dt.datetime | None = Field(
+        None, description="when the review opens at the latest, while it is closed"
+    )
 
 
 class ReviewQuestionOut(QuestionOut):
@@ -215,18 +221,22 @@ def _attempt_out(attempt: Attempt) -> dict:
 
 
 def _result_out(request, attempt: Attempt) -> dict:
-    certificate = getattr(attempt, "certificate", None) if attempt.passed else None
+    state = queries.review_state(attempt)
+    shown = state.score_shown
+    certificate = getattr(attempt, "certificate", None) if shown and attempt.passed else None
     return {
         "id": attempt.pk,
         "status": attempt.status,
-        "score": attempt.score or 0,
+        "score": (attempt.score or 0) if shown else None,
         "max_score": attempt.max_score,
-        "passed": attempt.passed,
+        "passed": attempt.passed if shown else None,
         "duration_ms": attempt.duration_ms or 0,
         "auto_submitted": attempt.auto_submitted,
         "certificate": request.build_absolute_uri(f"/quiz/certificates/{certificate.code}/")
         if certificate
         else None,
+        "review_available": state.answers_shown,
+        "review_opens_at": state.opens_at,
     }
 
 
@@ -314,14 +324,11 @@ def submit(request, attempt_id: int):
     "/attempts/{int:attempt_id}/review", response={200: ReviewOut, **AUTH_ERRORS}, auth=django_auth
 )
 def review(request, attempt_id: int):
-    """The score, right answers and explanations: only after submission (else 409)."""
+    """The score, right answers and explanations, once the contest's review option opens
+    them (else 409, saying when)."""
     attempt = services.current_attempt(actor=request.auth, attempt_id=attempt_id)
-    if attempt.status != Attempt.Status.SUBMITTED:
-        raise InvalidTransition(_("The review opens after submission."))
-    return {
-        **_result_out(request, attempt),
-        "questions": [q.__dict__ for q in queries.paper(attempt, reveal=True)],
-    }
+    questions = queries.paper(attempt, reveal=True)
+    return {**_result_out(request, attempt), "questions": [q.__dict__ for q in questions]}
 
 
 @router.get(
@@ -332,6 +339,8 @@ def leaderboard(request, slug: str, query: Query[BoardQuery]):
     """Top N of a board and, for a signed-in participant, their own rank on it. Names are
     masked unless their owner chose to show them."""
     contest = _contest(slug)
+    if not queries.boards_open(contest):
+        raise Http404(_("This contest's leaderboards open when it closes."))
     entry = queries.entry_of(request.user, contest)
     scope = query.scope
     if scope == "region":

@@ -152,6 +152,8 @@ class ContestForm(BootstrapFormMixin, forms.ModelForm):
             "time_limit_minutes",
             "attempts_allowed",
             "pass_mark",
+            "review_opens",
+            "score_shown_at_once",
             "youth_track",
             "youth_min_age",
             "youth_max_age",

@@ -109,6 +109,15 @@ class QuestionVersion(models.Model):
 class Contest(TimeStampedModel):
     """One contest of an edition: its window, paper specification and rules."""
 
+    class ReviewOpens(models.TextChoices):
+        """When a participant may see the right answers of a submitted attempt (Moodle's
+        review options). A contest open for days with several attempts each must not show
+        them at once: answers collected from one review would score the next attempt."""
+
+        IMMEDIATELY = "immediately", _("immediately after the attempt")
+        AFTER_LAST_ATTEMPT = "after_last_attempt", _("after the participant's last attempt")
+        AFTER_CLOSE = "after_close", _("after the contest closes")
+
     edition = models.ForeignKey(
         "programme.Edition",
         verbose_name=_("edition"),
@@ -126,6 +135,24 @@ class Contest(TimeStampedModel):
     attempts_allowed = models.PositiveSmallIntegerField(_("attempts allowed per person"), default=1)
     pass_mark = models.PositiveSmallIntegerField(
         _("pass mark (%)"), default=60, help_text=_("Share of the points needed to pass.")
+    )
+    review_opens = models.CharField(
+        _("right answers shown"),
+        max_length=20,
+        choices=ReviewOpens.choices,
+        default=ReviewOpens.AFTER_CLOSE,
+        help_text=_(
+            "When participants may review their attempts with the right answers and "
+            "explanations. Before that they see only their score (if shown) and when the "
+            "review opens."
+        ),
+    )
+    score_shown_at_once = models.BooleanField(
+        _("show the score after each attempt"),
+        default=True,
+        help_text=_(
+            "Untick to keep scores, passes and certificates hidden until the review opens."
+        ),
     )
     youth_track = models.BooleanField(_("youth track"), default=False)
     youth_min_age = models.PositiveSmallIntegerField(_("youth track: youngest age"), default=6)

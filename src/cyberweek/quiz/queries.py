@@ -1,12 +1,13 @@
 """Reads of the knowledge contest: contests people may take, a participant's paper (never
-with the right answers before submission), the review, and what organisers watch."""
+with the right answers before the contest's review opens), the review, and what organisers
+watch."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import Avg, Count, Q, QuerySet
 from django.db.models.functions import TruncDate
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from cyberweek.core.errors import InvalidTransition, NotFound
@@ -63,12 +64,75 @@ class PaperQuestion:
     explanation_en: str = ""
 
 
-def paper(attempt: Attempt, *, reveal: bool = False) -> list[PaperQuestion]:
+@dataclass(frozen=True)
+class ReviewState:
+    """What the participant may see of their attempt now. `answers_shown`: the right
+    answers, explanations and which questions were right; `score_shown`: the score, the
+    pass and the certificate; `opens_at`: when the review opens at the latest (None once
+    open); `message`: that, said to the participant."""
+
+    answers_shown: bool
+    score_shown: bool
+    opens_at: datetime | None
+    message: str
+
+
+def review_state(attempt: Attempt, *, now=None) -> ReviewState:
+    """The contest's review option applied to one attempt: the one place that decides, for
+    the review page, the API, the certificate and the contest page alike."""
+    now = now or timezone.now()
+    contest = attempt.contest
+    if attempt.status != Attempt.Status.SUBMITTED:
+        return ReviewState(False, False, None, _("The review opens after submission."))
+    closed = now >= contest.closes_at
+    Opens = Contest.ReviewOpens
+    if contest.review_opens == Opens.IMMEDIATELY or closed:
+        open_now = True
+    elif contest.review_opens == Opens.AFTER_LAST_ATTEMPT:
+        used = Attempt.objects.filter(
+            entry_id=attempt.entry_id, status=Attempt.Status.SUBMITTED
+        ).count()
+        open_now = used >= contest.attempts_allowed
+    else:
+        open_now = False
+    if open_now:
+        return ReviewState(True, True, None, "")
+    when = formats.date_format(timezone.localtime(contest.closes_at), "DATETIME_FORMAT")
+    if contest.review_opens == Opens.AFTER_LAST_ATTEMPT:
+        message = _(
+            "The right answers are shown once you have used all your attempts, or when the "
+            "contest closes (%(when)s)."
+        ) % {"when": when}
+    else:
+        message = _("The right answers are shown when the contest closes (%(when)s).") % {
+            "when": when
+        }
+    return ReviewState(False, contest.score_shown_at_once, contest.closes_at, message)
+
+
+def boards_open(contest: Contest, *, now=None) -> bool:
+    """A contest that hides scores until the review opens hides its leaderboards, which
+    show scores, until it closes."""
+    return contest.score_shown_at_once or (now or timezone.now()) >= contest.closes_at
+
+
+def attempts_with_review(user, contest: Contest) -> list[tuple[Attempt, ReviewState]]:
+    """The person's attempts, each with what its review may show now."""
+    now = timezone.now()
+    attempts = attempts_of(user, contest)
+    for attempt in attempts:
+        attempt.contest = contest
+    return [(attempt, review_state(attempt, now=now)) for attempt in attempts]
+
+
+def paper(attempt: Attempt, *, reveal: bool = False, now=None) -> list[PaperQuestion]:
     """The attempt's questions in its order, options in its shuffled order, with what the
     participant chose. `reveal` adds the right answers and explanations; it is refused
-    while the attempt is open, so they cannot reach the browser early."""
-    if reveal and attempt.status != Attempt.Status.SUBMITTED:
-        raise InvalidTransition(_("The review opens after submission."))
+    until `review_state` opens the review, so they cannot reach anyone early."""
+    if reveal:
+        state = review_state(attempt, now=now)
+        if not state.answers_shown:
+            raise InvalidTransition(state.message)
     items = PaperItem.objects.filter(attempt=attempt).select_related("version", "question")
     answers = {a.question_id: a for a in Answer.objects.filter(attempt=attempt)}
     out = []

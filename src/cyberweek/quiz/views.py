@@ -87,9 +87,10 @@ def contest_detail(request, slug):
         "contest": contest,
         "form": form,
         "entry": entry,
-        "attempts": queries.attempts_of(request.user, contest),
+        "attempts": queries.attempts_with_review(request.user, contest),
         "is_open": contest.is_open_at(timezone.now()),
         "rules": contest.paper_rules.all(),
+        "boards_open": queries.boards_open(contest),
     }
     return render(request, "quiz/contest_detail.html", context, status=status)
 
@@ -156,7 +157,7 @@ def submit(request, pk):
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("quiz:review", pk)
-    messages.success(request, _("Submitted. Here are the right answers."))
+    messages.success(request, _("Submitted."))
     return redirect("quiz:review", attempt.pk)
 
 
@@ -166,14 +167,17 @@ def review(request, pk):
     if attempt.status != Attempt.Status.SUBMITTED:
         messages.info(request, _("The review opens after you submit."))
         return redirect("quiz:attempt", attempt.pk)
-    certificate = getattr(attempt, "certificate", None) if attempt.passed else None
+    state = queries.review_state(attempt)
+    shown = state.score_shown
     context = {
         "attempt": attempt,
         "contest": attempt.contest,
-        "questions": queries.paper(attempt, reveal=True),
-        "certificate": certificate,
+        "review": state,
+        "questions": queries.paper(attempt, reveal=True) if state.answers_shown else [],
+        "certificate": getattr(attempt, "certificate", None) if shown and attempt.passed else None,
         "entry": attempt.entry,
-        "rank": leaderboards.rank_of(attempt.entry),
+        "rank": leaderboards.rank_of(attempt.entry) if shown else None,
+        "boards_open": queries.boards_open(attempt.contest),
     }
     return render(request, "quiz/review.html", context)
 
@@ -182,7 +186,7 @@ def review(request, pk):
 def certificate_pdf(request, pk):
     attempt = _attempt_or_404(request, pk)
     certificate = getattr(attempt, "certificate", None)
-    if certificate is None:
+    if certificate is None or not queries.review_state(attempt).score_shown:
         raise Http404(_("This attempt has no certificate."))
     try:
         ratelimits.check(request, "certificate")
@@ -215,6 +219,8 @@ def verify_certificate(request, code):
 
 def leaderboard(request, slug):
     contest = _contest_or_404(slug)
+    if not queries.boards_open(contest):
+        raise Http404(_("This contest's leaderboards open when it closes."))
     entry = queries.entry_of(request.user, contest)
     scope, title = _scope(request, contest, entry)
     if scope is None:

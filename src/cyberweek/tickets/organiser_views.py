@@ -7,11 +7,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
 from cyberweek.accounts.mixins import OrganiserRequiredMixin
+from cyberweek.core import permissions_policy
 from cyberweek.core.errors import DomainError
 from cyberweek.core.reveal import Look, RevealMixin
 from cyberweek.core.views import ServiceFormView
@@ -171,9 +173,11 @@ class AttendeesView(OfferingScopeMixin, RevealMixin, TemplateView):
         }
 
 
+@method_decorator(permissions_policy.allow(camera=["self"]), name="dispatch")
 class CheckInView(OfferingScopeMixin, TemplateView):
     """The door: scan with the camera or type a code; verified in the browser with the
-    public key, queued while offline, synced in batches, live counts."""
+    public key, queued while offline, synced in batches, live counts. The one page that may
+    use the camera (Permissions-Policy)."""
 
     template_name = "tickets/organiser/check_in.html"
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Value, When
+from django.db.models import Case, Max, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -179,6 +179,16 @@ def hide_names(*, user) -> int:
 
 
 def _draw_paper(attempt: Attempt, rules: list) -> list[PaperItem]:
+    """Each rule draws at random from the questions the person has not yet seen in this
+    contest, and only when those run out from the ones they saw least recently: answers
+    learned from one attempt's review must not score the next."""
+    # The attempt (by number) in which the person last saw each question; 0 is never.
+    last_seen = dict(
+        PaperItem.objects.filter(attempt__entry_id=attempt.entry_id)
+        .values("question_id")
+        .annotate(last=Max("attempt__number"))
+        .values_list("question_id", "last")
+    )
     taken: set[int] = set()
     picks: list[tuple[int, int, int]] = []  # question, version, points
     # The whole pool of the rules' topics in one query; the rules pick from it in memory.
@@ -188,11 +198,23 @@ def _draw_paper(attempt: Attempt, rules: list) -> list[PaperItem]:
     by_topic: dict[str, list[tuple[int, int, int]]] = {}
     for question_id, version_id, topic, difficulty in pool:
         by_topic.setdefault(topic, []).append((question_id, version_id, difficulty))
+    # How much of each (topic, difficulty) the rules with a difficulty claim, as a share of
+    # what the bank has: an "any difficulty" rule draws first from the least claimed, so it
+    # does not use up the questions those rules need on the person's next attempt.
+    size: dict[tuple[str, int], int] = {}
+    for topic, questions in by_topic.items():
+        for _question, _version, difficulty in questions:
+            size[topic, difficulty] = size.get((topic, difficulty), 0) + 1
+    claimed: dict[tuple[str, int], float] = {}
+    for rule in rules:
+        if rule.difficulty:
+            key = (rule.topic, rule.difficulty)
+            claimed[key] = claimed.get(key, 0) + rule.count / max(1, size.get(key, 0))
     # Rules with a difficulty draw first, so an "any difficulty" rule cannot take their
     # questions.
     for rule in sorted(rules, key=lambda r: r.difficulty is None):
         candidates = [
-            (question_id, version_id)
+            (question_id, version_id, difficulty)
             for question_id, version_id, difficulty in by_topic.get(rule.topic, ())
             if question_id not in taken and (not rule.difficulty or difficulty == rule.difficulty)
         ]
@@ -200,7 +222,11 @@ def _draw_paper(attempt: Attempt, rules: list) -> list[PaperItem]:
             raise Conflict(
                 _("The question bank cannot fill this paper; please tell the organisers.")
             )
-        for question_id, version_id in _random.sample(candidates, rule.count):
+        # Shuffled, then stably sorted: never seen first, then the least recently seen;
+        # at random among equals.
+        _random.shuffle(candidates)
+        candidates.sort(key=lambda c: (last_seen.get(c[0], 0), claimed.get((rule.topic, c[2]), 0)))
+        for question_id, version_id, _difficulty in candidates[: rule.count]:
             taken.add(question_id)
             picks.append((question_id, version_id, rule.points))
     _random.shuffle(picks)

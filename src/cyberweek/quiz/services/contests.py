@@ -31,6 +31,8 @@ CONTEST_FIELDS = {
     "time_limit_minutes",
     "attempts_allowed",
     "pass_mark",
+    "review_opens",
+    "score_shown_at_once",
     "youth_track",
     "youth_min_age",
     "youth_max_age",
@@ -55,6 +57,8 @@ def _check_contest(contest: Contest) -> None:
         )
     if contest.pass_mark > 100:
         raise ValidationFailed(_("The pass mark is a percentage up to 100."), field="pass_mark")
+    if contest.review_opens not in Contest.ReviewOpens.values:
+        raise ValidationFailed(_("Choose when the right answers are shown."), field="review_opens")
     if contest.youth_track and contest.youth_min_age > contest.youth_max_age:
         raise ValidationFailed(
             _("The youngest age cannot be above the oldest."), field="youth_max_age"
