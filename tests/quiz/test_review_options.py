@@ -207,6 +207,23 @@ def test_the_certificate_is_there_when_the_score_is_shown(signed_in):
 
 
 # --- The organiser chooses; existing contests -------------------------------------------------
+def test_the_data_download_withholds_what_the_review_does_not_show_yet():
+    from cyberweek.quiz.personal_data import SOURCES
+
+    contest = contest_with_paper(score_shown_at_once=False)
+    attempt = submitted(contest)
+    [source] = [s for s in SOURCES if s.key == "quiz.entries"]
+    records = source.export(attempt.user)
+    answers = [r for r in records if r["what"] == "Answer"]
+    attempts = [r for r in records if r["what"] == "Contest attempt"]
+    assert answers
+    assert all(r["correct"] == "shown when the review opens" for r in answers)
+    assert all(r["score"] == "shown when the review opens" for r in attempts)
+    Contest.objects.filter(pk=contest.pk).update(closes_at=timezone.now() - timedelta(minutes=1))
+    records = source.export(attempt.user)
+    assert all(r["correct"] is True for r in records if r["what"] == "Answer")
+
+
 def test_the_contest_form_saves_the_review_option(client):
     edition = ContestFactory().edition
     client.force_login(organiser(OrganiserRole.Level.NATIONAL))

@@ -9,6 +9,7 @@ from cyberweek.core.personal_data import PersonalDataSource, Retention, field_la
 
 from . import leaderboards
 from .models import Answer, Attempt, Certificate, Entry, PaperItem, QuestionVersion
+from .queries import review_state
 
 ERASED_NAME = "—"
 
@@ -39,7 +40,12 @@ def export(user) -> list[dict]:
             }
         )
     attempts = Attempt.objects.filter(user=user).select_related("contest").order_by("pk")
+    # The download must not become a way round the contest's review options: what the
+    # review would not show yet (right answers, a hidden score) waits for it here too.
+    states = {attempt.pk: review_state(attempt) for attempt in attempts}
+    withheld = str(_("shown when the review opens"))
     for attempt in attempts:
+        score_shown = states[attempt.pk].score_shown
         records.append(
             {
                 "what": str(_("Contest attempt")),
@@ -53,9 +59,11 @@ def export(user) -> list[dict]:
                     submitted_at=iso(attempt.submitted_at),
                     auto_submitted=attempt.auto_submitted,
                     duration_ms=attempt.duration_ms or "",
-                    score=attempt.score if attempt.score is not None else "",
+                    score=(attempt.score if attempt.score is not None else "")
+                    if score_shown
+                    else withheld,
                     max_score=attempt.max_score,
-                    passed=attempt.passed,
+                    passed=attempt.passed if score_shown else withheld,
                     # The timing checks that marked the attempt for an organiser's look.
                     flags=list(attempt.flags or []),
                     is_flagged=attempt.is_flagged,
@@ -94,7 +102,9 @@ def export(user) -> list[dict]:
                     version=answer.version.number,
                     chosen=list(answer.chosen or []),
                     answered_at=iso(answer.answered_at),
-                    is_correct="" if answer.is_correct is None else answer.is_correct,
+                    is_correct=("" if answer.is_correct is None else answer.is_correct)
+                    if states[answer.attempt_id].answers_shown
+                    else withheld,
                 ),
             }
         )
