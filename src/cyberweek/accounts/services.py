@@ -22,8 +22,9 @@ from cyberweek.core.transactions import service
 from cyberweek.geo.models import Region
 
 from . import delivery
-from .identifiers import looks_like_email, normalise_email, normalise_mobile, sign_in_key
+from .identifiers import normalise_email, normalise_mobile, sign_in_key
 from .models import OrganiserRole, SignUpCode, User
+from .queries import user_by_identifier
 
 LEVEL_RANK = {level: rank for rank, level in enumerate(OrganiserRole.Level.values)}
 
@@ -136,7 +137,7 @@ def _send_code(user: User, *, password_hash: str, nonce: str) -> None:
 def resend_sign_up_code(*, identifier: str, nonce: str) -> None:
     """Send a fresh code for the sign-up this browser started (within the sending limits).
     Answers nothing, so it tells nothing about the address."""
-    user = _user_by_identifier(identifier)
+    user = user_by_identifier(identifier)
     if user is None or user.verified_at is not None:
         return
     with transaction.atomic():
@@ -160,7 +161,7 @@ def confirm_sign_up(*, identifier: str, nonce: str, code: str) -> User:
     )
     if not tries.allowed:
         raise LimitReached(_("Too many wrong codes. Ask for a new code."), field="code")
-    user = _user_by_identifier(identifier)
+    user = user_by_identifier(identifier)
     pending = (
         SignUpCode.objects.filter(user=user, expires_at__gt=timezone.now()).first()
         if user is not None and user.verified_at is None
@@ -181,15 +182,6 @@ def confirm_sign_up(*, identifier: str, nonce: str, code: str) -> User:
         user.save(update_fields=["verified_at", "password"])
         audit.record(user, "accounts.signed_up", user)
     return user
-
-
-def _user_by_identifier(identifier: str) -> User | None:
-    try:
-        if looks_like_email(identifier):
-            return User.objects.by_email(normalise_email(identifier)).first()
-        return User.objects.by_mobile(normalise_mobile(identifier)).first()
-    except ValidationError:
-        return None
 
 
 def _validate_role_shape(level: str, region: Region, unit_name: str) -> None:

@@ -10,6 +10,12 @@ class TicketsConfig(AppConfig):
     public_nav = [("tickets:mine", _("My tickets"))]
 
     def ready(self):
+        from django.core import checks
+
+        from . import signing
+
+        checks.register(signing.check_signing_key, checks.Tags.security)
+
         from cyberweek.core.permissions import (
             ALL_LEVELS,
             COUNTY,

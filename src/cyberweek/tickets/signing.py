@@ -8,7 +8,9 @@ this text; the check-in page verifies it with WebCrypto before queueing it.
 
 The private key comes from `TICKET_SIGNING_KEY` (PEM, or base64 of the raw 32-byte seed).
 Production refuses to start without it; the embedded runtime creates
-`var/ticket-signing-key.pem` (mode 0600) on first use, as `core.crypto` does for its keys.
+`var/ticket-signing-key.pem` (mode 0600) while no ticket has been issued. Once tickets are
+out, a missing key file is an error naming it (`cyberweek check`: `tickets.E001`), never a
+new key: every ticket in people's hands would be turned away at the door.
 """
 
 import base64
@@ -23,10 +25,14 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
+from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
+from django.db import DatabaseError
 from django.utils.translation import gettext_lazy as _
 
 from cyberweek.core.errors import ValidationFailed
+
+from .models import Registration
 
 PREFIX = "CW1"
 MAX_LENGTH = 400  # A real ticket is about 150 characters; anything far longer is not one.
@@ -116,6 +122,12 @@ def _load() -> Ed25519PrivateKey:
         )
     path = _key_file()
     if not path.is_file():
+        if _tickets_issued():
+            raise ImproperlyConfigured(
+                f"The ticket signing key {path} is missing, but tickets signed with it have "
+                "been issued: restore the file from a backup, or set TICKET_SIGNING_KEY. A "
+                "new key would turn every issued ticket away at the door."
+            )
         # The embedded runtime makes its own key on first use, readable by its owner only.
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -126,6 +138,22 @@ def _load() -> Ed25519PrivateKey:
             with os.fdopen(fd, "w", encoding="ascii") as handle:
                 handle.write(new_signing_key_pem())
     return parse_signing_key(path.read_text("ascii"), source=str(path))
+
+
+def _tickets_issued() -> bool:
+    try:
+        return Registration.objects.exclude(status=Registration.Status.CANCELLED).exists()
+    except DatabaseError:
+        return False  # no database yet: nothing can have been signed
+
+
+def check_signing_key(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """`cyberweek check`: the key that signed the tickets already out can be loaded."""
+    try:
+        signing_key()
+    except ImproperlyConfigured as error:
+        return [checks.Error(str(error), id="tickets.E001")]
+    return []
 
 
 def signing_key() -> Ed25519PrivateKey:
