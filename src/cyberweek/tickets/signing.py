@@ -32,8 +32,6 @@ from django.utils.translation import gettext_lazy as _
 
 from cyberweek.core.errors import ValidationFailed
 
-from .models import Registration
-
 PREFIX = "CW1"
 MAX_LENGTH = 400  # A real ticket is about 150 characters; anything far longer is not one.
 
@@ -141,6 +139,10 @@ def _load() -> Ed25519PrivateKey:
 
 
 def _tickets_issued() -> bool:
+    # Imported here, not at the top: settings.py imports this module to check the key,
+    # before Django has loaded any model.
+    from .models import Registration
+
     try:
         return Registration.objects.exclude(status=Registration.Status.CANCELLED).exists()
     except DatabaseError:
