@@ -2,19 +2,34 @@
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
+# The demo installs only what the platform runs on; tests and benchmarks add their extras.
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+BENCH_STAMP := $(VENV)/.installed-bench
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in the demo's mails and its sign-in hint point where the server listens.
+DEMO_ENV := SITE_URL=http://$(HOST):$(PORT)
 
-.PHONY: install demo serve test lint format bench vendor messages clean
+.PHONY: install install-test install-bench demo serve test lint format bench vendor messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
+	$(BIN)/python -m pip install --quiet -e .
 	touch $(STAMP)
 
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(TEST_STAMP)
+
+$(BENCH_STAMP): $(TEST_STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
+	touch $(BENCH_STAMP)
+
 install: $(STAMP) messages
+install-test: $(TEST_STAMP) messages
+install-bench: $(BENCH_STAMP) messages
 
 messages: $(STAMP)
 	cd src/cyberweek && ../../$(BIN)/cyberweek compilemessages --ignore ".venv" -v 0
@@ -22,25 +37,25 @@ messages: $(STAMP)
 demo: install
 	$(BIN)/cyberweek migrate --no-input -v 0
 	$(BIN)/cyberweek geo load-regions
-	$(BIN)/cyberweek load_demo
-	$(BIN)/cyberweek runserver $(HOST):$(PORT)
+	$(DEMO_ENV) $(BIN)/cyberweek load_demo
+	$(DEMO_ENV) $(BIN)/cyberweek runserver $(HOST):$(PORT)
 
 serve: install
-	$(BIN)/cyberweek runserver $(HOST):$(PORT)
+	$(DEMO_ENV) $(BIN)/cyberweek runserver $(HOST):$(PORT)
 
-test: install
+test: install-test
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-lint: install
+lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/cyberweek makemigrations --check --dry-run
 
-format: install
+format: install-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: install
+bench: install-bench
 	@set -e; for script in $(filter-out bench/_%,$(wildcard bench/*.py)); do echo "== $$script"; $(BIN)/python $$script; done
 
 # Front-end assets come from npm and are committed under static/vendor, so nothing is

@@ -83,7 +83,8 @@ class Command(BaseCommand):
             tickets_demo.load(national)
 
         self.stdout.write(self.style.SUCCESS("Demo data loaded: the 2019 edition in Tianjin."))
-        self.stdout.write("Sign in at http://127.0.0.1:8000/accounts/login/ with:")
+        # SITE_URL is where the server listens (`make demo` sets it from HOST and PORT).
+        self.stdout.write(f"Sign in at {settings.SITE_URL}/accounts/login/ with:")
         for email, password, role in credentials:
             self.stdout.write(f"  {email:<24} {password:<16} {role}")
         if not settings.ORGANISER_2FA_REQUIRED:
