@@ -1,6 +1,6 @@
 """RFC 9457 problem responses for the whole JSON API."""
 
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -24,17 +24,29 @@ class Problem(Schema):
     errors: list[FieldProblem] = []
 
 
-def problem(api: NinjaAPI, request, *, status: int, slug: str, title: str, detail: str, errors=()):
-    body = {
+def problem_body(*, status: int, slug: str, title: str, detail: str, errors=()) -> dict:
+    return {
         "type": PROBLEM_TYPE_BASE + slug,
         "title": str(title),
         "status": status,
         "detail": str(detail),
         "errors": list(errors),
     }
+
+
+def problem(api: NinjaAPI, request, *, status: int, slug: str, title: str, detail: str, errors=()):
+    body = problem_body(status=status, slug=slug, title=title, detail=detail, errors=errors)
     response = api.create_response(request, body, status=status)
     response["Content-Type"] = CONTENT_TYPE
     return response
+
+
+def problem_response(*, status: int, slug: str, title: str, detail: str, errors=()):
+    """The same document where no NinjaAPI answers: middleware and Django's error handlers."""
+    body = problem_body(status=status, slug=slug, title=title, detail=detail, errors=errors)
+    return JsonResponse(
+        body, status=status, content_type=CONTENT_TYPE, json_dumps_params={"ensure_ascii": False}
+    )
 
 
 def _field_name(location) -> str:

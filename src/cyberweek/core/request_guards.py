@@ -16,11 +16,10 @@ import functools
 import json
 import re
 
-from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from .api_problems import CONTENT_TYPE, PROBLEM_TYPE_BASE
+from .api_problems import problem_response
 
 # An escaped NUL in JSON: \u0000 after an even number of backslashes (an odd number would
 # make it the text "\u0000").
@@ -62,16 +61,7 @@ def _is_api(request) -> bool:
 
 def _problem(*, status: int, slug: str, title: str, detail: str, field: str | None = None):
     errors = [{"field": field, "message": detail}] if field else []
-    body = {
-        "type": PROBLEM_TYPE_BASE + slug,
-        "title": title,
-        "status": status,
-        "detail": detail,
-        "errors": errors,
-    }
-    response = JsonResponse(
-        body, status=status, content_type=CONTENT_TYPE, json_dumps_params={"ensure_ascii": False}
-    )
+    response = problem_response(status=status, slug=slug, title=title, detail=detail, errors=errors)
     response["Cache-Control"] = "no-store"
     return response
 

@@ -4,7 +4,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -12,8 +12,7 @@ from django.views.generic import FormView, TemplateView
 
 from cyberweek.accounts.mixins import OrganiserRequiredMixin
 from cyberweek.core import outages, outbox
-from cyberweek.core.api_problems import CONTENT_TYPE as PROBLEM_CONTENT_TYPE
-from cyberweek.core.api_problems import PROBLEM_TYPE_BASE
+from cyberweek.core.api_problems import problem_response
 from cyberweek.core.errors import DomainError
 from cyberweek.core.permissions import has_scope, may_take_somewhere, roles_of
 
@@ -67,20 +66,9 @@ class DashboardView(OrganiserRequiredMixin, TemplateView):
         }
 
 
-def _api_problem(*, status: int, slug: str, title, detail) -> JsonResponse:
-    body = {
-        "type": PROBLEM_TYPE_BASE + slug,
-        "title": str(title),
-        "status": status,
-        "detail": str(detail),
-        "errors": [],
-    }
-    return JsonResponse(body, status=status, content_type=PROBLEM_CONTENT_TYPE)
-
-
 def not_found(request, exception=None):
     if request.path.startswith("/api/"):
-        return _api_problem(
+        return problem_response(
             status=404,
             slug="not-found",
             title=_("Not found"),
@@ -95,7 +83,7 @@ def server_error(request):
     if outages.is_outage(sys.exc_info()[1]):
         return _service_unavailable(request)
     if request.path.startswith("/api/"):
-        return _api_problem(
+        return problem_response(
             status=500,
             slug="server-error",
             title=_("Server error"),
@@ -106,7 +94,7 @@ def server_error(request):
 
 def _service_unavailable(request):
     if request.path.startswith("/api/"):
-        response = _api_problem(
+        response = problem_response(
             status=503,
             slug="service-unavailable",
             title=_("Service unavailable"),
@@ -125,14 +113,14 @@ def bad_request(request, exception=None):
     RequestDataTooBig while reading them): a problem document on the API, a page elsewhere."""
     if request.path.startswith("/api/"):
         if isinstance(exception, RequestDataTooBig):
-            return _api_problem(
+            return problem_response(
                 status=413,
                 slug="body-too-large",
                 title=_("The request body is too large"),
                 detail=_("Send at most %(size)s bytes.")
                 % {"size": settings.DATA_UPLOAD_MAX_MEMORY_SIZE},
             )
-        return _api_problem(
+        return problem_response(
             status=400,
             slug="bad-request",
             title=_("Bad request"),
