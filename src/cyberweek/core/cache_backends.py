@@ -6,6 +6,7 @@ skipped, and the page is served from the database instead of failing. Counters t
 Redis for correctness (rate limits, leaderboards) do not go through these methods.
 """
 
+import functools
 import logging
 import time
 
@@ -17,81 +18,49 @@ logger = logging.getLogger(__name__)
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
 # One warning a minute per process is enough to page someone, and does not flood the log.
 WARN_EVERY_SECONDS = 60
+_warned_at = -WARN_EVERY_SECONDS
+
+
+def _fail_soft(name: str, fallback):
+    """`RedisCache.<name>`, answering `fallback(*args, **kwargs)` when Redis does not."""
+    method = getattr(RedisCache, name)
+
+    @functools.wraps(method)
+    def soft(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except UNREACHABLE:
+            _unreachable(name)
+            return fallback(*args, **kwargs)
+
+    return soft
+
+
+def _unreachable(operation: str) -> None:
+    global _warned_at
+    now = time.monotonic()
+    if now - _warned_at >= WARN_EVERY_SECONDS:
+        _warned_at = now
+        logger.warning("cache unreachable during %s; serving from the database", operation)
+
+
+def _nothing(*args, **kwargs):
+    return None
+
+
+def _false(*args, **kwargs):
+    return False
 
 
 class FailSoftRedisCache(RedisCache):
-    _warned_at = 0.0
-
-    def _unreachable(self, operation: str) -> None:
-        now = time.monotonic()
-        if now - FailSoftRedisCache._warned_at >= WARN_EVERY_SECONDS:
-            FailSoftRedisCache._warned_at = now
-            logger.warning("cache unreachable during %s; serving from the database", operation)
-
-    def get(self, key, default=None, version=None):
-        try:
-            return super().get(key, default, version)
-        except UNREACHABLE:
-            self._unreachable("get")
-            return default
-
-    def get_many(self, keys, version=None):
-        try:
-            return super().get_many(keys, version)
-        except UNREACHABLE:
-            self._unreachable("get_many")
-            return {}
-
-    def has_key(self, key, version=None):
-        try:
-            return super().has_key(key, version)
-        except UNREACHABLE:
-            self._unreachable("has_key")
-            return False
-
-    def add(self, key, value, timeout=None, version=None):
-        try:
-            return super().add(key, value, timeout, version)
-        except UNREACHABLE:
-            self._unreachable("add")
-            return False
-
-    def set(self, key, value, timeout=None, version=None):
-        try:
-            super().set(key, value, timeout, version)
-        except UNREACHABLE:
-            self._unreachable("set")
-
-    def set_many(self, data, timeout=None, version=None):
-        try:
-            return super().set_many(data, timeout, version)
-        except UNREACHABLE:
-            self._unreachable("set_many")
-            return list(data)
-
-    def touch(self, key, timeout=None, version=None):
-        try:
-            return super().touch(key, timeout, version)
-        except UNREACHABLE:
-            self._unreachable("touch")
-            return False
-
-    def delete(self, key, version=None):
-        try:
-            return super().delete(key, version)
-        except UNREACHABLE:
-            self._unreachable("delete")
-            return False
-
-    def delete_many(self, keys, version=None):
-        try:
-            super().delete_many(keys, version)
-        except UNREACHABLE:
-            self._unreachable("delete_many")
-
-    def clear(self):
-        try:
-            return super().clear()
-        except UNREACHABLE:
-            self._unreachable("clear")
-            return False
+    # Reads miss; writes are skipped (set_many reports every key as not set).
+    get = _fail_soft("get", lambda key, default=None, version=None: default)
+    get_many = _fail_soft("get_many", lambda *args, **kwargs: {})
+    has_key = _fail_soft("has_key", _false)
+    add = _fail_soft("add", _false)
+    set = _fail_soft("set", _nothing)
+    set_many = _fail_soft("set_many", lambda data, *args, **kwargs: list(data))
+    touch = _fail_soft("touch", _false)
+    delete = _fail_soft("delete", _false)
+    delete_many = _fail_soft("delete_many", _nothing)
+    clear = _fail_soft("clear", _false)
