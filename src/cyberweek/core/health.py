@@ -47,7 +47,7 @@ def _migrations() -> None:
 
 def _redis() -> None:
     if settings.REDIS_URL:
-        redis_client.client_for(settings.REDIS_URL).ping()
+        redis_client.client().ping()
 
 
 def _keys() -> None:

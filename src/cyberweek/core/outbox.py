@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
-from . import audit
+from . import audit, personal_data
 from .errors import InvalidTransition, NotFound
 from .models import OutboxMessage
 from .permissions import NATIONAL, register_actions, require_scope
@@ -165,7 +165,4 @@ def retry(*, actor, message_id: int) -> OutboxMessage:
 def purge_finished() -> int:
     """Delivered and skipped messages are kept as a record for the `delivery` retention
     period (30 days unless RETENTION_DAYS says otherwise), then deleted."""
-    from .personal_data import SOURCES
-
-    source = next(s for s in SOURCES if s.key == "core.outbox")
-    return source.purge_due(today=timezone.localdate(), dry_run=False)
+    return personal_data.purge_delivered_mail(today=timezone.localdate(), dry_run=False)

@@ -198,7 +198,7 @@ def _erase_outbox(user) -> int:
     return _addressed_to(user).delete()[0]
 
 
-def _purge_outbox(*, today, dry_run) -> int:
+def purge_delivered_mail(*, today, dry_run) -> int:
     from .models import OutboxMessage
 
     due = OutboxMessage.objects.filter(
@@ -217,7 +217,7 @@ SOURCES = [
         models=("core.outboxmessage",),
         export=_export_outbox,
         erase=_erase_outbox,
-        purge=_purge_outbox,
+        purge=purge_delivered_mail,
         purpose=_("Delivering mails reliably, and knowing whether they went out."),
         exempt_fields={
             "core.outboxmessage.payload": "Ids of the records the mail was about, and you.",

@@ -1,16 +1,15 @@
 """Reads for dashboards and exports go to the PostgreSQL standby, so the public site never
 waits on reporting; when the standby is down or lags, they go to the primary.
 
-A view that only reports wraps its work in `reporting_reads()` (or is decorated with
-`@reporting`); every read inside goes to the `standby` alias while it is usable, and every
-write still goes to the primary. Whether the standby is usable is checked at most every
-`CHECK_EVERY` seconds per process: it must answer, and its replay may trail the primary by
-at most `STANDBY_MAX_LAG_SECONDS`. A standby that dies between two checks makes those few
-seconds' reports answer 503 (see `core.outages`); the next check sends them to the primary.
+A view that only reports wraps its queries in `reporting_reads()`; every read inside goes
+to the `standby` alias while it is usable, and every write still goes to the primary.
+Whether the standby is usable is checked at most every `CHECK_EVERY` seconds per process:
+it must answer, and its replay may trail the primary by at most `STANDBY_MAX_LAG_SECONDS`.
+A standby that dies between two checks makes those few seconds' reports answer 503 (see
+`core.outages`); the next check sends them to the primary.
 """
 
 import contextlib
-import functools
 import logging
 import threading
 import time
@@ -45,17 +44,6 @@ def reporting_reads():
         yield
     finally:
         _reporting.reset(token)
-
-
-def reporting(view):
-    """For a view function (or a class-based view's `dispatch`) that only reports."""
-
-    @functools.wraps(view)
-    def wrapper(*args, **kwargs):
-        with reporting_reads():
-            return view(*args, **kwargs)
-
-    return wrapper
 
 
 def _lag_seconds() -> float:
