@@ -1,8 +1,6 @@
 """A shared service that is down answers 503 (or degrades), never 500 — against real
 connections refused by a closed port, not mocks."""
 
-import socket
-
 import pytest
 from django.db import connection
 from django.test import Client
@@ -10,14 +8,8 @@ from django.urls import reverse
 
 from cyberweek.core import rate_limits
 from tests.activities.factories import ActivityFactory
+from tests.ports import unused_port
 from tests.programme.factories import EditionFactory
-
-
-def closed_port() -> int:
-    # Bound and released: nothing listens there for the rest of the test.
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
@@ -25,7 +17,7 @@ def redis_down(settings):
     settings.CACHES = {
         "default": {
             "BACKEND": "cyberweek.core.cache_backends.FailSoftRedisCache",
-            "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
+            "LOCATION": f"redis://127.0.0.1:{unused_port()}/0",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
@@ -41,14 +33,13 @@ def test_public_activity_list_is_served_from_the_database_when_redis_is_down(cli
 
 @pytest.mark.django_db
 def test_rate_limits_keep_counting_in_the_process_when_redis_is_down(settings):
-    settings.REDIS_URL = f"redis://127.0.0.1:{closed_port()}/0"
+    settings.REDIS_URL = f"redis://127.0.0.1:{unused_port()}/0"
     verdicts = [
         rate_limits.hit("outage-test", "203.0.113.9", limit=3, window=60).allowed for _ in range(5)
     ]
     assert verdicts == [True, True, True, False, False]
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="stops reaching the real server")
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(
     ("path", "content_type"),
@@ -56,14 +47,18 @@ def test_rate_limits_keep_counting_in_the_process_when_redis_is_down(settings):
 )
 def test_database_down_answers_503_with_retry_after(path, content_type):
     client = Client(raise_request_exception=False)
-    port = connection.settings_dict["PORT"]
+    # The connection's next open fails for real: PostgreSQL on a port nothing listens on,
+    # SQLite on a file in a folder that does not exist.
+    key = "PORT" if connection.vendor == "postgresql" else "NAME"
+    unreachable = unused_port() if key == "PORT" else "/nonexistent-folder/down.sqlite3"
+    saved = connection.settings_dict[key]
     connection.close()
-    connection.settings_dict["PORT"] = closed_port()
+    connection.settings_dict[key] = unreachable
     try:
         response = client.get(path)
     finally:
         connection.close()
-        connection.settings_dict["PORT"] = port
+        connection.settings_dict[key] = saved
     assert response.status_code == 503
     assert response["Content-Type"] == content_type
     assert int(response["Retry-After"]) > 0

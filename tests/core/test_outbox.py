@@ -1,6 +1,5 @@
 """Side effects after a commit: written with the change, delivered after it, never lost."""
 
-import socket
 from datetime import timedelta
 
 import pytest
@@ -16,6 +15,7 @@ from cyberweek.core import outbox
 from cyberweek.core.errors import PermissionDenied
 from cyberweek.core.models import AuditEvent, OutboxMessage
 from tests.accounts.factories import UserFactory, organiser
+from tests.ports import unused_port
 from tests.tickets.factories import OfferingFactory
 
 pytestmark = pytest.mark.django_db
@@ -50,9 +50,7 @@ def _forget():
 @pytest.fixture
 def broker_down():
     """Celery as in production (not inline), with its broker on a port nothing listens on."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = unused_port()
     saved = celery_app.conf.task_always_eager, celery_app.conf.broker_url
     celery_app.conf.task_always_eager = False
     celery_app.conf.broker_url = f"redis://127.0.0.1:{port}/0"

@@ -3,7 +3,6 @@ connections: a second connection to the same database stands in for a healthy st
 and a closed port (or an unopenable file) for one that is down."""
 
 import logging
-import socket
 
 import pytest
 from django.db import connections
@@ -17,15 +16,10 @@ from cyberweek.core.models import AuditEvent
 from cyberweek.core.replicas import reporting_reads
 from cyberweek.geo.models import Region
 from tests.accounts.factories import organiser
+from tests.ports import unused_port
 from tests.programme.factories import EditionFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
@@ -38,7 +32,7 @@ def standby(settings):
         if down and config["ENGINE"].endswith("sqlite3"):
             config["NAME"] = "/nonexistent-folder/standby.sqlite3"
         elif down:
-            config["PORT"] = _closed_port()
+            config["PORT"] = unused_port()
         forget()
         settings.DATABASE_STANDBY_URL = "configured"
         backend = load_backend(config["ENGINE"])

@@ -14,15 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.ports import unused_port
+
 REPO = Path(__file__).resolve().parents[2]
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 OPENSSL = shutil.which("openssl") or "/usr/bin/openssl"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
@@ -34,8 +30,8 @@ def nginx(live_server, tmp_path):
          "-subj", "/CN=localhost", "-keyout", tmp_path / "key.pem", "-out", tmp_path / "cert.pem"],
         check=True, capture_output=True,
     )  # fmt: skip
-    https, http = free_port(), free_port()
-    dead_node = free_port()
+    https, http = unused_port(), unused_port()
+    dead_node = unused_port()
     backend = live_server.url.removeprefix("http://")
     site = (REPO / "deploy/nginx/cyberweek.conf").read_text()
     site = (
