@@ -254,16 +254,22 @@ def cancel_registration(*, actor, registration_id: int) -> Registration:
         raise InvalidTransition(_("This registration is already cancelled."))
     if registration.checked_in_at:
         raise InvalidTransition(_("You have already been checked in; it cannot be cancelled."))
+    _release_seats(offering, registration, timezone.now())
+    registration.save(update_fields=["status", "cancelled_at"])
+    offering.save(update_fields=["confirmed_seats", "waitlisted_seats"])
+    _promote(offering)
+    return registration
+
+
+def _release_seats(offering: Offering, registration: Registration, now) -> None:
+    """Give a registration's seats back to its offering and mark it cancelled. The caller
+    holds the offering's lock, saves both, then promotes the waiting list."""
     if registration.status == Registration.Status.CONFIRMED:
         offering.confirmed_seats -= registration.seats
     else:
         offering.waitlisted_seats -= registration.seats
     registration.status = Registration.Status.CANCELLED
-    registration.cancelled_at = timezone.now()
-    registration.save(update_fields=["status", "cancelled_at"])
-    offering.save(update_fields=["confirmed_seats", "waitlisted_seats"])
-    _promote(offering)
-    return registration
+    registration.cancelled_at = now
 
 
 def _promote(offering: Offering) -> list[Registration]:
@@ -322,12 +328,7 @@ def withdraw_registrations_of_deleted_account(*, user) -> int:
         for registration in mine.filter(offering=offering).order_by("pk"):
             fields = ["attendee_name", "attendee_phone", "erased_at"]
             if registration.is_active and not registration.checked_in_at and offering.ends_at > now:
-                if registration.status == Registration.Status.CONFIRMED:
-                    offering.confirmed_seats -= registration.seats
-                else:
-                    offering.waitlisted_seats -= registration.seats
-                registration.status = Registration.Status.CANCELLED
-                registration.cancelled_at = now
+                _release_seats(offering, registration, now)
                 cancelled_seats += registration.seats
                 fields += ["status", "cancelled_at"]
             registration.attendee_name = registration.attendee_phone = None
