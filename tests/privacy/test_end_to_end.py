@@ -5,12 +5,10 @@ Apps that hold personal data extend `use_the_platform` as they plug into the reg
 """
 
 import json
-import re
 from datetime import date, timedelta
 
 import pytest
 from django.apps import apps
-from django.core import mail
 from django.db import connection
 from django.urls import reverse
 
@@ -28,6 +26,7 @@ from cyberweek.quiz.models import Attempt
 from cyberweek.tickets import services as ticket_services
 from cyberweek.tickets.models import Offering, Registration
 from tests.accounts.factories import organiser
+from tests.accounts.test_sign_up import last_mail_code
 from tests.activities.factories import activity_data
 from tests.programme.factories import EditionFactory
 from tests.quiz.factories import contest_with_paper
@@ -96,8 +95,7 @@ def sign_up(client, capture) -> User:
     """As a person does: the address and a password, then the code that came by mail."""
     with capture(execute=True):
         client.post(reverse("accounts:signup"), {"identifier": EMAIL, "password": PASSWORD})
-    code = re.search(r"\b(\d{6})\b", mail.outbox[-1].subject).group(1)
-    response = client.post(reverse("accounts:signup_confirm"), {"code": code})
+    response = client.post(reverse("accounts:signup_confirm"), {"code": last_mail_code()})
     assert response.status_code == 302
     return User.objects.by_email(EMAIL).get()
 
