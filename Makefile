@@ -11,7 +11,7 @@ PORT ?= 8000
 # Links in the demo's mails and its sign-in hint point where the server listens.
 DEMO_ENV := SITE_URL=http://$(HOST):$(PORT)
 
-.PHONY: install install-test install-bench demo serve test lint format bench vendor messages clean
+.PHONY: install install-test install-bench demo serve test lint format bench prod-check vendor messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -54,6 +54,11 @@ lint: install-test
 format: install-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# The production topology of deploy/ on this machine, a scenario and faults through nginx
+# (see deploy/prodcheck/run.py). Needs Debian's nginx, pgbouncer and postgresql-15.
+prod-check: install-test
+	$(BIN)/python deploy/prodcheck/run.py
 
 bench: install-bench
 	@set -e; for script in $(filter-out bench/_%,$(wildcard bench/*.py)); do echo "== $$script"; $(BIN)/python $$script; done

@@ -15,6 +15,7 @@ from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from whitenoise.compress import Compressor
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = PACKAGE_DIR.parent.parent
@@ -164,6 +165,18 @@ else:
         # served a request (see core/postgresql/base.py).
         DATABASES["default"]["ENGINE"] = "cyberweek.core.postgresql"
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
+# Behind PgBouncer in transaction mode (deploy/pgbouncer.ini) a session lasts one
+# transaction: no server-side cursors, and no prepared statements (Debian 12's PgBouncer
+# 1.18 cannot carry them between server connections; 1.21 and later can, with
+# max_prepared_statements, and then "session" here keeps them).
+DATABASE_POOL_MODE = env.str("DATABASE_POOL_MODE", default="session")
+if DATABASE_POOL_MODE not in {"session", "transaction"}:
+    raise ImproperlyConfigured(
+        f"DATABASE_POOL_MODE must be 'session' or 'transaction', not {DATABASE_POOL_MODE!r}."
+    )
+if DATABASE_POOL_MODE == "transaction":
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
 # A hot standby for dashboards and exports (core.replicas), e.g.
 # postgres://reporting@standby:5432/cyberweek; its tests read the primary's test database.
 DATABASE_STANDBY_URL = env.str("DATABASE_STANDBY_URL", default="")
@@ -298,6 +311,8 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    # Load balancers and Prometheus ask each node directly, over plain HTTP on the host.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -445,10 +460,31 @@ if not PRODUCTION:
     WHITENOISE_USE_FINDERS = True
     WHITENOISE_AUTOREFRESH = DEBUG
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Source maps (most of django-ninja's API docs' bytes) are fetched by developer tools only:
+# not worth compressing at every deployment.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Media (outcome photos, uploads) in a folder, or in an S3-compatible bucket when
+# MEDIA_S3_BUCKET is set (django-storages). Credentials come from the standard
+# AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY variables, which boto3 reads itself.
+MEDIA_S3_BUCKET = env.str("MEDIA_S3_BUCKET", default="")
+_media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+if MEDIA_S3_BUCKET:
+    _media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": env.str("MEDIA_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("MEDIA_S3_REGION", default="") or None,
+            # Private objects: every file is served through a view that checks who asks.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

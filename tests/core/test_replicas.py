@@ -5,7 +5,7 @@ and a closed port (or an unopenable file) for one that is down."""
 import logging
 
 import pytest
-from django.db import connections
+from django.db import DatabaseError, connections
 from django.db.utils import load_backend
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -68,6 +68,41 @@ def test_a_standby_that_is_down_sends_reports_to_the_primary(standby, caplog):
     standby()  # back, and checked again
     with reporting_reads():
         assert Region.objects.all().db == replicas.STANDBY
+
+
+def test_a_standby_that_dies_between_checks_still_gives_the_report(standby):
+    standby()
+    with reporting_reads():
+        assert Region.objects.filter(code="120000").exists()  # checked: usable
+    wrapper = connections[replicas.STANDBY]
+    wrapper.close()
+    if wrapper.vendor == "sqlite":
+        wrapper.settings_dict["NAME"] = "/nonexistent-folder/standby.sqlite3"
+    else:
+        wrapper.settings_dict["PORT"] = unused_port()
+    tried = []
+
+    def figures():
+        tried.append(Region.objects.all().db)
+        return Region.objects.filter(code="120000").exists()
+
+    assert replicas.report(figures) is True
+    assert tried == [replicas.STANDBY, "default"]
+    # Marked down at once: the next reports go to the primary without trying the standby.
+    with reporting_reads():
+        assert Region.objects.all().db == "default"
+
+
+def test_a_report_that_fails_on_the_primary_is_not_retried(standby):
+    calls = []
+
+    def broken():
+        calls.append(1)
+        Region.objects.raw("SELECT no_such_column FROM geo_region")[0]
+
+    with pytest.raises(DatabaseError):
+        replicas.report(broken)
+    assert len(calls) == 1
 
 
 def test_a_standby_lagging_past_the_limit_is_not_read(standby, settings):

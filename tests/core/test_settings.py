@@ -111,3 +111,14 @@ def test_the_embedded_default_needs_no_variable_and_uses_sqlite_in_wal_mode(tmp_
     )
     result = cyberweek("shell", "--no-imports", "-c", script, CYBERWEEK_VAR_DIR=str(tmp_path))
     assert result.stdout.split() == ["sqlite", "wal"], result.stderr
+
+
+def test_production_answers_probes_over_plain_http_and_redirects_people_to_https():
+    # Load balancers and Prometheus ask each node directly over HTTP; people go to HTTPS.
+    code = (
+        "from django.test import Client; c = Client(HTTP_HOST='cyberweek.example.cn'); "
+        "print(c.get('/healthz').status_code, c.get('/accounts/login/').status_code)"
+    )
+    result = cyberweek("shell", "-c", code, **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-2:] == ["200", "301"]

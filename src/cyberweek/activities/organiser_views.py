@@ -17,7 +17,7 @@ from django.views.generic import FormView, ListView, TemplateView, View
 
 from cyberweek.accounts.mixins import OrganiserRequiredMixin
 from cyberweek.core.errors import DomainError
-from cyberweek.core.replicas import reporting_reads
+from cyberweek.core.replicas import report
 from cyberweek.core.reveal import Look, RevealMixin
 from cyberweek.core.screening import explain
 from cyberweek.core.views import BadRequestOnInvalidFormMixin, ServiceFormView
@@ -497,8 +497,8 @@ class CoverageView(OrganiserRequiredMixin, TemplateView):
         table = cache.get(key)
         if table is None:
             sectors = [(s, Sector(s).label) for s in ([sector] if sector else Sector.values)]
-            # Counting a whole region is reporting: it reads the standby where there is one.
-            with reporting_reads():
+
+            def render_table():
                 context = {
                     "edition": edition,
                     "coverage": queries.coverage_for_region(
@@ -508,8 +508,11 @@ class CoverageView(OrganiserRequiredMixin, TemplateView):
                     "due_days": services.outcome_due_days(),
                     "list_url": reverse("organiser:activities_list"),
                 }
-                table = render_to_string(
+                return render_to_string(
                     "activities/organiser/_coverage_table.html", context, request=self.request
                 )
+
+            # Counting a whole region is reporting: it reads the standby where there is one.
+            table = report(render_table)
             cache.set(key, table, 120)
         return table

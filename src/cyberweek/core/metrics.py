@@ -33,8 +33,8 @@ from .models import OutboxMessage
 
 STATEMENT_SECONDS = Histogram(
     "cyberweek_db_statement_seconds",
-    "Time spent in database statements.",
-    ["vendor"],
+    "Time spent in database statements, by engine and by connection (default, standby).",
+    ["vendor", "database"],
     buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
 )
 
@@ -44,8 +44,10 @@ def _timed(execute, sql, params, many, context):
     try:
         return execute(sql, params, many, context)
     finally:
-        vendor = context["connection"].vendor
-        STATEMENT_SECONDS.labels(vendor).observe(time.perf_counter() - started)
+        connection = context["connection"]
+        STATEMENT_SECONDS.labels(connection.vendor, connection.alias).observe(
+            time.perf_counter() - started
+        )
 
 
 def _instrument(sender, connection, **kwargs):

@@ -1,19 +1,23 @@
 """Reads for dashboards and exports go to the PostgreSQL standby, so the public site never
 waits on reporting; when the standby is down or lags, they go to the primary.
 
-A view that only reports wraps its queries in `reporting_reads()`; every read inside goes
-to the `standby` alias while it is usable, and every write still goes to the primary.
+A view that only reports computes its figures with `report(compute)`; every read inside
+goes to the `standby` alias while it is usable, and every write still goes to the primary.
 Whether the standby is usable is checked at most every `CHECK_EVERY` seconds per process:
 it must answer, and its replay may trail the primary by at most `STANDBY_MAX_LAG_SECONDS`.
-A standby that dies between two checks makes those few seconds' reports answer 503 (see
-`core.outages`); the next check sends them to the primary.
+A standby that dies between two checks fails the statement sent to it: `report` then marks
+it down for this process and computes the figures again on the primary, so the person
+asking sees the report, not an error. (`reporting_reads()` alone routes without retrying,
+for code that cannot simply be run twice.)
 """
 
 import contextlib
 import logging
 import threading
 import time
+from collections.abc import Callable
 from contextvars import ContextVar
+from typing import TypeVar
 
 from django.conf import settings
 from django.db import DatabaseError, connections
@@ -23,6 +27,8 @@ STANDBY = "standby"
 CHECK_EVERY = 5.0
 
 _reporting = ContextVar("reporting_reads", default=False)
+_standby_used = ContextVar("standby_used", default=False)
+T = TypeVar("T")
 _lock = threading.Lock()
 _state = {"checked_at": -CHECK_EVERY, "usable": False}
 
@@ -35,6 +41,25 @@ SELECT CASE
   ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 0)
 END
 """
+
+
+def report(compute: Callable[[], T]) -> T:
+    """`compute()` with its reads on the standby; again on the primary if the standby fails.
+    `compute` only reads, so running it a second time is safe."""
+    used = _standby_used.set(False)
+    try:
+        with reporting_reads():
+            return compute()
+    except DatabaseError as error:
+        if not _standby_used.get():
+            raise
+        logger.warning(
+            "standby failed (%s); the report is read from the primary", type(error).__name__
+        )
+        _mark_down()
+        return compute()
+    finally:
+        _standby_used.reset(used)
 
 
 @contextlib.contextmanager
@@ -79,6 +104,15 @@ def standby_usable() -> bool:
         return _state["usable"]
 
 
+def _mark_down() -> None:
+    """Until the next check, reports read the primary; the broken connection is dropped."""
+    with _lock:
+        _state["checked_at"] = time.monotonic()
+        _state["usable"] = False
+    with contextlib.suppress(DatabaseError):
+        connections[STANDBY].close()
+
+
 def forget_standby_state() -> None:
     """The next read checks the standby again (after a failover, and in tests)."""
     with _lock:
@@ -88,6 +122,7 @@ def forget_standby_state() -> None:
 class ReportingRouter:
     def db_for_read(self, model, **hints):
         if _reporting.get() and standby_usable():
+            _standby_used.set(True)
             return STANDBY
         return None
 

@@ -16,7 +16,7 @@ from cyberweek.accounts.mixins import OrganiserRequiredMixin
 from cyberweek.core import audit
 from cyberweek.core.errors import DomainError
 from cyberweek.core.permissions import has_scope, roles_of
-from cyberweek.core.replicas import reporting_reads
+from cyberweek.core.replicas import report
 from cyberweek.core.views import BadRequestOnInvalidFormMixin, ServiceFormView
 from cyberweek.geo.models import Region
 
@@ -304,13 +304,16 @@ class StatsView(OrganiserRequiredMixin, TemplateView):
             top = max((b.participants for b in buckets), default=0) or 1
             return [(b, round(b.participants * 100 / top)) for b in buckets]
 
-        # Aggregates over every attempt are reporting: they read the standby where there is one.
-        with reporting_reads():
+        def figures():
             distribution = queries.score_distribution(contest, region=region)
             by = {
                 f"by_{key}": with_width(queries.participation_by(contest, key, region=region))
                 for key in ("region", "sector", "day")
             }
+            return distribution, by
+
+        # Aggregates over every attempt are reporting: they read the standby where there is one.
+        distribution, by = report(figures)
         top = max((n for _label, n in distribution), default=0) or 1
         return {
             **super().get_context_data(**kwargs),
