@@ -51,6 +51,7 @@ def production_environment(work: Path, *, database: str, redis_db: int, prefix: 
         "CACHE_KEY_PREFIX": prefix,
         "CYBERWEEK_KEYS": keys,
         "TICKET_SIGNING_KEY": ticket_key,
+        "SMS_SENDER": "cyberweek.accounts.delivery.ConsoleSmsSender",
         "SECURE_SSL_REDIRECT": "false",
         "STATIC_ROOT": str(work / "static"),
         "MEDIA_ROOT": str(work / "media"),

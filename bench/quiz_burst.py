@@ -357,6 +357,7 @@ def environment(settings_dir: str, prefix: str, conn_max_age: int) -> dict:
         "CYBERWEEK_KEYS": json.dumps(new_key_ring_spec()),
         # Production also wants the tickets' signing key (a raw Ed25519 seed, base64).
         "TICKET_SIGNING_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+        "SMS_SENDER": "cyberweek.accounts.delivery.ConsoleSmsSender",
         "SECURE_SSL_REDIRECT": "false",
         "DB_CONN_MAX_AGE": str(conn_max_age),
         "LOG_LEVEL": "WARNING",

@@ -131,12 +131,12 @@ def backup_and_restore(topology: Topology) -> int:
         env=env, check=True, capture_output=True, text=True,
     )  # fmt: skip
     readable = cli(
-        topology, "shell", "-c",
+        topology, "shell", "--no-imports", "-c",
         "from cyberweek.accounts.models import User; "
         "print(sum(1 for u in User.objects.all() if '@' in (u.email or '')))",
         database="cyberweek_restored",
     )  # fmt: skip
-    return int(readable.split()[-1])  # after the shell's own "objects imported" line
+    return int(readable)
 
 
 def main() -> int:

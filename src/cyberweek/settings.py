@@ -413,7 +413,12 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="cyberweek <noreply@c
 # Text messages (sign-up codes, account notices for people who signed up with a mobile
 # number): the dotted path of a class with `send(*, number, text)` (accounts/delivery.py).
 # The embedded default writes files under var/sms; a deployment names its gateway's sender.
-SMS_SENDER = env.str("SMS_SENDER", default="cyberweek.accounts.delivery.FileSmsSender")
+# Production names its sender explicitly: codes written to files on a server reach nobody.
+SMS_SENDER = (
+    _required("SMS_SENDER")
+    if PRODUCTION
+    else env.str("SMS_SENDER", default="cyberweek.accounts.delivery.FileSmsSender")
+)
 SMS_FILE_PATH = Path(env.str("SMS_FILE_PATH", default=str(VAR_DIR / "sms")))
 # Tickets are signed with Ed25519 (tickets/signing.py): PEM, or base64 of the raw 32-byte
 # private key. The embedded runtime creates var/ticket-signing-key.pem (0600) on first use.
