@@ -201,9 +201,9 @@ class RealGen(Gen):
                 f"{self.en.city()}, {self.en.state_abbr()} {self.en.zipcode()}"
             )
         if f < 0.75:
-            return self.en.military_apo()
+            return f"{self.en.military_apo()}, APO {self.en.military_state()} {self.en.postcode()}"
         if f < 0.9:
-            return self.en.military_dpo()
+            return f"{self.en.military_dpo()}, DPO {self.en.military_state()} {self.en.postcode()}"
         return f"{self.en.building_number()} {self.en.street_name()}"
 
     def qq(self) -> str:
@@ -287,7 +287,7 @@ def cv(g: RealGen) -> Doc:
         if r.random() < 0.5:
             d.pii("DATE_OF_BIRTH", date).add(r.choice(["生", "出生"]) + "，")
         else:
-            d.add(f"{y}年{m}月出生，")
+            d.pii("DATE_OF_BIRTH", f"{y}年{m}月").add("出生，")
         d.add(r.choice(PARTY) + "，" + r.choice(EDU) + "学历。\n")
     return d
 

@@ -176,7 +176,7 @@ TRIGGERS: list[Trigger] = [
         anchor="0-9A-Za-z",
         py=(r"[A-Z](?<![0-9A-Za-z][A-Z])[A-Z]?[0-9]{6,10}[^0-9A-Za-z]",),
     ),
-    Trigger("plate", rf"(?:{'|'.join(_PROVINCES)})[A-HJ-NP-Z](?:·|•|・| )?[A-HJ-NP-Z0-9]{{4}}"),
+    Trigger("plate", rf"(?:{'|'.join(_PROVINCES)})[A-HJ-NP-Z](?:·|•|・| |-)?[A-HJ-NP-Z0-9]{{4}}"),
     # Seven digits in a row, or a group then a separator and three digits; a date such as
     # 2023-11-25 is not a candidate. Numbers with a country code start at their plus sign
     # (so no run starts right after a "+": the one from the plus covers it). A run glued to
@@ -199,8 +199,14 @@ TRIGGERS: list[Trigger] = [
         py=(r"[0-9](?<![0-9A-Za-z_+][0-9])[0-9]{0,5}(?:[）（][ \-)(）（]?|[ \-)(][）（])[0-9]{3}",),
     ),
     Trigger("num", r"\+[0-9]|\(\+[0-9]"),
+    Trigger(
+        "dotted",
+        r"[0-9]{3}\.[0-9]{3,4}\.[0-9]{4}",
+        anchor="0-9A-Za-z.",
+        py=(r"[0-9](?<![0-9A-Za-z.][0-9])[0-9]{2}\.[0-9]{3,4}\.[0-9]{4}",),
+    ),
     Trigger("num", r"＋[0-9]"),
-    Trigger("dob", _lit("出生", "生日")),
+    Trigger("dob", _lit("出生", "生日", "日生", "号生", "月生")),
     Trigger(
         "dob",
         r"date of birth|birth ?date|birthday|d\.o\.b|dob|born",
@@ -359,7 +365,7 @@ EXACT: dict[str, re.Pattern] = {
     "code18": re.compile(r"[0-9A-HJ-NP-RTUWXY]{18}(?![0-9A-Za-z])"),
     "alpha_id": re.compile(r"[A-Z]{1,2}[0-9]{6,10}(?![0-9A-Za-z])"),
     "plate": re.compile(
-        rf"[{_PROVINCES}][A-HJ-NP-Z][·•・ ]?(?:[DF][A-HJ-NP-Z0-9][0-9]{{4}}"
+        rf"[{_PROVINCES}][A-HJ-NP-Z][·•・ \-]?(?:[DF][A-HJ-NP-Z0-9][0-9]{{4}}"
         r"|[0-9]{5}[DF]|[A-HJ-NP-Z0-9]{4}[A-HJ-NP-Z0-9挂学警港澳])"
     ),
     # Possessive: all that follows a run of digits is optional, so the greedy way through is
@@ -368,8 +374,9 @@ EXACT: dict[str, re.Pattern] = {
     "num": re.compile(
         r"(?:\(?[+＋])?[0-9]++(?:(?:[ \-]|[)）][ \-]?|[ \-]?[(（])[0-9]++){0,11}+[Xx]?"
     ),
+    "dotted": re.compile(r"[0-9]{3}\.[0-9]{3,4}\.[0-9]{4}"),
     "dob": re.compile(
-        r"出生日期|出生年月日?|出生于|出生在|出生|生日"
+        r"出生日期|出生年月日?|出生于|出生在|出生|生日|[日号月]生"
         r"|(?i:date of birth|birth ?date|birthday|d\.o\.b\.?|dob|born on|born)"
     ),
     "name_label": re.compile(

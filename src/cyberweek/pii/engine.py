@@ -2,6 +2,7 @@
 are resolved so that every character belongs to at most one finding."""
 
 import gc
+import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from operator import itemgetter
@@ -41,6 +42,7 @@ HANDLERS: dict[str, Callable] = {
     "alpha_id": documents.scan_alpha_id,
     "plate": documents.scan_plate,
     "num": digit_runs.scan_number,
+    "dotted": digit_runs.scan_dotted,
     "dob": dates.scan_birth_word,
     "name_label": names.scan_labelled,
     "honor": names.scan_honorific,
@@ -119,6 +121,12 @@ def scan(text: str, *, engine: str = "auto") -> list[Finding]:
     return _scan(text, engine, 0, len(text), 0)
 
 
+# Full-width digits (１３９１２３４５６７８, typed with a Chinese input method) are read as
+# ASCII digits: one character for one, so every offset stays the same.
+_WIDE_DIGIT = re.compile("[０-９]")
+_NARROW_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
 def _scan(text: str, engine: str, lo: int, hi: int, base: int) -> list[Finding]:
     """The findings of text that start in [lo, hi), as Findings of a text that starts at
     offset base of the whole."""
@@ -127,7 +135,13 @@ def _scan(text: str, engine: str, lo: int, hi: int, base: int) -> list[Finding]:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        found = _stage_two(text, engine)
+        if _WIDE_DIGIT.search(text) is None:
+            found = _stage_two(text, engine)
+        else:
+            found = [
+                (s, e, t, text[s:e], c, r)
+                for s, e, t, _, c, r in _stage_two(text.translate(_NARROW_DIGITS), engine)
+            ]
         if len(found) > 1:
             found = resolve(found)
         if lo or hi < len(text):
