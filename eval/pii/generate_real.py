@@ -216,9 +216,11 @@ class RealGen(Gen):
                 self.r.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(14)
             )
         name = self.en.user_name().replace(".", "_")
-        return (
+        name = (
             (name[0] if name[0].isalpha() else "w") + name[1:] + self.digits(self.r.randint(0, 4))
         )
+        # WeChat's rule: 6 to 20 characters.
+        return (name + self.digits(6))[: max(6, min(len(name), 20))]
 
 
 # --- documents ----------------------------------------------------------------------------

@@ -16,7 +16,13 @@ sys.path.insert(0, str(HERE.parents[1] / "src"))
 
 from cyberweek.pii import TYPES, scan  # noqa: E402
 
-DEFAULT_FILES = (HERE / "eval_set.jsonl", HERE / "adversarial.jsonl")
+# The held-out set (real_heldout.jsonl) is not among them: it is scored by hand, once.
+DEFAULT_FILES = (
+    HERE / "eval_set.jsonl",
+    HERE / "adversarial.jsonl",
+    HERE / "real_tune.jsonl",
+    HERE / "real_traps.jsonl",
+)
 
 # The targets of the issue (exact-span F1), and at most 1 false positive per 100 negatives.
 TARGETS = {
@@ -32,6 +38,8 @@ TARGETS = {
             "LICENSE_PLATE",
             "CN_PASSPORT",
             "TRAVEL_PERMIT",
+            "QQ",
+            "WECHAT_ID",
         ],
         0.97,
     ),

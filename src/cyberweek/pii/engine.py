@@ -7,7 +7,18 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from operator import itemgetter
 
-from . import addresses, dates, digit_runs, documents, names, network, secret_keys
+from . import (
+    addresses,
+    dates,
+    digit_runs,
+    documents,
+    en_names,
+    im_ids,
+    names,
+    network,
+    secret_keys,
+    tables,
+)
 from .candidates import EXACT, KINDS, starts_by_kind
 from .finding import Finding, RawFinding, findings
 
@@ -43,6 +54,8 @@ HANDLERS: dict[str, Callable] = {
     "plate": documents.scan_plate,
     "num": digit_runs.scan_number,
     "dotted": digit_runs.scan_dotted,
+    "qq": im_ids.scan_qq,
+    "wechat": im_ids.scan_wechat,
     "dob": dates.scan_birth_word,
     "name_label": names.scan_labelled,
     "honor": names.scan_honorific,
@@ -50,6 +63,10 @@ HANDLERS: dict[str, Callable] = {
     "speaker": names.scan_speaker,
     "name_verb": names.scan_after_verb,
     "name_by": names.scan_by,
+    "cv": names.scan_cv_line,
+    "table": tables.scan_header,
+    "en_name": en_names.scan_pair,
+    "name_verb_after": names.scan_before_verb,
 }
 
 # Kinds whose handler takes all their starts at once (same rules, less overhead per value).
@@ -79,6 +96,8 @@ _PRIORITY = {
             "INTL_PHONE",
             "DATE_OF_BIRTH",
             "LICENSE_PLATE",
+            "QQ",
+            "WECHAT_ID",
             "ADDRESS",
             "PERSON",
         )

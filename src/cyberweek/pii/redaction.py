@@ -30,6 +30,8 @@ DEFAULT_KEEP: dict[str, tuple[int, int]] = {
     "SECRET": (0, 0),
     "PERSON": (1, 0),
     "ADDRESS": (6, 0),
+    "QQ": (2, 2),
+    "WECHAT_ID": (2, 2),
 }
 _SEPARATORS = frozenset(" -·•・()（）.:+")
 
