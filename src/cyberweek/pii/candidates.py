@@ -304,6 +304,13 @@ TRIGGERS: list[Trigger] = [
         ),
     ),
     Trigger(
+        "en_street",
+        r"[0-9]{1,6}[A-Z]? [A-Z][a-z0-9]",
+        anchor="0-9A-Za-z.,",
+        py=(r"[0-9](?<![0-9A-Za-z.,][0-9])[0-9]{0,5}[A-Z]? [A-Z][a-z0-9]",),
+    ),
+    Trigger("en_military", r"PSC |CMR |Unit [0-9]|USNS |USS |USCGC ", anchor="A-Za-z"),
+    Trigger(
         "en_name",
         r"[A-Z][a-z]{1,12} [A-Z][a-z]",
         anchor="A-Za-z'",
@@ -448,6 +455,8 @@ EXACT: dict[str, re.Pattern] = {
         + r"|(?i:full[ _]?name|contact name|name|contact|person)"
     ),
     "en_name": re.compile(r"[A-Z][a-z]{1,12} "),
+    "en_street": re.compile(r"[0-9]{1,6}"),
+    "en_military": re.compile(r"PSC|CMR|Unit|USNS|USS|USCGC"),
     "name_verb_after": re.compile(
         r"表示|介绍|告诉|指出|认为|回忆|提醒|透露|坦言|强调|等人|接到|报警"
     ),

@@ -12,6 +12,7 @@ from . import (
     dates,
     digit_runs,
     documents,
+    en_addresses,
     en_names,
     im_ids,
     names,
@@ -66,6 +67,8 @@ HANDLERS: dict[str, Callable] = {
     "cv": names.scan_cv_line,
     "table": tables.scan_header,
     "en_name": en_names.scan_pair,
+    "en_street": en_addresses.scan_street,
+    "en_military": en_addresses.scan_military,
     "name_verb_after": names.scan_before_verb,
 }
 
