@@ -192,7 +192,9 @@ def classify(digits: str, plus: bool, label: "_LazyLabel | str") -> tuple[str, f
         if label.start >= 0 and _not_an_id(label.text, label.start):
             return None
         return "CN_ID", 0.99, "GB 11643 check digit passed"
-    if not digits.isdigit():  # a trailing X is only ever an ID check character
+    if not digits.isdigit():  # a trailing X: an ID's check character, or a credit code's
+        if n == 18 and is_uscc(digits) and not label.is_negative():
+            return "USCC", 0.95, "GB 32100 check character passed"
         return None
     if n == 18 and is_uscc(digits) and not luhn_ok(digits) and not label.is_negative():
         return "USCC", 0.95, "GB 32100 check character passed"
@@ -239,6 +241,7 @@ def classify(digits: str, plus: bool, label: "_LazyLabel | str") -> tuple[str, f
 
 
 _ALNUM = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_USCC_LETTERS = frozenset("ABCDEFGHJKLMNPQRTUWXY")
 _BAD_LEFT = _ALNUM | frozenset("_*@&")
 _BAD_RIGHT = _ALNUM | frozenset("_*@")
 
@@ -336,6 +339,18 @@ def scan_number(text: str, start: int, end: int, out: list[RawFinding]) -> None:
     if end < len(text) and text[end] in _RIGHT_LOOK:
         nxt = text[end]
         if nxt in _BAD_RIGHT:
+            # Seventeen digits and a check letter: a credit code (the code18 trigger only
+            # takes codes with a letter among the first seventeen).
+            if (
+                end - start == 17
+                and nxt in _USCC_LETTERS
+                and (end + 1 == len(text) or text[end + 1] not in _BAD_RIGHT)
+                and text[start:end].isdigit()
+                and is_uscc(text[start : end + 1])
+                and not _negative(text, start)
+            ):
+                value = text[start : end + 1]
+                out.append((start, end + 1, "USCC", value, 0.95, "GB 32100 check character"))
             return
         if nxt in ".-" and end + 1 < len(text) and text[end + 1] in _ALNUM:
             return
