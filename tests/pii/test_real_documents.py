@@ -298,3 +298,7 @@ def test_id_facts():
     assert id_facts("110105491231001").sex == "male"
     assert id_facts("11010519491231002Y") is None
     assert id_facts("") is None
+
+
+def test_an_english_cell_under_name_must_start_with_a_given_name():
+    assert of_type("Name,Price\nApple Watch,300\nJohn Smith,1\n", "PERSON") == ["John Smith"]

@@ -4,6 +4,7 @@ the column holds names (姓名, 联系人, Name…)."""
 
 import re
 
+from .en_names import lexicon
 from .finding import RawFinding
 from .lexicon import surnames
 
@@ -84,7 +85,9 @@ def _is_name(cell: str) -> bool:
     if _CJK_NAME.fullmatch(cell):
         singles, compounds = surnames()
         return cell[:2] in compounds or (cell[0] in singles and len(cell) <= 3)
-    return _EN_NAME.fullmatch(cell) is not None
+    # An English cell under "Name" may be a product or a place (Apple Watch): its first
+    # word must be a known given name.
+    return _EN_NAME.fullmatch(cell) is not None and cell.split()[0].lower() in lexicon()[0]
 
 
 # A header row longer than this is not looked at (it bounds the work per trigger).
