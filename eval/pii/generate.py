@@ -770,9 +770,8 @@ def english_email(g: Gen) -> Doc:
     d = Doc("email")
     r = g.r
     e = g.en
-    d.add(f"From: {e.name()} <").pii("EMAIL", e.email()).add(">\nTo: ").pii(
-        "EMAIL", e.company_email()
-    )
+    d.add("From: ").pii("PERSON", f"{e.first_name()} {e.last_name()}").add(" <")
+    d.pii("EMAIL", e.email()).add(">\nTo: ").pii("EMAIL", e.company_email())
     d.add("\nSubject: " + e.sentence(nb_words=5) + "\n\nHi,\n")
     d.add(e.paragraph(nb_sentences=2) + " You can reach me at ").pii("INTL_PHONE", g.intl_phone())
     d.add(r.choice([" or on my Chinese mobile ", " / cell "])).pii("CN_MOBILE", g.mobile()).add(
@@ -794,7 +793,7 @@ def english_email(g: Gen) -> Doc:
     )
     d.add(".\n")
     _negs(g, d, r.randint(1, 2), "\n")
-    d.add("Best regards,\n" + e.name() + "\n")
+    d.add("Best regards,\n").pii("PERSON", f"{e.first_name()} {e.last_name()}").add("\n")
     return d
 
 

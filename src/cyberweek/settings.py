@@ -537,3 +537,10 @@ LOGGING = {
 ADMIN_URL = env.str("ADMIN_URL", default="admin/")
 
 PLATFORM_NAME = _("National Cybersecurity Awareness Week")
+
+# The pii engine, for this deployment (issue 21): values that are never personal
+# information here (public hotlines, the speakers' names on the programme), words that
+# always are ({type: [words]}), and patterns of its own ([{"type", "regex", "context"}]).
+PII_ALLOW_LIST = env.list("PII_ALLOW_LIST", default=[])
+PII_DENY_LISTS: dict[str, list[str]] = {}
+PII_PATTERNS: list[dict] = []

@@ -17,6 +17,9 @@ class CoreConfig(AppConfig):
         # first connection on.
         from . import metrics, outbox  # noqa: F401
         from .key_check import check_key_ring, create_key_ring_with_database, store_check_value
+        from .pii_setup import configure_from_settings
+
+        configure_from_settings()
 
         checks.register(check_key_ring, checks.Tags.security)
         pre_migrate.connect(create_key_ring_with_database, sender=self)

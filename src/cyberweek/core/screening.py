@@ -67,7 +67,13 @@ def _language() -> str:
 def explain(found_types) -> list[dict]:
     """Each type found, with its label and why it is a risk, in the page's language."""
     language = _language()
+    # A deployment's own recognisers (settings.PII_PATTERNS…) report types of their own,
+    # which have no entry here: their name is their label.
     return [
-        {"type": t, "label": LABELS[t][language], "explanation": EXPLANATIONS[t][language]}
+        {
+            "type": t,
+            "label": LABELS[t][language] if t in LABELS else t,
+            "explanation": EXPLANATIONS[t][language] if t in EXPLANATIONS else "",
+        }
         for t in found_types
     ]

@@ -7,8 +7,10 @@ Plain Python with no Django import, so that it works as a library and a command 
     redact("手机13812345678")         # '手机138****5678'
 """
 
+from .custom import DenyList, Pattern, configure
 from .engine import scan, scan_segments, scan_stream
 from .finding import EXPLANATIONS, LABELS, TYPES, Finding
+from .id_numbers import id_facts
 from .redaction import ACTIONS, Policy, Rule, redact, redact_stream
 
 __all__ = [
@@ -16,9 +18,13 @@ __all__ = [
     "EXPLANATIONS",
     "LABELS",
     "TYPES",
+    "DenyList",
     "Finding",
+    "Pattern",
     "Policy",
     "Rule",
+    "configure",
+    "id_facts",
     "redact",
     "redact_stream",
     "scan",

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from .hyperscan_pass import compile_databases, hyperscan_starts
 from .lexicon import surnames
 from .names import COLON_ROLE_LABELS, FREE_ROLE_LABELS, LABEL_NOTE, ROLE_LABELS
+from .tables import NAME_HEADERS
 
 _PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
 _HEX = "[0-9A-Fa-f]"
@@ -176,7 +177,7 @@ TRIGGERS: list[Trigger] = [
         anchor="0-9A-Za-z",
         py=(r"[A-Z](?<![0-9A-Za-z][A-Z])[A-Z]?[0-9]{6,10}[^0-9A-Za-z]",),
     ),
-    Trigger("plate", rf"(?:{'|'.join(_PROVINCES)})[A-HJ-NP-Z](?:·|•|・| )?[A-HJ-NP-Z0-9]{{4}}"),
+    Trigger("plate", rf"(?:{'|'.join(_PROVINCES)})[A-HJ-NP-Z](?:·|•|・| |-)?[A-HJ-NP-Z0-9]{{4}}"),
     # Seven digits in a row, or a group then a separator and three digits; a date such as
     # 2023-11-25 is not a candidate. Numbers with a country code start at their plus sign
     # (so no run starts right after a "+": the one from the plus covers it). A run glued to
@@ -199,8 +200,24 @@ TRIGGERS: list[Trigger] = [
         py=(r"[0-9](?<![0-9A-Za-z_+][0-9])[0-9]{0,5}(?:[）（][ \-)(）（]?|[ \-)(][）（])[0-9]{3}",),
     ),
     Trigger("num", r"\+[0-9]|\(\+[0-9]"),
+    Trigger(
+        "dotted",
+        r"[0-9]{3}\.[0-9]{3,4}\.[0-9]{4}",
+        anchor="0-9A-Za-z.",
+        py=(r"[0-9](?<![0-9A-Za-z.][0-9])[0-9]{2}\.[0-9]{3,4}\.[0-9]{4}",),
+    ),
     Trigger("num", r"＋[0-9]"),
-    Trigger("dob", _lit("出生", "生日")),
+    Trigger("dob", _lit("出生", "生日", "日生", "号生", "月生")),
+    Trigger("qq", r"qq", anchor="A-Za-z", caseless=True, py=(r"[Qq](?<![A-Za-z][Qq])[Qq]",)),
+    Trigger("qq", _lit("扣扣", "企鹅号")),
+    Trigger(
+        "wechat",
+        r"vx|wechat|weixin|wxid_",
+        anchor="A-Za-z",
+        caseless=True,
+        py=(r"[VvWw](?<![A-Za-z][VvWw])(?i:(?<=[Vv])x|(?<=[Ww])(?:echat|eixin|xid_))",),
+    ),
+    Trigger("wechat", _lit("微信", "威信", "V信", "v信")),
     Trigger(
         "dob",
         r"date of birth|birth ?date|birthday|d\.o\.b|dob|born",
@@ -272,6 +289,51 @@ TRIGGERS: list[Trigger] = [
     # beside the speaker trigger took 100 MB more memory.)
     Trigger("name_label", rf"(?:{_lit(*COLON_ROLE_LABELS)}){LABEL_NOTE}[ \t]{{0,4}}(?::|：)"),
     Trigger("name_by", rf"由{_SURNAME_ALT}", py=(rf"由(?={_SURNAME_CLASS})",)),
+    Trigger("cv", r"(?:，|,)(?:男|女)(?:，|,|、)"),
+    Trigger(
+        "table", _lit(*sorted((h for h in NAME_HEADERS if not h.isascii()), key=len, reverse=True))
+    ),
+    Trigger(
+        "table",
+        r"full[ _]?name|contact name|name|contact|person",
+        anchor="A-Za-z",
+        caseless=True,
+        py=(
+            r"[FfCcNnPp](?<![A-Za-z][FfCcNnPp])(?i:(?<=[Ff])ull[ _]?name|(?<=[Cc])ontact(?: name)?"
+            r"|(?<=[Nn])ame|(?<=[Pp])erson)",
+        ),
+    ),
+    Trigger(
+        "en_street",
+        r"[0-9]{1,6}[A-Z]? [A-Z][a-z0-9]",
+        anchor="0-9A-Za-z.,",
+        py=(r"[0-9](?<![0-9A-Za-z.,][0-9])[0-9]{0,5}[A-Z]? [A-Z][a-z0-9]",),
+    ),
+    Trigger("en_military", r"PSC |CMR |Unit [0-9]|USNS |USS |USCGC ", anchor="A-Za-z"),
+    Trigger(
+        "en_name",
+        r"[A-Z][a-z]{1,12} [A-Z][a-z]",
+        anchor="A-Za-z'",
+        py=(r"[A-Z](?<![A-Za-z'][A-Z])[a-z]{1,12} [A-Z][a-z]",),
+    ),
+    Trigger(
+        "name_verb_after",
+        _lit(
+            "表示",
+            "介绍",
+            "告诉",
+            "指出",
+            "认为",
+            "回忆",
+            "提醒",
+            "透露",
+            "坦言",
+            "强调",
+            "等人",
+            "接到",
+            "报警",
+        ),
+    ),
     Trigger(
         "honor",
         _lit(
@@ -359,7 +421,7 @@ EXACT: dict[str, re.Pattern] = {
     "code18": re.compile(r"[0-9A-HJ-NP-RTUWXY]{18}(?![0-9A-Za-z])"),
     "alpha_id": re.compile(r"[A-Z]{1,2}[0-9]{6,10}(?![0-9A-Za-z])"),
     "plate": re.compile(
-        rf"[{_PROVINCES}][A-HJ-NP-Z][·•・ ]?(?:[DF][A-HJ-NP-Z0-9][0-9]{{4}}"
+        rf"[{_PROVINCES}][A-HJ-NP-Z][·•・ \-]?(?:[DF][A-HJ-NP-Z0-9][0-9]{{4}}"
         r"|[0-9]{5}[DF]|[A-HJ-NP-Z0-9]{4}[A-HJ-NP-Z0-9挂学警港澳])"
     ),
     # Possessive: all that follows a run of digits is optional, so the greedy way through is
@@ -368,8 +430,13 @@ EXACT: dict[str, re.Pattern] = {
     "num": re.compile(
         r"(?:\(?[+＋])?[0-9]++(?:(?:[ \-]|[)）][ \-]?|[ \-]?[(（])[0-9]++){0,11}+[Xx]?"
     ),
+    "qq": re.compile(r"(?i:qq)(?:号码|号|群号?)?|扣扣(?:号码|号)?|企鹅号"),
+    "wechat": re.compile(
+        r"(?:微信|威信|[Vv]信)(?:号码|号|账号|ID|id)?|(?i:wxid_|vx|wechat(?: id)?|weixin)(?:号)?"
+    ),
+    "dotted": re.compile(r"[0-9]{3}\.[0-9]{3,4}\.[0-9]{4}"),
     "dob": re.compile(
-        r"出生日期|出生年月日?|出生于|出生在|出生|生日"
+        r"出生日期|出生年月日?|出生于|出生在|出生|生日|[日号月]生"
         r"|(?i:date of birth|birth ?date|birthday|d\.o\.b\.?|dob|born on|born)"
     ),
     "name_label": re.compile(
@@ -380,6 +447,19 @@ EXACT: dict[str, re.Pattern] = {
         + rf")(?:姓名)?{LABEL_NOTE}[ \t]*(?:[:：]|是|为)?"
     ),
     "name_by": re.compile("由"),
+    "cv": re.compile(r"[，,]"),
+    "table": re.compile(
+        "|".join(
+            sorted((re.escape(h) for h in NAME_HEADERS if not h.isascii()), key=len, reverse=True)
+        )
+        + r"|(?i:full[ _]?name|contact name|name|contact|person)"
+    ),
+    "en_name": re.compile(r"[A-Z][a-z]{1,12} "),
+    "en_street": re.compile(r"[0-9]{1,6}"),
+    "en_military": re.compile(r"PSC|CMR|Unit|USNS|USS|USCGC"),
+    "name_verb_after": re.compile(
+        r"表示|介绍|告诉|指出|认为|回忆|提醒|透露|坦言|强调|等人|接到|报警"
+    ),
     "honor": re.compile(
         r"先生|女士|小姐|经理|老师|同学|师傅|医生|律师|主任|警官|阿姨|同志|教授|"
         r"总监|科长|处长|局长|书记|院长|大夫|护士|老板|的(?:妈妈|爸爸|家长|母亲|父亲)|"

@@ -155,7 +155,8 @@ def is_uscc(value: str) -> bool:
     value = value.upper()
     if len(value) != 18 or not value[2:8].isdigit() or value[2:4] not in PROVINCE_CODES:
         return False
-    # Registration authority, then organisation category (1/2/3/9 under every authority).
-    if value[0] not in "123456789ABCDEFGNY" or value[1] not in "1239":
+    # Registration authority, then organisation category (1-5 and 9 are used: 34 司法鉴定
+    # 机构 and 35 仲裁委员会 under the judicial authority, for instance).
+    if value[0] not in "123456789ABCDEFGNY" or value[1] not in "1234569":
         return False
     return uscc_check_char(value[:17]) == value[17]

@@ -51,8 +51,21 @@ def _parse(m: re.Match) -> bool:
     return valid_date(y, mo, d)
 
 
+# What may follow 生 right after a date for it to mean "born" (1985年3月12日生，) and not
+# 生效, 生产 (2024年1月1日生效).
+_BORN_NEXT = frozenset("，,。；;、）) \t\r\n于在人")
+
+
 def scan_birth_word(text: str, start: int, end: int, out: list[RawFinding]) -> None:
     word = text[start:end]
+    if word[-1] == "生" and word[0] in "日号月":
+        if end < len(text) and text[end] not in _BORN_NEXT:
+            return
+        b = _BEFORE.search(text, max(0, start - 30), start + 1)
+        if b and _parse(b):
+            s = b.start(_first_group(b))
+            out.append((s, start + 1, "DATE_OF_BIRTH", text[s : start + 1], 0.9, "date before 生"))
+        return
     if word.isascii() and start and text[start - 1].isascii() and text[start - 1].isalpha():
         return
     m = _AFTER.match(text, end, end + 40)
@@ -69,7 +82,7 @@ def scan_birth_word(text: str, start: int, end: int, out: list[RawFinding]) -> N
             )
         )
         return
-    if word in ("出生", "生"):
+    if word in ("出生", "出生于", "出生在"):
         window_start = max(0, start - 30)
         b = _BEFORE.search(text, window_start, start)
         if b and _parse(b):

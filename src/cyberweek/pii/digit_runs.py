@@ -56,6 +56,69 @@ _ID = _rx(_ID_WORDS)
 _CARD = _rx(_CARD_WORDS)
 _TW = _rx(_TW_WORDS)
 _PHONE = _rx(_PHONE_WORDS)
+# Labels that make an 18-digit number passing the ID check an order or a document number
+# (about one number in eleven passes the check by chance).
+_ID_VETO_WORDS = (
+    "订单",
+    "单号",
+    "流水",
+    "交易",
+    "运单",
+    "快递",
+    "工单",
+    "票号",
+    "发票",
+    "批次",
+    "合同",
+    "order",
+    "invoice",
+    "tracking",
+    "txn",
+    "transaction",
+    "waybill",
+)
+_ID_VETO = _rx(_ID_VETO_WORDS)
+
+
+def _not_an_id(text: str, start: int) -> bool:
+    """Whether the label before an 18-digit number says it is an order number or the like."""
+    window = text[start - _WIDTH if start > _WIDTH else 0 : start].lower()
+    if _ID_VETO.search(window) is None:
+        return False
+    label = label_before(text, start, _WIDTH)
+    return _ID_VETO.search(label) is not None and _ID.search(label) is None
+
+
+# North American numbers as written in English text: (212) 369-0410, 212-369-0410.
+_NA_SHAPE = re.compile(
+    r"\([2-9][0-9]{2}\) ?[2-9][0-9]{2}-[0-9]{4}|[2-9][0-9]{2}-[2-9][0-9]{2}-[0-9]{4}"
+)
+_LATIN_WORD = re.compile(r"[A-Za-z]{2}")
+
+
+def english_context(text: str, start: int, width: int = 40) -> bool:
+    """Whether the text just before start is English: Latin words and no Chinese."""
+    window = text[start - width if start > width else 0 : start]
+    return _LATIN_WORD.search(window) is not None and not any(
+        "\u4e00" <= c <= "\u9fff" for c in window
+    )
+
+
+def _north_american(text: str, start: int, token: str, digits: str):
+    """(type, confidence, reason) for a North American number in its usual notation in
+    English text, or None."""
+    if (
+        len(digits) == 10
+        and _NA_SHAPE.fullmatch(token)
+        and digits[:3] not in _TOLL_FREE
+        and english_context(text, start)
+        and not _negative(text, start)
+        and is_valid_international("1" + digits)
+    ):
+        return "INTL_PHONE", 0.85, "North American number notation in English text"
+    return None
+
+
 # The label is a lower-cased piece of the 20 characters before a value, and no negative
 # word has a space: when the lower-cased window has none of them, neither has the label,
 # which need not be computed (the common case: 手机：138…). (re.IGNORECASE would make
@@ -126,8 +189,12 @@ def classify(digits: str, plus: bool, label: "_LazyLabel | str") -> tuple[str, f
             return "CN_LANDLINE", 0.9, "landline with +86 and area code"
         return None
     if n == 18 and is_cn_id18(digits.upper()):
+        if label.start >= 0 and _not_an_id(label.text, label.start):
+            return None
         return "CN_ID", 0.99, "GB 11643 check digit passed"
-    if not digits.isdigit():  # a trailing X is only ever an ID check character
+    if not digits.isdigit():  # a trailing X: an ID's check character, or a credit code's
+        if n == 18 and is_uscc(digits) and not label.is_negative():
+            return "USCC", 0.95, "GB 32100 check character passed"
         return None
     if n == 18 and is_uscc(digits) and not luhn_ok(digits) and not label.is_negative():
         return "USCC", 0.95, "GB 32100 check character passed"
@@ -174,6 +241,7 @@ def classify(digits: str, plus: bool, label: "_LazyLabel | str") -> tuple[str, f
 
 
 _ALNUM = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_USCC_LETTERS = frozenset("ABCDEFGHJKLMNPQRTUWXY")
 _BAD_LEFT = _ALNUM | frozenset("_*@&")
 _BAD_RIGHT = _ALNUM | frozenset("_*@")
 
@@ -220,7 +288,8 @@ def scan_numbers(text: str, starts: list[int], out: list[RawFinding]) -> None:
                         append((start, end, "CN_MOBILE", token, 0.95, "mobile number format"))
                     continue
                 if n == 18 and is_cn_id18(token):
-                    append((start, end, "CN_ID", token, 0.99, "GB 11643 check digit passed"))
+                    if not _not_an_id(text, start):
+                        append((start, end, "CN_ID", token, 0.99, "GB 11643 check digit passed"))
                     continue
                 kind = classify(token, False, _LazyLabel(text, start))
                 if kind:
@@ -240,7 +309,9 @@ def scan_numbers(text: str, starts: list[int], out: list[RawFinding]) -> None:
                 digits = _digits_of_few_groups(token)
                 if digits is not None:
                     label = _LazyLabel(text, start)
-                    kind = classify(digits, token[0] in "+＋", label)
+                    kind = classify(digits, token[0] in "+＋", label) or _north_american(
+                        text, start, token, digits
+                    )
                     if kind:
                         append((start, end, kind[0], token, kind[1], kind[2]))
                     else:
@@ -268,6 +339,18 @@ def scan_number(text: str, start: int, end: int, out: list[RawFinding]) -> None:
     if end < len(text) and text[end] in _RIGHT_LOOK:
         nxt = text[end]
         if nxt in _BAD_RIGHT:
+            # Seventeen digits and a check letter: a credit code (the code18 trigger only
+            # takes codes with a letter among the first seventeen).
+            if (
+                end - start == 17
+                and nxt in _USCC_LETTERS
+                and (end + 1 == len(text) or text[end + 1] not in _BAD_RIGHT)
+                and text[start:end].isdigit()
+                and is_uscc(text[start : end + 1])
+                and not _negative(text, start)
+            ):
+                value = text[start : end + 1]
+                out.append((start, end + 1, "USCC", value, 0.95, "GB 32100 check character"))
             return
         if nxt in ".-" and end + 1 < len(text) and text[end + 1] in _ALNUM:
             return
@@ -280,7 +363,8 @@ def scan_number(text: str, start: int, end: int, out: list[RawFinding]) -> None:
                 out.append((start, end, "CN_MOBILE", token, 0.95, "mobile number format"))
             return
         if n == 18 and is_cn_id18(token):
-            out.append((start, end, "CN_ID", token, 0.99, "GB 11643 check digit passed"))
+            if not _not_an_id(text, start):
+                out.append((start, end, "CN_ID", token, 0.99, "GB 11643 check digit passed"))
             return
         kind = classify(token, False, _LazyLabel(text, start))
         if kind:
@@ -300,7 +384,7 @@ def scan_number(text: str, start: int, end: int, out: list[RawFinding]) -> None:
     if digits is not None:
         if len(digits) < 8:
             return
-        kind = classify(digits, plus, label)
+        kind = classify(digits, plus, label) or _north_american(text, start, token, digits)
         if kind:
             _emit(text, start, end, kind, out)
             return
@@ -358,3 +442,35 @@ def _emit(text: str, s: int, e: int, kind: tuple[str, float, str], out: list[Raw
 def _extension(text: str, groups: list[tuple[int, int]], k: int) -> bool:
     """True when group k is a short extension after a landline (010-12345678-8001)."""
     return k > 0 and groups[k][1] - groups[k][0] <= 5 and groups[k - 1][1] - groups[k - 1][0] >= 7
+
+
+# Phones written with dots (139.1234.5678, 212.369.0410), with +86 or +1 written before.
+_DOTTED_PREFIX = re.compile(r"(?:\+86|\+1)[ .\-]?$")
+
+
+def scan_dotted(text: str, start: int, end: int, out: list[RawFinding]) -> None:
+    if start and (text[start - 1] in _BAD_LEFT or text[start - 1] == "."):
+        return
+    if end < len(text) and (
+        text[end] in _BAD_RIGHT or (text[end] == "." and text[end + 1 : end + 2].isdigit())
+    ):
+        return
+    token = text[start:end]
+    digits = token.replace(".", "")
+    prefix = _DOTTED_PREFIX.search(text, start - 4 if start > 4 else 0, start)
+    s = prefix.start() if prefix else start
+    if len(digits) == 11 and _MOBILE.fullmatch(digits) and (not prefix or "86" in prefix.group()):
+        if not _negative(text, s):
+            out.append((s, end, "CN_MOBILE", text[s:end], 0.9, "mobile number written with dots"))
+        return
+    if (
+        len(digits) == 10
+        and token[3] == "."
+        and digits[:3] not in _TOLL_FREE
+        and (prefix or english_context(text, s))
+        and not _negative(text, s)
+        and is_valid_international("1" + digits)
+    ):
+        out.append(
+            (s, end, "INTL_PHONE", text[s:end], 0.85, "North American number written with dots")
+        )

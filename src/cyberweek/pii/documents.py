@@ -9,7 +9,8 @@ from .finding import RawFinding
 _PASSPORT = re.compile(r"E[0-9]{8}|E[A-HJ-NP-Z][0-9]{7}|G[0-9]{8}")
 _OFFICIAL_PASSPORT = re.compile(r"[DSP]E?[0-9]{7}|[DSP][0-9]{8}")
 _HKMO_PERMIT = re.compile(r"[HM][0-9]{8}(?:[0-9]{2})?")
-_EEP_PERMIT = re.compile(r"C[0-9]{8}|C[A-HJ-NP-Z][0-9]{7}")
+# Exit-entry permits: to Hong Kong and Macao (C…), to Taiwan (L…).
+_EEP_PERMIT = re.compile(r"[CL][0-9]{8}|C[A-HJ-NP-Z][0-9]{7}")
 _PASSPORT_WORDS = ("护照", "passport", "证件")
 _PERMIT_WORDS = ("通行证", "回乡证", "permit", "港澳", "证件")
 
@@ -62,7 +63,7 @@ def scan_plate(text: str, start: int, end: int, out: list[RawFinding]) -> None:
     if end < len(text) and _alnum(text[end]):
         return
     value = text[start:end]
-    tail = value[2:].lstrip("·•・ ")
+    tail = value[2:].lstrip("·•・ -")
     if len(tail) == 5 and sum(c.isdigit() for c in tail) < 3 and tail[-1] not in "挂学警港澳":
         return
     out.append(

@@ -2,11 +2,25 @@
 are resolved so that every character belongs to at most one finding."""
 
 import gc
+import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from operator import itemgetter
 
-from . import addresses, dates, digit_runs, documents, names, network, secret_keys
+from . import (
+    addresses,
+    custom,
+    dates,
+    digit_runs,
+    documents,
+    en_addresses,
+    en_names,
+    im_ids,
+    names,
+    network,
+    secret_keys,
+    tables,
+)
 from .candidates import EXACT, KINDS, starts_by_kind
 from .finding import Finding, RawFinding, findings
 
@@ -41,6 +55,9 @@ HANDLERS: dict[str, Callable] = {
     "alpha_id": documents.scan_alpha_id,
     "plate": documents.scan_plate,
     "num": digit_runs.scan_number,
+    "dotted": digit_runs.scan_dotted,
+    "qq": im_ids.scan_qq,
+    "wechat": im_ids.scan_wechat,
     "dob": dates.scan_birth_word,
     "name_label": names.scan_labelled,
     "honor": names.scan_honorific,
@@ -48,6 +65,12 @@ HANDLERS: dict[str, Callable] = {
     "speaker": names.scan_speaker,
     "name_verb": names.scan_after_verb,
     "name_by": names.scan_by,
+    "cv": names.scan_cv_line,
+    "table": tables.scan_header,
+    "en_name": en_names.scan_pair,
+    "en_street": en_addresses.scan_street,
+    "en_military": en_addresses.scan_military,
+    "name_verb_after": names.scan_before_verb,
 }
 
 # Kinds whose handler takes all their starts at once (same rules, less overhead per value).
@@ -77,6 +100,8 @@ _PRIORITY = {
             "INTL_PHONE",
             "DATE_OF_BIRTH",
             "LICENSE_PLATE",
+            "QQ",
+            "WECHAT_ID",
             "ADDRESS",
             "PERSON",
         )
@@ -84,8 +109,13 @@ _PRIORITY = {
 }
 
 
+# Types of custom recognisers come after the built-in ones.
+_LAST = len(_PRIORITY)
+
+
 def _better(a: RawFinding, b: RawFinding) -> bool:
-    return (a[1] - a[0], a[4], -_PRIORITY[a[2]]) > (b[1] - b[0], b[4], -_PRIORITY[b[2]])
+    pa, pb = _PRIORITY.get(a[2], _LAST), _PRIORITY.get(b[2], _LAST)
+    return (a[1] - a[0], a[4], -pa) > (b[1] - b[0], b[4], -pb)
 
 
 _START = itemgetter(0)
@@ -109,17 +139,33 @@ def resolve(found: list[RawFinding]) -> list[RawFinding]:
     return kept
 
 
-def scan(text: str, *, engine: str = "auto") -> list[Finding]:
+def scan(
+    text: str,
+    *,
+    engine: str = "auto",
+    allow: Iterable[str] | None = None,
+    recognizers: Iterable[custom.Recognizer] | None = None,
+) -> list[Finding]:
     """Every piece of personal information in text, in order, never overlapping.
 
     engine: "auto" (Hyperscan when installed), "hyperscan" or "python"; all give the same
-    findings."""
+    findings. allow: values that are not findings (compared without blanks, dashes and
+    brackets, ignoring case); recognizers: custom.Pattern and custom.DenyList objects. Both
+    add to the deployment's (custom.configure)."""
     if not isinstance(text, str):
         raise TypeError(f"scan() needs str, not {type(text).__name__}")
-    return _scan(text, engine, 0, len(text), 0)
+    return _scan(text, engine, 0, len(text), 0, custom.options(allow, recognizers))
 
 
-def _scan(text: str, engine: str, lo: int, hi: int, base: int) -> list[Finding]:
+# Full-width digits (１３９１２３４５６７８, typed with a Chinese input method) are read as
+# ASCII digits: one character for one, so every offset stays the same.
+_WIDE_DIGIT = re.compile("[０-９]")
+_NARROW_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+def _scan(
+    text: str, engine: str, lo: int, hi: int, base: int, opts: custom.Options
+) -> list[Finding]:
     """The findings of text that start in [lo, hi), as Findings of a text that starts at
     offset base of the whole."""
     # Stage two allocates many small objects that never form cycles; the cyclic garbage
@@ -127,7 +173,15 @@ def _scan(text: str, engine: str, lo: int, hi: int, base: int) -> list[Finding]:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        found = _stage_two(text, engine)
+        if _WIDE_DIGIT.search(text) is None:
+            found = _stage_two(text, engine)
+        else:
+            found = [
+                (s, e, t, text[s:e], c, r)
+                for s, e, t, _, c, r in _stage_two(text.translate(_NARROW_DIGITS), engine)
+            ]
+        if opts:
+            found = custom.apply(text, found, opts)
         if len(found) > 1:
             found = resolve(found)
         if lo or hi < len(text):
@@ -175,10 +229,16 @@ BLOCK = 1 << 20
 
 
 def scan_segments(
-    chunks: Iterable[str], *, block: int = BLOCK, overlap: int = OVERLAP
+    chunks: Iterable[str],
+    *,
+    block: int = BLOCK,
+    overlap: int = OVERLAP,
+    allow: Iterable[str] | None = None,
+    recognizers: Iterable[custom.Recognizer] | None = None,
 ) -> Iterator[tuple[str, int, list[Finding]]]:
     """Split a stream into consecutive segments (text, absolute start, findings with
     absolute offsets inside it). Memory stays within about block + overlap characters."""
+    opts = custom.options(allow, recognizers)
     buf, base, pos = "", 0, 0
     for chunk in chunks:
         if not chunk:
@@ -187,13 +247,13 @@ def scan_segments(
         if base + len(buf) - pos < block + overlap:
             continue
         cut = base + len(buf) - overlap
-        found = _scan(buf, "auto", pos - base, cut - base, base)
+        found = _scan(buf, "auto", pos - base, cut - base, base, opts)
         end = max(cut, found[-1].end) if found else cut  # ends grow with starts
         yield buf[pos - base : end - base], pos, found
         pos = end
         keep = max(0, pos - LOOKBEHIND - base)
         buf, base = buf[keep:], base + keep
-    found = _scan(buf, "auto", pos - base, len(buf), base)
+    found = _scan(buf, "auto", pos - base, len(buf), base, opts)
     yield buf[pos - base :], pos, found
 
 

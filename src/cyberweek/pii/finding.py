@@ -21,6 +21,8 @@ TYPES: tuple[str, ...] = (
     "SECRET",
     "PERSON",
     "ADDRESS",
+    "QQ",
+    "WECHAT_ID",
 )
 
 
@@ -113,6 +115,8 @@ LABELS: dict[str, dict[str, str]] = {
     "SECRET": {"zh-hans": "密码或密钥", "en": "Password or secret key"},
     "PERSON": {"zh-hans": "姓名", "en": "Person's name"},
     "ADDRESS": {"zh-hans": "住址", "en": "Postal address"},
+    "QQ": {"zh-hans": "QQ 号", "en": "QQ number"},
+    "WECHAT_ID": {"zh-hans": "微信号", "en": "WeChat ID"},
 }
 
 EXPLANATIONS: dict[str, dict[str, str]] = {
@@ -194,5 +198,15 @@ EXPLANATIONS: dict[str, dict[str, str]] = {
         "zh-hans": "详细住址可定位到家庭，可能带来上门骚扰、诈骗甚至人身安全风险。",
         "en": "A detailed address locates a home and can lead to harassment, fraud or "
         "physical danger.",
+    },
+    "QQ": {
+        "zh-hans": "QQ 号可直接联系到本人并关联其社交账号，常被诈骗分子用来冒充熟人或拉人入群。",
+        "en": "A QQ number reaches the person directly and links their social accounts; "
+        "fraudsters use it to pose as friends or pull people into scam groups.",
+    },
+    "WECHAT_ID": {
+        "zh-hans": "微信号可直接添加本人为好友，泄露后易被冒充熟人、刷单返利等诈骗盯上。",
+        "en": "A WeChat ID lets anyone add the person as a contact; exposed, it invites "
+        "impersonation and task-scam fraud.",
     },
 }

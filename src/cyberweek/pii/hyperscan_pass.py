@@ -15,6 +15,8 @@ not two to four times, in a bounded repeat of a negated class.
 from typing import NamedTuple
 
 _CONTINUATION = bytes(1 if 0x80 <= b < 0xC0 else 0 for b in range(256))
+# The starts of a kind without any: empty and shared (never appended to).
+_NONE: tuple = ()
 
 
 class Databases(NamedTuple):
@@ -94,20 +96,30 @@ def hyperscan_starts(text: str, dbs: Databases) -> list[list[int]] | None:
     def on_match(id_, start, end, flags, context):
         add(start * 256 + id_)
 
-    by_kind: list[list[int]] = [[] for _ in range(dbs.kinds)]
-    to_kind = [by_kind[k].append for k in dbs.trigger_kind]
+    # A kind's list is made when its first start comes: a short text has starts of a few
+    # kinds only, and making a list per kind and a method per trigger for every call was a
+    # quarter of the fixed cost of a call.
+    by_kind: list = [_NONE] * dbs.kinds
+    trigger_kind = dbs.trigger_kind
     dbs.narrow.scan(narrow, match_event_handler=on_match)
     if ascii_only:  # the UTF-8 bytes are characters too: both databases at once
         dbs.wide.scan(wide, match_event_handler=on_match)
-    hits.sort()
-    for k in hits:
-        b = k >> 8
-        if 1 <= b <= n:
-            to_kind[k & 255](b - 1)
+    if hits:
+        hits.sort()
+        for k in hits:
+            b = k >> 8
+            if 1 <= b <= n:
+                kind = trigger_kind[k & 255]
+                starts = by_kind[kind]
+                if starts is _NONE:
+                    starts = by_kind[kind] = []
+                starts.append(b - 1)
     if ascii_only:
         return by_kind
     hits.clear()
     dbs.wide.scan(wide, match_event_handler=on_match)
+    if not hits:
+        return by_kind
     hits.sort()
     # Byte offsets to character offsets: subtract the UTF-8 continuation bytes before.
     count = wide.translate(_CONTINUATION).count
@@ -121,7 +133,12 @@ def hyperscan_starts(text: str, dbs: Databases) -> list[list[int]] | None:
             prev_b = b
             if prev_c >= n:
                 break
-        to_kind[k & 255](prev_c)
+        kind = trigger_kind[k & 255]
+        starts = by_kind[kind]
+        if starts is _NONE:
+            starts = by_kind[kind] = []
+        starts.append(prev_c)
     for k in dbs.mixed_kinds:
-        by_kind[k].sort()
+        if by_kind[k] is not _NONE:
+            by_kind[k].sort()
     return by_kind

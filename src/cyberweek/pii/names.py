@@ -249,10 +249,73 @@ ROLE_LABELS = (
     "三等奖",
     "特等奖",
     "优秀奖",
+    # Role words written straight before a name on forms and records (审核人诸葛亮).
+    "受理人",
+    "填表人",
+    "登记人",
+    "复核人",
+    "核查人",
+    "办理人",
+    "承办人",
+    "接警人",
+    "值班人",
+    "制表人",
+    # Words that introduce a person in news and reports (市民严莉接到…).
+    "市民",
+    "网友",
+    "居民",
+    "村民",
+    "事主",
+    "犯罪嫌疑人",
+    "嫌疑人",
+    "大学生",
+    "老人",
+    "民警",
+    "男子",
+    "女子",
 )
 _BYLINES = frozenset(["记者", "通讯员", "摄影", "编辑", "责任编辑"])
 _WEAK_ROLES = frozenset(
-    ["志愿者", "班主任", "主管", "记者", "通讯员", "一等奖", "二等奖", "三等奖", "特等奖", "优秀奖"]
+    [
+        "志愿者",
+        "班主任",
+        "主管",
+        "记者",
+        "通讯员",
+        "一等奖",
+        "二等奖",
+        "三等奖",
+        "特等奖",
+        "优秀奖",
+        "审核人",
+        "审批人",
+        "记录人",
+        "批准人",
+        "签发人",
+        "报告人",
+        "受理人",
+        "填表人",
+        "登记人",
+        "复核人",
+        "核查人",
+        "办理人",
+        "承办人",
+        "接警人",
+        "值班人",
+        "制表人",
+        "市民",
+        "网友",
+        "居民",
+        "村民",
+        "事主",
+        "犯罪嫌疑人",
+        "嫌疑人",
+        "大学生",
+        "老人",
+        "民警",
+        "男子",
+        "女子",
+    ]
 )
 _ROLES = frozenset(ROLE_LABELS)
 # The others are labels only with a colon after them (Hyperscan is asked for it).
@@ -261,7 +324,10 @@ COLON_ROLE_LABELS = tuple(w for w in ROLE_LABELS if w not in FREE_ROLE_LABELS)
 # (written without classes of non-ASCII characters: it is also a Hyperscan pattern on UTF-8)
 LABEL_NOTE = r"(?:(?:（|\()(?:签字|签名|盖章|签章)(?:）|\)))?"
 # What may follow a name read without a label: the ends of _NAME_END, and 报道/摄 in bylines.
-_ROLE_END = re.compile(r"报道|摄")
+_ROLE_END = re.compile(
+    r"报道|摄|在|被|接到|收到|因|向|曾|遭|称|表示|介绍|告诉|指出|认为|回忆|提醒|透露|坦言|"
+    r"强调|发现|报警|来到|通过|已|将|等人"
+)
 
 
 def _clean_name(text: str, p: int, ends: re.Pattern) -> int | None:
@@ -350,6 +416,7 @@ def scan_labelled(text: str, start: int, end: int, out: list[RawFinding]) -> Non
         and q - p >= 3
         and not _FIELD_RX.match(text, q)
         and not _NAME_END.match(text, q)
+        and not _ROLE_END.match(text, q)
     ):
         return
     out.append((p, q, "PERSON", text[p:q], 0.85, f"name after '{text[start:end].strip()}'"))
@@ -543,3 +610,90 @@ def scan_after_verb(text: str, start: int, end: int, out: list[RawFinding]) -> N
             out.append((end, stop, "PERSON", name, 0.7, f"name after '{text[start:end]}'"))
             _more_in_list(text, stop, out)
             return
+
+
+def scan_cv_line(text: str, start: int, end: int, out: list[RawFinding]) -> None:
+    """张三丰，男，汉族: a name at the head of a line or sentence, then the sex between commas."""
+    p = start
+    while p > 0 and start - p < 4 and _cjk(text[p - 1]):
+        p -= 1
+    if p and text[p - 1] not in "\n\r\t 。；;：:、>|\u3000":
+        return
+    if not 2 <= start - p <= 4 or read_name(text, p, labelled=True) != start:
+        return
+    name = text[p:start]
+    if name in _COMMON_WORDS or name in _NOT_SPEAKERS:
+        return
+    out.append((p, start, "PERSON", name, 0.8, "name before the sex in a CV line"))
+
+
+# Verbs of reporting after a name in prose (据王芳介绍, 昨天杨勇指出, 沈秀兰等人).
+_NOT_NAMES_BEFORE_VERB = frozenset(
+    [
+        "公司",
+        "专家",
+        "记者",
+        "警方",
+        "官方",
+        "民警",
+        "市民",
+        "网友",
+        "他们",
+        "我们",
+        "大家",
+        "有关",
+        "相关",
+        "部门",
+        "方面",
+        "单位",
+        "学校",
+        "医院",
+        "银行",
+        "平台",
+        "客服",
+        "同学",
+    ]
+)
+
+
+def scan_before_verb(text: str, start: int, end: int, out: list[RawFinding]) -> None:
+    singles, compounds = _SINGLES, _COMPOUNDS
+    lo = start
+    while lo > 0 and start - lo < 4 and _cjk(text[lo - 1]):
+        lo -= 1
+    run = text[lo:start]
+
+    def plausible(given: str) -> bool:
+        return all(c in GIVEN_NAME_CHARS and c not in _STOP for c in given)
+
+    choice = None
+    if len(run) >= 4 and run[-4:-2] in compounds and plausible(run[-2:]):
+        choice = 4
+    elif (len(run) >= 3 and run[-3:-1] in compounds and plausible(run[-1:])) or (
+        len(run) >= 3
+        and run[-3] in singles
+        and run[-3] not in FUNCTION_CHARS
+        and plausible(run[-2:])
+    ):
+        choice = 3
+    elif (
+        len(run) >= 2
+        and run[-2] in singles
+        and run[-2] not in FUNCTION_CHARS
+        and plausible(run[-1:])
+    ):
+        choice = 2
+    if choice is None:
+        return
+    s = start - choice
+    name = text[s:start]
+    if (
+        name in _COMMON_WORDS
+        or name[:2] in _NOT_NAMES_BEFORE_VERB
+        or name[1:] in _COMMON_WORDS
+        or name[1:] in ("中国", "人民", "社会", "经济", "工作", "大家")
+        or _is_place(name)
+    ):
+        return
+    verb = text[start:end]
+    out.append((s, start, "PERSON", name, 0.7, f"name before '{verb}'"))

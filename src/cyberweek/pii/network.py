@@ -14,6 +14,20 @@ _DOMAIN = re.compile(
     r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}"
     r"[A-Za-z0-9])?)*\.[A-Za-z]{2,24}(?![A-Za-z0-9-])"
 )
+# Internationalised addresses (RFC 6531/IDNA): a local part and labels in Chinese, and a
+# top-level domain in Chinese (.中国, .公司, …) or ASCII.
+_IDN_TLDS = (
+    "中国|中國|公司|网络|網絡|香港|台湾|台灣|新加坡|在线|网址|网店|商城|集团|我爱你|手机|信息|"
+    "商标|移动|游戏|企业|娱乐|商店|时尚|微博|购物|中文网|世界|健康|招聘|政务|公益|广东|佛山"
+)
+_IDN_DOMAIN = re.compile(
+    r"[\w](?:[\w-]{0,61}[\w])?(?:\.[\w](?:[\w-]{0,61}[\w])?)*?"
+    rf"\.(?:{_IDN_TLDS}|[A-Za-z]{{2,24}}(?![A-Za-z0-9-]))"
+)
+_CJK_LOCAL = re.compile(r"[\u4e00-\u9fff]{1,12}$")
+# Words that end a label before an address written without a blank (邮箱张伟@…).
+_LOCAL_LABELS = re.compile(r".*(?:邮箱|邮件|电邮|地址|发到|寄到|发至|联系|是|为|到|至|：|:)")
+
 # Words in front of a dotted quad that make it a version or a section number, not an address:
 # the label (context.label_before) ends with one of them, then maybe a separator.
 _NOT_IP_WORDS = (
@@ -94,7 +108,8 @@ def scan_email(text: str, at: int, out: list[RawFinding]) -> None:
     while start < at and text[start] in ".-+":
         start += 1
     if start == at:
-        names.scan_mention(text, at, out)
+        if not _scan_idn_email(text, at, out):
+            names.scan_mention(text, at, out)
         return
     if start:
         before = text[start - 1]
@@ -106,11 +121,29 @@ def scan_email(text: str, at: int, out: list[RawFinding]) -> None:
             scheme = text.rfind("://", start - 200 if start > 200 else 0, start)
             if scheme >= 0 and not any(c.isspace() for c in text[scheme:start]):
                 return
-    m = _DOMAIN.match(text, at + 1)
+    m = _DOMAIN.match(text, at + 1) or _IDN_DOMAIN.match(text, at + 1)
     if not m or ".." in text[start:at]:
         return
     end = m.end()
     out.append((start, end, "EMAIL", text[start:end], 0.97, "e-mail address format"))
+
+
+def _scan_idn_email(text: str, at: int, out: list[RawFinding]) -> bool:
+    """张伟@公司.中国: an address whose local part is Chinese. True when one was found."""
+    m = _IDN_DOMAIN.match(text, at + 1)
+    if m is None or m.group().isascii():
+        return False
+    local = _CJK_LOCAL.search(text, at - 12 if at > 12 else 0, at)
+    if local is None:
+        return False
+    start = local.start()
+    label = _LOCAL_LABELS.match(text, start, at)
+    if label is not None:
+        start = label.end()
+    if at - start < 1:
+        return False
+    out.append((start, m.end(), "EMAIL", text[start : m.end()], 0.9, "internationalised e-mail"))
+    return True
 
 
 _ASCII_ALNUM = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")

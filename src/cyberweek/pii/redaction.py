@@ -30,6 +30,8 @@ DEFAULT_KEEP: dict[str, tuple[int, int]] = {
     "SECRET": (0, 0),
     "PERSON": (1, 0),
     "ADDRESS": (6, 0),
+    "QQ": (2, 2),
+    "WECHAT_ID": (2, 2),
 }
 _SEPARATORS = frozenset(" -·•・()（）.:+")
 
@@ -147,18 +149,22 @@ def apply(text: str, findings: Iterable[Finding], policy: Policy, offset: int = 
     return "".join(parts)
 
 
-def redact(text: str, policy: Policy | None = None) -> str:
-    """text with every finding replaced according to policy (default: mask)."""
-    return apply(text, scan(text), policy or Policy())
+def redact(text: str, policy: Policy | None = None, **scan_options) -> str:
+    """text with every finding replaced according to policy (default: mask). scan_options:
+    allow and recognizers, as for scan()."""
+    return apply(text, scan(text, **scan_options), policy or Policy())
 
 
 def redact_stream(
-    chunks: Iterable[str], policy: Policy | None = None, counter: list[Finding] | None = None
+    chunks: Iterable[str],
+    policy: Policy | None = None,
+    counter: list[Finding] | None = None,
+    **scan_options,
 ) -> Iterator[str]:
     """Redacted text, piece by piece, of a text given in pieces. If counter is a list,
     the redacted findings are appended to it."""
     policy = policy or Policy()
-    for text, start, found in scan_segments(chunks):
+    for text, start, found in scan_segments(chunks, **scan_options):
         if counter is not None:
             counter.extend(f for f in found if policy.applies(f))
         yield apply(text, found, policy, offset=start)

@@ -6,8 +6,10 @@ and a file is read by the platform's bounded reader with limits narrowed for it:
 needs at most `SELF_CHECK_MAX_CHARS` characters, so nothing larger is unpacked."""
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.conf import settings
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cyberweek.core import rate_limits
@@ -20,7 +22,8 @@ from cyberweek.core.bounded_files import (
 )
 from cyberweek.core.errors import LimitReached, ValidationFailed
 from cyberweek.core.screening import explain
-from cyberweek.pii import scan
+from cyberweek.geo.regions_data import read_rows
+from cyberweek.pii import id_facts, scan
 
 from .forms import SELF_CHECK_MAX_BYTES, SELF_CHECK_MAX_CHARS
 
@@ -58,6 +61,33 @@ class Segment:
     text: str
     type: str = ""
     label: str = ""
+    reveals: str = ""  # what the value itself tells anyone who reads it (an ID number's)
+
+
+@lru_cache(maxsize=1)
+def _region_names() -> dict[str, str]:
+    """Division names by their six-digit code (the geo data set; read once)."""
+    return {row.code: row.name for row in read_rows()}
+
+
+def id_reveals(value: str) -> str:
+    """What a resident ID number discloses (region of registration, birth date, sex), in
+    words for its holder. Worked out for the page and not kept anywhere."""
+    facts = id_facts(value)
+    if facts is None:
+        return ""
+    names = _region_names()
+    code = facts.region_code
+    parts = [names.get(c) for c in dict.fromkeys((code[:2] + "0000", code[:4] + "00", code))]
+    # 市辖区 and 县 are placeholders of the data set, never written in an address.
+    region = "".join(p for p in parts if p and p not in ("市辖区", "县")) or _(
+        "an unknown region (code %(code)s)"
+    ) % {"code": code}
+    return _("Anyone who reads it learns: registered in %(region)s, born on %(date)s, %(sex)s.") % {
+        "region": region,
+        "date": date_format(facts.birth_date, "DATE_FORMAT"),
+        "sex": _("male") if facts.sex == "male" else _("female"),
+    }
 
 
 @dataclass
@@ -100,7 +130,8 @@ def check_text(text: str) -> CheckResult:
     for finding in findings:
         if finding.start > cursor:
             segments.append(Segment(text[cursor : finding.start]))
-        segments.append(Segment(finding.text, finding.type, labels[finding.type]))
+        reveals = id_reveals(finding.text) if finding.type == "CN_ID" else ""
+        segments.append(Segment(finding.text, finding.type, labels[finding.type], reveals))
         counts[finding.type] = counts.get(finding.type, 0) + 1
         cursor = finding.end
     if cursor < len(text):
