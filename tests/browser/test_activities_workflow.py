@@ -39,7 +39,8 @@ def test_register_submit_approve_and_the_public_sees_it(page, edition):
 
     sign_in(page, "heping@example.org")
     page.get_by_role("link", name="Organiser area").click()
-    page.get_by_role("link", name="Activities", exact=True).click()
+    # The dashboard card's link; the navigation bar has a public "Activities" link too.
+    page.locator("main").get_by_role("link", name="Activities", exact=True).click()
     page.get_by_role("link", name="Register an activity").click()
     page.get_by_label(re.compile(r"^Title\W*$")).fill("和平区网络安全进校园")
     page.get_by_label("Title (English)").fill("Heping cybersecurity at school")

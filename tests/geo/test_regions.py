@@ -1,4 +1,5 @@
 import json
+import re
 from importlib import resources
 
 import pytest
@@ -38,6 +39,23 @@ def test_province_names_have_english_and_municipal_districts_read_well(settings)
         assert str(Region.objects.get(code="440000")) == "Guangdong"
     with translation.override("zh-hans"):
         assert str(Region.objects.get(code="110100")) == "北京市市辖区"
+
+
+def test_english_pages_name_every_division_without_chinese_characters():
+    """The data set names only provinces in English; the rest read in pinyin with the
+    suffix translated, so an English page never shows "Tianjin市辖区 和平区"."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert str(Region.objects.get(code="120101")) == "Heping District"
+        assert str(Region.objects.get(code="120100")) == "Tianjin (city districts)"
+        assert str(Region.objects.get(code="130100")) == "Shijiazhuang"
+        assert str(Region.objects.get(code="610100")) == "Xi'an"
+        assert str(Region.objects.get(code="110105")) == "Chaoyang District"
+        names = [str(r) for r in Region.objects.select_related("parent")]
+    assert not [name for name in names if re.search(r"[\u3400-\u9fff]", name)]
+    with translation.override("zh-hans"):
+        assert str(Region.objects.get(code="120101")) == "和平区"
 
 
 def test_loading_twice_changes_nothing(capsys):

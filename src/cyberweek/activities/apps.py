@@ -7,7 +7,7 @@ class ActivitiesConfig(AppConfig):
     label = "activities"
     verbose_name = _("Local activities")
     organiser_card = "activities/organiser/_card.html"
-    public_nav = [("activities:list", _("Local activities")), ("activities:map", _("Map"))]
+    public_nav = [("activities:list", _("Activities")), ("activities:map", _("Map"))]
 
     def ready(self):
         from cyberweek.core.permissions import (

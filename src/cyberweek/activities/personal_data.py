@@ -124,6 +124,10 @@ def _purge_contacts(*, today: date, dry_run: bool) -> int:
     return _keep_only_masked_texts(due)
 
 
+def _status_label(code: str) -> str:
+    return str(Activity.Status(code).label) if code in Activity.Status.values else code
+
+
 def _export_steps(user) -> list[dict]:
     def label(name):
         return field_label(ActivityStep, name)
@@ -132,8 +136,8 @@ def _export_steps(user) -> list[dict]:
         {
             label("activity"): s.activity.title,
             label("action"): s.get_action_display(),
-            label("from_status"): s.from_status,
-            label("to_status"): s.to_status,
+            label("from_status"): _status_label(s.from_status),
+            label("to_status"): _status_label(s.to_status),
             label("created_at"): iso(s.created_at),
             label("comment"): s.comment,
         }

@@ -2,6 +2,8 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from .romanise import english_name
+
 
 class Sector(models.TextChoices):
     """The nine sectors in which local publicity activities are run."""
@@ -60,13 +62,18 @@ class Region(models.Model):
 
     @property
     def display_name(self) -> str:
-        if (get_language() or "").startswith("en") and self.name_en:
+        english = (get_language() or "").startswith("en")
+        if english and self.name_en:
             return self.name_en
         # Municipalities have a prefecture level named "市辖区" (districts under the city);
         # alone it says nothing, so name the municipality with it.
         if self.name in {"市辖区", "县"} and self.parent_id:
+            if english:
+                part = _("city districts") if self.name == "市辖区" else _("counties")
+                return f"{self.parent.display_name} ({part})"
             return f"{self.parent.display_name}{self.name}"
-        return self.name
+        # The data set names only provinces in English: the others read in pinyin.
+        return english_name(self.name) if english else self.name
 
     def is_within(self, other: "Region") -> bool:
         return self.path.startswith(other.path)

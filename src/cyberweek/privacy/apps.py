@@ -7,7 +7,7 @@ class PrivacyConfig(AppConfig):
     label = "privacy"
     verbose_name = _("Privacy")
     organiser_card = "privacy/organiser/_card.html"
-    public_nav = [("privacy:self_check", _("Personal information self-check"))]
+    public_nav = [("privacy:self_check", _("Self-check"))]
 
     def ready(self):
         from cyberweek.core.permissions import NATIONAL, register_actions

@@ -20,6 +20,7 @@ from cyberweek.core.views import BadRequestOnInvalidFormMixin
 from . import services
 from .forms import CorrectAccountForm, DeleteAccountForm, SelfCheckForm
 from .models import Purpose
+from .presentation import readable_sources
 from .self_check import check_text, count_check, text_of_upload
 
 
@@ -30,7 +31,7 @@ def centre(request):
         request,
         "privacy/centre.html",
         {
-            "data": data,
+            "sources": readable_sources(data),
             "consents": services.consent_overview(request.user),
         },
     )

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from cyberweek.core.models import TimeStampedModel
@@ -35,7 +36,8 @@ class Edition(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.year} · {self.theme}"
+        english = (get_language() or "").startswith("en") and self.theme_en
+        return f"{self.year} · {self.theme_en if english else self.theme}"
 
     @property
     def days(self):
@@ -77,7 +79,9 @@ class ThemedDay(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.date:%m-%d} {self.title}"
+        # Shown in choice lists (the activity filters): the reader's language, as `tr` does.
+        english = (get_language() or "").startswith("en") and self.title_en
+        return f"{self.date:%m-%d} {self.title_en if english else self.title}"
 
 
 class Room(TimeStampedModel):

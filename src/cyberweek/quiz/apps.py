@@ -7,7 +7,7 @@ class QuizConfig(AppConfig):
     label = "quiz"
     verbose_name = _("Knowledge contest")
     organiser_card = "quiz/organiser/_card.html"
-    public_nav = [("quiz:contests", _("Knowledge contest"))]
+    public_nav = [("quiz:contests", _("Contest"))]
 
     def ready(self):
         from cyberweek.core.permissions import register_actions

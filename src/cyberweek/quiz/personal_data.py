@@ -20,7 +20,7 @@ def export(user) -> list[dict]:
     for entry in entries:
         records.append(
             {
-                "what": str(_("Contest entry")),
+                str(_("what")): str(_("Contest entry")),
                 **_labelled(
                     Entry,
                     contest=entry.contest.title,
@@ -48,7 +48,7 @@ def export(user) -> list[dict]:
         score_shown = states[attempt.pk].score_shown
         records.append(
             {
-                "what": str(_("Contest attempt")),
+                str(_("what")): str(_("Contest attempt")),
                 **_labelled(
                     Attempt,
                     contest=attempt.contest.title,
@@ -77,7 +77,7 @@ def export(user) -> list[dict]:
     for item in items.order_by("attempt_id", "position"):
         records.append(
             {
-                "what": str(_("Question on your paper")),
+                str(_("what")): str(_("Question on your paper")),
                 **_labelled(
                     PaperItem,
                     attempt=item.attempt.number,
@@ -94,7 +94,7 @@ def export(user) -> list[dict]:
     for answer in answers.order_by("attempt_id", "answered_at", "pk"):
         records.append(
             {
-                "what": str(_("Answer")),
+                str(_("what")): str(_("Answer")),
                 **_labelled(
                     Answer,
                     attempt=answer.attempt.number,
@@ -112,7 +112,7 @@ def export(user) -> list[dict]:
     for certificate in certificates:
         records.append(
             {
-                "what": str(_("Certificate")),
+                str(_("what")): str(_("Certificate")),
                 str(_("contest")): certificate.attempt.contest.title,
                 **_labelled(
                     Certificate,
@@ -181,7 +181,7 @@ def purge(*, today, dry_run: bool) -> int:
 def export_authorship(user) -> list[dict]:
     return [
         {
-            "what": str(_("Question revision written")),
+            str(_("what")): str(_("Question revision written")),
             **_labelled(
                 QuestionVersion,
                 question=version.question.code,

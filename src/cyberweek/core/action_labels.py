@@ -1,0 +1,86 @@
+"""What the codes in the audit trail and the permission table mean, in people's words.
+
+The trail stores stable codes ("accounts.role_granted", "organiser.access"); the privacy
+centre shows each person their own records and names them with these labels. A code
+without a label (a new one) is named by its app, never shown raw.
+"""
+
+from django.apps import apps
+from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext_lazy as _
+
+LABELS = {
+    # Events the services record.
+    "accounts.national_role_bootstrapped": _("First national organiser appointed"),
+    "accounts.role_granted": _("Organiser role granted"),
+    "accounts.second_factor_reset": _("Authenticator reset"),
+    "accounts.signed_up": _("Account created"),
+    "accounts.totp_enrolled": _("Authenticator enrolled"),
+    "activities.exported": _("Activities exported"),
+    "activities.imported": _("Activities imported"),
+    "activities.reminder_sent": _("Reminder sent about an overdue activity"),
+    "outbox.retried": _("Undelivered message sent again"),
+    "privacy.notice_published": _("Privacy notice published"),
+    "privacy.request_deletion_done": _("Deletion request carried out"),
+    "privacy.request_opened": _("Personal information request logged"),
+    "privacy.request_updated": _("Personal information request updated"),
+    "programme.edition_created": _("Edition created"),
+    "programme.edition_updated": _("Edition updated"),
+    "programme.event_deleted": _("Event deleted"),
+    "programme.room_saved": _("Room saved"),
+    "programme.speaker_saved": _("Speaker saved"),
+    "programme.themed_day_created": _("Themed day created"),
+    "programme.themed_day_deleted": _("Themed day deleted"),
+    "programme.themed_day_updated": _("Themed day updated"),
+    "programme.event_created": _("Event created"),
+    "programme.event_updated": _("Event updated"),
+    "quiz.contest_created": _("Contest created"),
+    "quiz.contest_updated": _("Contest updated"),
+    "quiz.flags_viewed": _("Flagged attempts viewed"),
+    "quiz.paper_set": _("Contest paper set"),
+    "quiz.question_activated": _("Question put back in use"),
+    "quiz.question_retired": _("Question retired"),
+    "quiz.question_revised": _("Question revised"),
+    "quiz.questions_exported": _("Question bank exported"),
+    "quiz.questions_imported": _("Questions imported"),
+    "tickets.checked_in": _("Attendee checked in"),
+    "tickets.registration_closed": _("Registration closed"),
+    "tickets.registration_opened": _("Registration opened"),
+    "tickets.registration_updated": _("Registration settings changed"),
+    "tickets.registration_withdrawn_on_deletion": _(
+        "Registration withdrawn with a deleted account"
+    ),
+    # Permissions, recorded when one is refused.
+    "organiser.access": _("Entering the organiser area"),
+    "accounts.grant_role": _("Appointing organisers"),
+    "activities.create": _("Registering activities"),
+    "activities.report": _("Reporting activity outcomes"),
+    "activities.review": _("Reviewing activities"),
+    "activities.verify": _("Verifying activity outcomes"),
+    "activities.view": _("Viewing activities"),
+    "core.outbox_manage": _("Managing undelivered messages"),
+    "privacy.handle_requests": _("Handling personal information requests"),
+    "privacy.manage": _("Managing privacy notices"),
+    "programme.manage": _("Editing the programme"),
+    "quiz.manage": _("Managing the knowledge contest"),
+    "quiz.stats": _("Viewing contest statistics"),
+    "quiz.flags": _("Viewing flagged attempts"),
+    "tickets.check_in": _("Checking people in"),
+    "tickets.manage": _("Managing registration"),
+}
+
+
+def describe(code: str) -> str:
+    """A person's words for an action or permission code, or for a model ("app.model")."""
+    if code in LABELS:
+        return str(LABELS[code])
+    app_label, _dot, rest = code.partition(".")
+    try:
+        return str(apps.get_model(app_label, rest)._meta.verbose_name)
+    except (LookupError, ValueError):
+        pass
+    try:
+        app = str(apps.get_app_config(app_label).verbose_name)
+    except LookupError:
+        return code
+    return gettext_now("An action in %(area)s") % {"area": app}
