@@ -222,7 +222,8 @@ class Frozen:
 
 def frozen(competition: Competition) -> Frozen:
     """The board, solve counts and solvers as of the freeze (cached; see the docstring)."""
-    key = f"ctf:frozen:{competition.pk}:{competition.board_generation}:{competition.freeze_at}"
+    freeze = int(competition.freeze_at.timestamp())
+    key = f"{_prefix()}:frozen:{competition.pk}:{competition.board_generation}:{freeze}"
     found = cache.get(key)
     if found is not None:
         return found
