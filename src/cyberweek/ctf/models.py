@@ -10,6 +10,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cyberweek.core.models import TimeStampedModel
@@ -327,6 +328,9 @@ class Challenge(TimeStampedModel):
 
     def __str__(self):
         return self.title
+
+    def get_organiser_url(self) -> str:
+        return reverse("organiser:ctf_challenge", args=[self.competition_id, self.pk])
 
     def is_released_at(self, moment) -> bool:
         return not self.is_hidden and (self.release_at is None or self.release_at <= moment)
