@@ -182,12 +182,12 @@ def join(request, token):
     return render(request, "ctf/join.html", context, status=status)
 
 
-def _division(competition, request):
+def _division(divisions, request):
     try:
         wanted = int(request.GET.get("division") or 0)
     except ValueError:
         return None
-    return next((d for d in competition.divisions.all() if d.pk == wanted), None)
+    return next((d for d in divisions if d.pk == wanted), None)
 
 
 def _page_number(request) -> int:
@@ -199,7 +199,8 @@ def _page_number(request) -> int:
 
 def scoreboard(request, slug):
     competition = _competition_or_404(slug)
-    division = _division(competition, request)
+    divisions = list(competition.divisions.all())
+    division = _division(divisions, request)
     team = services.team_of(request.user, competition.pk)
     page = _page_number(request)
     found = queries.board_page(
@@ -213,7 +214,7 @@ def scoreboard(request, slug):
     pages = max(1, -(-found.size // PAGE_SIZE))
     context = {
         "competition": competition,
-        "divisions": competition.divisions.all(),
+        "divisions": divisions,
         "division": division,
         "board": found,
         "team": team,
