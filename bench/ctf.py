@@ -90,6 +90,8 @@ def seed(teams: int, challenges: int, solves: int) -> dict:
             "is_published": True,
         },
     )
+    # Teams first: a division protects its teams from being deleted with it.
+    Team.objects.filter(competition__slug=SLUG).delete()
     Competition.objects.filter(slug=SLUG).delete()
     now = timezone.now()
     competition = Competition.objects.create(
