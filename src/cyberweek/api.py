@@ -3,6 +3,7 @@
 from cyberweek.activities.api import router as activities_router
 from cyberweek.core.api_problems import ProblemNinjaAPI
 from cyberweek.core.api_problems import install as install_problem_handlers
+from cyberweek.ctf.api import router as ctf_router
 from cyberweek.privacy.api import router as privacy_router
 from cyberweek.programme.api import router as programme_router
 from cyberweek.quiz import answer_endpoint
@@ -25,3 +26,4 @@ api.add_router("/activities", activities_router)
 api.add_router("/quiz", quiz_router)
 api.document_view(answer_endpoint.document)
 api.add_router("/tickets", tickets_router)
+api.add_router("/ctf", ctf_router)

@@ -6,6 +6,7 @@ from cyberweek.accounts import organiser_urls as accounts_pages
 from cyberweek.activities import organiser_urls as activities_pages
 from cyberweek.core.organiser_views import OutboxView
 from cyberweek.core.views import DashboardView
+from cyberweek.ctf import organiser_urls as ctf_pages
 from cyberweek.privacy import organiser_urls as privacy_pages
 from cyberweek.programme import organiser_urls as programme_pages
 from cyberweek.quiz import organiser_urls as quiz_pages
@@ -20,4 +21,5 @@ urlpatterns = [
     *activities_pages.urlpatterns,
     *quiz_pages.urlpatterns,
     *tickets_pages.urlpatterns,
+    *ctf_pages.urlpatterns,
 ]

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "cyberweek.activities",
     "cyberweek.quiz",
     "cyberweek.tickets",
+    "cyberweek.ctf",
     "cyberweek.demo",
 ]
 

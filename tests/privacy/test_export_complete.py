@@ -47,7 +47,32 @@ def a_person_who_used_everything(client, capture) -> User:
     for position, keys in right_answers(attempt).items():
         quiz_services.save_answer(actor=user, attempt_id=attempt.pk, position=position, chosen=keys)
     quiz_services.submit_attempt(actor=user, attempt_id=attempt.pk)
+    play_a_ctf(user)
     return User.objects.get(pk=user.pk)
+
+
+def play_a_ctf(user):
+    """A CTF team: a wrong flag, another team's flag, a solve and a hint unlock."""
+    from cyberweek.ctf import flags as ctf_flags
+    from cyberweek.ctf import services as ctf_services
+    from tests.ctf.factories import ChallengeFactory, division, hint, team
+
+    challenge = ChallengeFactory(flag_kind="per_team", flag="cw")
+    competition = challenge.competition
+    other = team(competition)
+    mine = ctf_services.register_team(
+        actor=user,
+        competition_id=competition.pk,
+        name="隐私队",
+        division_id=division(competition).pk,
+        region=other.region,
+        sector="school",
+    )
+    tip = hint(challenge, cost=10)
+    ctf_services.unlock_hint(actor=user, hint_id=tip.pk)
+    send = ctf_services.submit_flag
+    send(actor=user, challenge_id=challenge.pk, text=ctf_flags.team_flag(challenge, other.pk))
+    send(actor=user, challenge_id=challenge.pk, text=ctf_flags.team_flag(challenge, mine.pk))
 
 
 def field_key(model, field) -> str:

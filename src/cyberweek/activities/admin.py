@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .models import Activity, ActivityStep
@@ -28,6 +30,10 @@ class ActivityAdmin(admin.ModelAdmin):
     """For staff support; state changes go through the organiser pages (services)."""
 
     list_display = ["id", "title", "region", "sector", "status", "starts_at"]
+    # A link typed without a scheme is taken as https, as the organiser form does.
+    formfield_overrides = {
+        models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"},
+    }
     list_filter = ["status", "sector", "format"]
     raw_id_fields = ["region", "edition", "themed_day"]
     # Contact details, texts as written, hand masks (names) and the registrant's name are

@@ -11,6 +11,7 @@ from cyberweek.accounts.models import OrganiserRole, User
 from cyberweek.accounts.services import bootstrap_national_organiser, grant_role
 from cyberweek.activities import demo as activities_demo
 from cyberweek.core.permissions import acting_without_session
+from cyberweek.ctf import demo as ctf_demo
 from cyberweek.demo import consent_notices, edition_2019
 from cyberweek.geo.models import Region
 from cyberweek.geo.regions_data import read_rows
@@ -81,6 +82,7 @@ class Command(BaseCommand):
             activities_demo.load(national)
             quiz_demo.load(national)
             tickets_demo.load(national)
+            ctf_demo.load(national)
 
         self.stdout.write(self.style.SUCCESS("Demo data loaded: the 2019 edition in Tianjin."))
         # SITE_URL is where the server listens (`make demo` sets it from HOST and PORT).

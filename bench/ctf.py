@@ -1,0 +1,385 @@
+"""The CTF under load: scoreboard reads and flag submissions (90 % wrong) at 5,000 teams.
+
+    python bench/ctf.py                              # 5,000 teams, 60 challenges, 50,000 solves
+    python bench/ctf.py --teams 1000 --solves 10000  # a quicker look
+
+What it does: creates (or reuses) the database `cyberweek_ctf_bench` on 127.0.0.1:5432,
+migrates it, and seeds one competition with `--teams` teams (one account each, with a
+signed-in session written straight to the session table), `--challenges` challenges
+(static, linear, parabolic and exponential values) and `--solves` solves spread over them,
+then computes every total with `board.rebuild` (the same code organisers run). It starts
+gunicorn with the production settings (Redis cache, rate limits and board on Redis
+database 13) on a free loopback port, and with an asyncio client (httpx) and a bounded
+number of requests in flight measures, one after the other, for `--seconds` each:
+
+1. the trivial view of the same server (`GET /api/ctf/time`: no database), the baseline;
+2. the public scoreboard page (`GET /ctf/<slug>/board/`, first page, server-rendered);
+3. flag submissions (`POST /api/ctf/challenges/{id}/submissions`, session and CSRF),
+   90 % wrong and 10 % right, from random teams on random challenges;
+4. both at once (half the clients read the board, half submit): the board's p99 here is
+   the figure reported, as CTFd's board is the one that collapses under wrong flags;
+5. the trivial view again, so both sides of each ratio come from the same minutes;
+6. a correct flag worth more than anyone's total from a team with no points, then the
+   board API polled until that team is first: `visible_ms`.
+
+Per-team rate limits stay on (60 flags a minute per team, 10 per team and challenge);
+the submissions are spread over every team, so they are not hit. The last line is
+
+    bench ctf: board_p99_ms=<n> wrong_ratio=<n> board_ratio=<n> visible_ms=<n> teams=<n>
+
+(`wrong_ratio` is submissions/s over the trivial view's requests/s; `board_ratio` the
+board page's.)
+"""
+
+import argparse
+import asyncio
+import os
+import random
+import secrets
+import sys
+import time
+from datetime import timedelta
+
+from _harness import (
+    REPO,
+    create_database,
+    free_port,
+    percentile,
+    production_environment,
+    run_cyberweek,
+    start_gunicorn,
+    stop_server,
+)
+
+WORK = REPO / "var" / "bench-ctf"
+DB_NAME = "cyberweek_ctf_bench"
+REDIS_DB = 13
+TRIVIAL = "/api/ctf/time"
+SLUG = "bench-ctf"
+FORMULAS = ["static", "linear", "parabolic", "exponential"]
+
+
+def seed(teams: int, challenges: int, solves: int) -> dict:
+    """The competition, emptied and filled again; returns what the load needs."""
+    from datetime import date
+
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from cyberweek.accounts.models import User
+    from cyberweek.ctf import board
+    from cyberweek.ctf.models import Challenge, Competition, Division, Membership, Solve, Team
+    from cyberweek.geo.models import Region
+    from cyberweek.geo.regions_data import read_rows
+    from cyberweek.geo.services import sync_regions
+    from cyberweek.programme.models import Edition
+
+    if not Region.objects.exists():
+        sync_regions(read_rows())
+    province = Region.objects.filter(level=Region.Level.PROVINCE).first()
+    edition, _ = Edition.objects.get_or_create(
+        year=2019,
+        defaults={
+            "slug": "2019",
+            "theme": "网络安全为人民，网络安全靠人民",
+            "host_city": "天津",
+            "starts_on": date(2019, 9, 16),
+            "ends_on": date(2019, 9, 22),
+            "is_published": True,
+        },
+    )
+    # Teams first: a division protects its teams from being deleted with it.
+    Team.objects.filter(competition__slug=SLUG).delete()
+    Competition.objects.filter(slug=SLUG).delete()
+    now = timezone.now()
+    competition = Competition.objects.create(
+        edition=edition,
+        slug=SLUG,
+        title="压力测试 CTF",
+        starts_at=now - timedelta(days=1),
+        ends_at=now + timedelta(days=1),
+        is_published=True,
+    )
+    division = Division.objects.create(competition=competition, kind="open", name="公开组")
+    made = Challenge.objects.bulk_create(
+        [
+            Challenge(
+                competition=competition,
+                title=f"题目{i}",
+                category=Challenge.Category.values[i % len(Challenge.Category.values)],
+                scoring=FORMULAS[i % len(FORMULAS)],
+                initial_value=500,
+                minimum_value=100,
+                decay=50,
+                flag=f"flag{{bench_{i}}}",
+            )
+            for i in range(challenges)
+        ]
+    )
+    # The challenge for visible_ms: worth more than any team can hold.
+    jackpot = Challenge.objects.create(
+        competition=competition,
+        title="大奖",
+        category="misc",
+        initial_value=1_000_000,
+        minimum_value=1_000_000,
+        flag="flag{jackpot}",
+    )
+    existing = User.objects.count()
+    if existing < teams + 1:
+        template = User(email="template@example.org")
+        template.set_password(secrets.token_urlsafe(16))
+        User.objects.bulk_create(
+            [
+                User(email=f"ctf{n}@example.org", password=template.password, verified_at=now)
+                for n in range(existing, teams + 1)
+            ],
+            batch_size=2000,
+        )
+    users = list(User.objects.order_by("pk")[: teams + 1])
+    rows = Team.objects.bulk_create(
+        [
+            Team(
+                competition=competition,
+                division=division,
+                name=f"队伍{n:05d}",
+                name_key=f"队伍{n:05d}",
+                captain=user,
+                region=province,
+                sector="school",
+            )
+            for n, user in enumerate(users)
+        ],
+        batch_size=2000,
+    )
+    Membership.objects.bulk_create(
+        [
+            Membership(competition=competition, team=t, user=u)
+            for t, u in zip(rows, users, strict=True)
+        ],
+        batch_size=2000,
+    )
+    # The last team stays at zero: it takes the jackpot for visible_ms.
+    players, newcomer = rows[:-1], rows[-1]
+    pairs = set()
+    rng = random.Random(2019)
+    while len(pairs) < min(solves, len(players) * len(made)):
+        pairs.add((rng.randrange(len(players)), rng.randrange(len(made))))
+    positions = {}
+    start = now - timedelta(hours=20)
+    solve_rows = []
+    for i, (t, c) in enumerate(sorted(pairs, key=lambda p: rng.random())):
+        positions[c] = positions.get(c, 0) + 1
+        solve_rows.append(
+            Solve(
+                competition=competition,
+                challenge=made[c],
+                team=players[t],
+                user=users[t],
+                solved_at=start + timedelta(seconds=i),
+                position=positions[c],
+            )
+        )
+    Solve.objects.bulk_create(solve_rows, batch_size=5000)
+    board.rebuild(competition)
+
+    Session.objects.all().delete()
+    expires = now + timedelta(hours=2)
+    sessions = []
+    keys = []
+    for user in users:
+        store = SessionStore()
+        key = store._get_new_session_key()
+        data = {
+            SESSION_KEY: str(user.pk),
+            BACKEND_SESSION_KEY: "cyberweek.accounts.backends.EmailOrMobileBackend",
+            HASH_SESSION_KEY: user.get_session_auth_hash(),
+        }
+        sessions.append(
+            Session(session_key=key, session_data=store.encode(data), expire_date=expires)
+        )
+        keys.append(key)
+    Session.objects.bulk_create(sessions, batch_size=2000)
+    unsolved = {}
+    solved = set(pairs)
+    for t in range(len(players)):
+        unsolved[t] = [c for c in range(len(made)) if (t, c) not in solved]
+    return {
+        "sessions": keys[:-1],
+        "newcomer_session": keys[-1],
+        "newcomer_name": newcomer.name,
+        "challenges": [(c.pk, c.flag) for c in made],
+        "unsolved": unsolved,
+        "jackpot": jackpot.pk,
+    }
+
+
+class Load:
+    def __init__(self, base, seeded, concurrency):
+        self.base = base
+        self.seeded = seeded
+        self.concurrency = concurrency
+        self.csrf = secrets.token_hex(16)
+        self.rng = random.Random(7)
+
+    def client(self):
+        import httpx
+
+        limits = httpx.Limits(
+            max_connections=self.concurrency, max_keepalive_connections=self.concurrency
+        )
+        return httpx.AsyncClient(base_url=self.base, timeout=60, limits=limits)
+
+    async def run(self, seconds, kinds) -> dict:
+        """`kinds`: one entry per client, "trivial", "board" or "submit"."""
+        results = {kind: {"lat": [], "statuses": {}} for kind in set(kinds)}
+        deadline = time.monotonic() + seconds
+        async with self.client() as client:
+
+            async def worker(kind):
+                out = results[kind]
+                while time.monotonic() < deadline:
+                    started = time.perf_counter()
+                    response = await self.request(client, kind)
+                    out["lat"].append(time.perf_counter() - started)
+                    code = response.status_code
+                    out["statuses"][code] = out["statuses"].get(code, 0) + 1
+
+            started = time.monotonic()
+            await asyncio.gather(*(worker(kind) for kind in kinds))
+            elapsed = time.monotonic() - started
+        for out in results.values():
+            out["rps"] = len(out["lat"]) / elapsed
+        return results
+
+    async def request(self, client, kind):
+        if kind == "trivial":
+            return await client.get(TRIVIAL)
+        if kind == "board":
+            return await client.get(f"/ctf/{SLUG}/board/")
+        team = self.rng.randrange(len(self.seeded["sessions"]))
+        challenges = self.seeded["challenges"]
+        unsolved = self.seeded["unsolved"][team]
+        if self.rng.random() < 0.1 and unsolved:
+            pk, flag = challenges[unsolved.pop()]
+        else:
+            pk, _flag = challenges[self.rng.randrange(len(challenges))]
+            flag = f"flag{{wrong_{self.rng.randrange(10**9)}}}"
+        return await client.post(
+            f"/api/ctf/challenges/{pk}/submissions",
+            json={"flag": flag},
+            headers={
+                "X-CSRFToken": self.csrf,
+                "Cookie": f"sessionid={self.seeded['sessions'][team]}; csrftoken={self.csrf}",
+            },
+        )
+
+    async def visible_ms(self) -> float:
+        async with self.client() as client:
+            started = time.perf_counter()
+            response = await client.post(
+                f"/api/ctf/challenges/{self.seeded['jackpot']}/submissions",
+                json={"flag": "flag{jackpot}"},
+                headers={
+                    "X-CSRFToken": self.csrf,
+                    "Cookie": f"sessionid={self.seeded['newcomer_session']}; csrftoken={self.csrf}",
+                },
+            )
+            if response.status_code != 200 or not response.json()["correct"]:
+                sys.exit(f"the jackpot flag was refused: {response.status_code} {response.text}")
+            while time.perf_counter() - started < 30:
+                board = (await client.get(f"/api/ctf/competitions/{SLUG}/board?limit=1")).json()
+                if board["rows"] and board["rows"][0]["team"] == self.seeded["newcomer_name"]:
+                    return (time.perf_counter() - started) * 1000
+                await asyncio.sleep(0.005)
+        sys.exit("the correct flag did not reach the board within 30 s")
+
+
+def describe(name, out):
+    lat = [x * 1000 for x in out["lat"]]
+    return (
+        f"{name}: {out['rps']:.0f} req/s, p50 {percentile(lat, 0.5):.1f} ms, "
+        f"p99 {percentile(lat, 0.99):.1f} ms, statuses {out['statuses']}"
+    )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--teams", type=int, default=5000)
+    parser.add_argument("--challenges", type=int, default=60)
+    parser.add_argument("--solves", type=int, default=50_000)
+    parser.add_argument("--concurrency", type=int, default=16, help="requests in flight")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--threads", type=int, default=2, help="threads per worker")
+    parser.add_argument("--seconds", type=float, default=10.0, help="length of each phase")
+    args = parser.parse_args()
+
+    env = production_environment(WORK, database=DB_NAME, redis_db=REDIS_DB, prefix="bench-ctf")
+    # This checkout's code for the commands and the server, whichever `cyberweek` the
+    # shared virtualenv has installed.
+    env["PYTHONPATH"] = str(REPO / "src")
+    os.environ.update(env)
+    create_database(DB_NAME)
+    print("migrating …", flush=True)
+    run_cyberweek(env, "migrate", "--noinput")
+    run_cyberweek(env, "collectstatic", "--noinput")
+    import django
+
+    django.setup()
+    import redis
+
+    redis.Redis.from_url(env["REDIS_URL"]).flushdb()  # the bench's own Redis database
+    started = time.monotonic()
+    seeded = seed(args.teams, args.challenges, args.solves)
+    print(
+        f"seeded {args.teams} teams, {args.challenges} challenges, {args.solves} solves "
+        f"in {time.monotonic() - started:.0f} s",
+        flush=True,
+    )
+    from django.db import connection
+
+    connection.close()
+    port = free_port()
+    server = start_gunicorn(
+        env,
+        port,
+        health_path=TRIVIAL,
+        args=["-w", str(args.workers), "-k", "gthread", "--threads", str(args.threads)],
+    )
+    load = Load(f"http://127.0.0.1:{port}", seeded, args.concurrency)
+    c = args.concurrency
+    try:
+        asyncio.run(load.run(2, ["board"] * 2))  # warms the board's Redis sets
+        trivial_a = asyncio.run(load.run(args.seconds, ["trivial"] * c))["trivial"]
+        board_only = asyncio.run(load.run(args.seconds, ["board"] * c))["board"]
+        submit_only = asyncio.run(load.run(args.seconds, ["submit"] * c))["submit"]
+        mixed = asyncio.run(
+            load.run(args.seconds, ["board"] * (c // 2) + ["submit"] * (c - c // 2))
+        )
+        trivial_b = asyncio.run(load.run(args.seconds, ["trivial"] * c))["trivial"]
+        visible = asyncio.run(load.visible_ms())
+    finally:
+        stop_server(server)
+    trivial_rps = (trivial_a["rps"] + trivial_b["rps"]) / 2
+    print(describe("trivial (before)", trivial_a))
+    print(describe("trivial (after)", trivial_b))
+    print(describe("board page", board_only))
+    print(describe("flag submissions", submit_only))
+    print(describe("board page while flags come in", mixed["board"]))
+    print(describe("flag submissions while the board is read", mixed["submit"]))
+    board_p99 = percentile([x * 1000 for x in mixed["board"]["lat"]], 0.99)
+    print(
+        f"bench ctf: board_p99_ms={board_p99:.0f} "
+        f"wrong_ratio={submit_only['rps'] / trivial_rps:.2f} "
+        f"board_ratio={board_only['rps'] / trivial_rps:.2f} visible_ms={visible:.0f} "
+        f"teams={args.teams}"
+    )
+    outs = (board_only, submit_only, *mixed.values())
+    failed = sum(n for out in outs for code, n in out["statuses"].items() if code >= 500)
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
