@@ -39,7 +39,7 @@ def test_any_text_is_canonical_or_refused_with_a_reason(text):
         result = canonical_url(text)
     except NotNormalisable as error:
         code = error.code
-        assert code, "every refusal names its reason"  # noqa: PT017
+        assert code, "every refusal names its reason"
         return
     assert result.url.startswith(("http://", "https://"))
     assert canonical_url(result.url).url == result.url
