@@ -35,6 +35,7 @@ urlpatterns += i18n_patterns(
     path("activities/", include("cyberweek.activities.urls")),
     path("quiz/", include("cyberweek.quiz.urls")),
     path("tickets/", include("cyberweek.tickets.urls")),
+    path("tipline/", include("cyberweek.tipline.urls")),
     path("organiser/", include(("cyberweek.organiser_urls", "organiser"))),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path(settings.ADMIN_URL, admin.site.urls),

@@ -47,8 +47,7 @@ class ReportForm(BootstrapFormMixin, forms.Form):
     )
     link = forms.CharField(
         label=_("The link"),
-        required=False,
-        max_length=100_000,  # longer links are refused with a reason by the service
+        required=False,  # no max_length: the service refuses a long link and says why
         help_text=_("Paste it as you received it. We never open it."),
     )
     phone = forms.CharField(label=_("Phone number"), required=False, max_length=100)

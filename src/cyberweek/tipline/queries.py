@@ -20,8 +20,8 @@ from .normalise import (
 from .warninglists import is_benign
 
 
-def triage_queue(actor, *, status: str | None = None) -> QuerySet[Report]:
-    """Reports in the regions the actor volunteers for, oldest open first."""
+def triage_scope(actor) -> QuerySet[Report]:
+    """Every report in the regions the actor volunteers for."""
     paths = list(
         Volunteer.objects.filter(user=actor, is_active=True).values_list("region__path", flat=True)
     )
@@ -30,7 +30,12 @@ def triage_queue(actor, *, status: str | None = None) -> QuerySet[Report]:
     scope = Q()
     for path in paths:
         scope |= Q(region__path__startswith=path)
-    qs = Report.objects.filter(scope).select_related("region", "claimed_by", "confirmed_by")
+    return Report.objects.filter(scope)
+
+
+def triage_queue(actor, *, status: str | None = None) -> QuerySet[Report]:
+    """Reports in the regions the actor volunteers for, oldest open first."""
+    qs = triage_scope(actor).select_related("region", "claimed_by", "confirmed_by")
     qs = qs.filter(status=status) if status else qs.filter(status__in=Report.OPEN)
     return qs.annotate(
         votes_is=Count("votes", filter=Q(votes__choice="is")),
@@ -75,6 +80,7 @@ def look_up(text: str) -> LookupAnswer:
         readers = [("url", canonical_url)]
     else:
         readers = [("wechat", canonical_wechat)]
+    answers = []
     for kind, reader in readers:
         try:
             value = reader(text)
@@ -85,17 +91,23 @@ def look_up(text: str) -> LookupAnswer:
             if threat is None:
                 host_path = _first_confirmed(Cluster.Kind.HOST_PATH, value.host_path)
                 if host_path is not None:
-                    # Answer with the confirmed link on that page, for its warning page.
+                    # Answer with a confirmed link on that page, for its warning page.
                     threat = (
                         confirmed_threats()
                         .filter(links__report__observables__cluster=host_path)
                         .first()
                     )
-            return LookupAnswer("url", value.url, threat, is_benign("url", value.url))
-        threat = _first_confirmed(kind, value)
-        if threat is None and kind == "phone":
-            continue  # digits may still be a QQ number
-        return LookupAnswer(kind, value, threat, is_benign(kind, value))
+            answers.append(LookupAnswer("url", value.url, threat, is_benign("url", value.url)))
+        else:
+            answers.append(
+                LookupAnswer(kind, value, _first_confirmed(kind, value), is_benign(kind, value))
+            )
+    # Digits may be a phone number or a QQ number: a known answer wins, else the first.
+    for answer in answers:
+        if answer.threat or answer.benign:
+            return answer
+    if answers:
+        return answers[0]
     return LookupAnswer("", text, None, False, error="unreadable")
 
 
@@ -135,3 +147,20 @@ def statistics(*, days: int = 30) -> dict:
         "by_day": by_day,
         "confirmed_threats": confirmed_threats().count(),
     }
+
+
+def volunteers_for(actor) -> list[Volunteer]:
+    """The volunteers of the regions the organiser may recruit for."""
+    from cyberweek.core.permissions import roles_of
+
+    from .actions import LEVELS, RECRUIT
+
+    paths = [r.region.path for r in roles_of(actor) if r.level in LEVELS[RECRUIT]]
+    if not paths:
+        return []
+    scope = Q()
+    for path in paths:
+        scope |= Q(region__path__startswith=path)
+    return list(
+        Volunteer.objects.filter(scope).select_related("user", "region").order_by("region__path")
+    )
