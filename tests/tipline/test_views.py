@@ -188,3 +188,13 @@ def test_organisers_recruit_volunteers_from_their_page(client):
     assert refused.status_code == 400
     signed_in(client, UserFactory())
     assert client.get(url).status_code == 403
+
+
+def test_pages_are_in_chinese_by_default(client):
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        page = client.get("/tipline/")
+        form = client.get("/tipline/report/phishing/")
+    assert "举报诈骗、钓鱼和信息泄露" in page.text
+    assert "提交举报" in form.text
