@@ -138,9 +138,15 @@ def proofs(count: int) -> list[tuple[str, str]]:
     return solved
 
 
-def empty_tables():
+def prepare_tables():
+    """The region tree (reference data every report is placed in), and no old reports."""
+    from cyberweek.geo.models import Region
+    from cyberweek.geo.regions_data import read_rows
+    from cyberweek.geo.services import sync_regions
     from cyberweek.tipline.models import Cluster, Report
 
+    if not Region.objects.exists():
+        sync_regions(read_rows())
     Report.objects.all().delete()
     Cluster.objects.all().delete()
 
@@ -249,6 +255,8 @@ def main():
 
     env = production_environment(WORK, database=DB_NAME, redis_db=REDIS_DB, prefix="bench-tip")
     env["TIPLINE_REPORTS_PER_HOUR"] = str(args.reports * 2)
+    # This checkout's code, in the commands and gunicorn, whichever copy the venv installed.
+    env["PYTHONPATH"] = str(REPO / "src")
     os.environ.update(env)
     create_database(DB_NAME)
     print("migrating …", flush=True)
@@ -257,7 +265,7 @@ def main():
     import django
 
     django.setup()
-    empty_tables()
+    prepare_tables()
     bodies, duplicates = workload(args.reports)
     solved = proofs(len(bodies))
     print(f"{len(bodies)} reports to send, {len(duplicates)} duplicates", flush=True)
