@@ -9,6 +9,7 @@ from cyberweek.programme.api import router as programme_router
 from cyberweek.quiz import answer_endpoint
 from cyberweek.quiz.api import router as quiz_router
 from cyberweek.tickets.api import router as tickets_router
+from cyberweek.tipline.api import router as tipline_router
 
 api = ProblemNinjaAPI(
     title="cyberweek API",
@@ -27,3 +28,4 @@ api.add_router("/quiz", quiz_router)
 api.document_view(answer_endpoint.document)
 api.add_router("/tickets", tickets_router)
 api.add_router("/ctf", ctf_router)
+api.add_router("/tipline", tipline_router)

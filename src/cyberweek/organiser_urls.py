@@ -11,6 +11,7 @@ from cyberweek.privacy import organiser_urls as privacy_pages
 from cyberweek.programme import organiser_urls as programme_pages
 from cyberweek.quiz import organiser_urls as quiz_pages
 from cyberweek.tickets import organiser_urls as tickets_pages
+from cyberweek.tipline import organiser_urls as tipline_pages
 
 urlpatterns = [
     path("", DashboardView.as_view(), name="dashboard"),
@@ -22,4 +23,5 @@ urlpatterns = [
     *quiz_pages.urlpatterns,
     *tickets_pages.urlpatterns,
     *ctf_pages.urlpatterns,
+    *tipline_pages.urlpatterns,
 ]

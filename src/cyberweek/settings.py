@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "cyberweek.quiz",
     "cyberweek.tickets",
     "cyberweek.ctf",
+    "cyberweek.tipline",
     "cyberweek.demo",
 ]
 
@@ -341,6 +342,13 @@ SIGNUP_CODE_RESEND_SECONDS = env.int("SIGNUP_CODE_RESEND_SECONDS", default=60)
 SIGNUP_CODES_PER_HOUR = env.int("SIGNUP_CODES_PER_HOUR", default=5)
 # Knowledge contest: {"answer": [per account, per address], ...} a minute (quiz/ratelimits.py).
 QUIZ_RATE_LIMITS = env.json("QUIZ_RATE_LIMITS", default={})
+
+# The tip line: leading zero bits of its proof-of-work challenge (each one doubles the
+# browser's work; 16 is about a second on a phone), and reports and receipt look-ups
+# allowed per address and hour.
+TIPLINE_POW_BITS = env.int("TIPLINE_POW_BITS", default=16)
+TIPLINE_REPORTS_PER_HOUR = env.int("TIPLINE_REPORTS_PER_HOUR", default=20)
+TIPLINE_LOOKUPS_PER_HOUR = env.int("TIPLINE_LOOKUPS_PER_HOUR", default=120)
 
 # Uploads larger than this are refused by Django before any view sees them.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)

@@ -36,6 +36,7 @@ urlpatterns += i18n_patterns(
     path("quiz/", include("cyberweek.quiz.urls")),
     path("tickets/", include("cyberweek.tickets.urls")),
     path("ctf/", include("cyberweek.ctf.urls")),
+    path("tipline/", include("cyberweek.tipline.urls")),
     path("organiser/", include(("cyberweek.organiser_urls", "organiser"))),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path(settings.ADMIN_URL, admin.site.urls),

@@ -17,6 +17,7 @@ from cyberweek.quiz.models import QuestionVersion
 from tests.accounts.factories import organiser
 from tests.quiz.factories import contest_with_paper
 from tests.quiz.test_services import right_answers
+from tests.tipline.factories import tipline_volunteer
 
 from .test_end_to_end import EMAIL, NAME, sign_up, use_the_platform
 
@@ -48,6 +49,8 @@ def a_person_who_used_everything(client, capture) -> User:
         quiz_services.save_answer(actor=user, attempt_id=attempt.pk, position=position, chosen=keys)
     quiz_services.submit_attempt(actor=user, attempt_id=attempt.pk)
     play_a_ctf(user)
+    # A tip-line volunteer who claimed, voted on and confirmed a report.
+    tipline_volunteer(user, recruited_by=staff)
     return User.objects.get(pk=user.pk)
 
 

@@ -526,3 +526,50 @@ def _refuse_nul_in(data: Any) -> None:
             stack.extend(item.values())
         elif isinstance(item, list):
             stack.extend(item)
+
+
+# --- Images -----------------------------------------------------------------------------
+IMAGE_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp", "GIF": "image/gif"}
+
+
+@dataclass(frozen=True)
+class ReencodedImage:
+    content: bytes
+    content_type: str
+    width: int
+    height: int
+
+
+def reencoded_image(content: bytes, limits: FileLimits) -> ReencodedImage:
+    """A screenshot or photo drawn again from its pixels, so nothing but the picture
+    leaves: no EXIF (GPS position, camera, owner), no comments, no trailing data.
+
+    Only PNG, JPEG, WebP and GIF (first frame) are read. The pixel count is taken from
+    the header and refused before decoding when four bytes a pixel would pass the
+    inflated-bytes limit (a 40 KB PNG can declare 50,000 x 50,000 pixels); the decoder is
+    also held to that count, since a header can lie."""
+    from PIL import Image, UnidentifiedImageError
+
+    check_size(len(content), limits)
+    max_pixels = limits.inflated_bytes // 4
+    try:
+        with Image.open(io.BytesIO(content), formats=tuple(IMAGE_FORMATS)) as image:
+            if image.width * image.height > max_pixels:
+                raise FileLimitExceeded(
+                    _("The image has more than %(limit)s pixels.") % {"limit": _number(max_pixels)},
+                    field="file",
+                )
+            image.seek(0)
+            image.load()
+            mode = "RGBA" if image.mode in ("RGBA", "LA", "P", "PA") else "RGB"
+            pixels = image.convert(mode)
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+        raise UnreadableFile(
+            _("The file is not a PNG, JPEG, WebP or GIF image, or it is damaged."), field="file"
+        ) from error
+    except Image.DecompressionBombError as error:
+        raise FileLimitExceeded(_("The image has too many pixels."), field="file") from error
+    out = io.BytesIO()
+    # PNG keeps screenshots' text sharp and carries nothing we did not write.
+    pixels.save(out, format="PNG", optimize=False)
+    return ReencodedImage(out.getvalue(), "image/png", pixels.width, pixels.height)

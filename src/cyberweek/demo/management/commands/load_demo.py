@@ -18,6 +18,7 @@ from cyberweek.geo.regions_data import read_rows
 from cyberweek.geo.services import sync_regions
 from cyberweek.quiz import demo as quiz_demo
 from cyberweek.tickets import demo as tickets_demo
+from cyberweek.tipline import demo as tipline_demo
 
 DEMO_PEOPLE = [
     # email, display name, role level, region code
@@ -83,6 +84,7 @@ class Command(BaseCommand):
             quiz_demo.load(national)
             tickets_demo.load(national)
             ctf_demo.load(national)
+            tipline_demo.load(national)
 
         self.stdout.write(self.style.SUCCESS("Demo data loaded: the 2019 edition in Tianjin."))
         # SITE_URL is where the server listens (`make demo` sets it from HOST and PORT).

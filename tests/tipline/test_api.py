@@ -1,0 +1,87 @@
+import pytest
+
+from cyberweek.tipline import proof_of_work
+from cyberweek.tipline.models import Report
+
+from .factories import escalated
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _easy_puzzle(settings):
+    settings.TIPLINE_POW_BITS = 4
+
+
+def solved(client):
+    issued = client.get("/api/tipline/challenge").json()
+    return {
+        "pow_challenge": issued["challenge"],
+        "pow_nonce": proof_of_work.solve(issued["challenge"], issued["bits"]),
+    }
+
+
+def test_file_a_report_and_follow_it_by_receipt(client):
+    response = client.post(
+        "/api/tipline/reports",
+        {
+            "kind": "fraud_phone",
+            "region": "110000",
+            "phone": "+86 138 0013 8000",
+            "text": "对方自称客服，我的身份证号110101199003077774",
+            **solved(client),
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    body = response.json()
+    assert "110101199003077774" not in body["masked_text"]
+    assert body["masked_types"]
+    status = client.post(
+        "/api/tipline/receipts", {"code": body["receipt"]}, content_type="application/json"
+    )
+    assert status.json()["status"] == "new"
+
+
+def test_refusals_are_problem_documents_and_write_nothing(client):
+    without_proof = client.post(
+        "/api/tipline/reports",
+        {"kind": "phishing", "link": "http://a.example.com/", "pow_challenge": "", "pow_nonce": ""},
+        content_type="application/json",
+    )
+    assert without_proof.status_code == 422
+    assert without_proof["Content-Type"] == "application/problem+json"
+    bad_link = client.post(
+        "/api/tipline/reports",
+        {"kind": "phishing", "link": "data:text/html,hi", **solved(client)},
+        content_type="application/json",
+    )
+    assert bad_link.status_code == 422
+    assert bad_link.json()["errors"][0]["field"] == "link"
+    wrong_kind = client.post(
+        "/api/tipline/reports",
+        {"kind": "ransom", **solved(client)},
+        content_type="application/json",
+    )
+    assert wrong_kind.status_code == 422
+    missing = client.post(
+        "/api/tipline/receipts", {"code": "ABCD-EFGH-JKLM-NPQR"}, content_type="application/json"
+    )
+    assert missing.status_code == 404
+    assert not Report.objects.exists()
+
+
+def test_lookup_threats_and_statistics(client):
+    escalated()
+    answer = client.get("/api/tipline/lookup", {"q": "icbc-secure.example.net/login"}).json()
+    assert answer["confirmed_threat"] is True
+    assert answer["threat_id"]
+    hotline = client.get("/api/tipline/lookup", {"q": "12321"}).json()
+    assert hotline["benign"] is True
+    assert hotline["confirmed_threat"] is False
+    threats = client.get("/api/tipline/threats").json()
+    assert threats["items"][0]["value"] == "http://icbc-secure.example.net/login"
+    assert threats["items"][0]["online"] is True
+    stats = client.get("/api/tipline/statistics").json()
+    assert stats["total"] == 1
+    assert client.get("/api/tipline/lookup").status_code == 422
