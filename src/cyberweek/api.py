@@ -7,6 +7,7 @@ from cyberweek.privacy.api import router as privacy_router
 from cyberweek.programme.api import router as programme_router
 from cyberweek.quiz import answer_endpoint
 from cyberweek.quiz.api import router as quiz_router
+from cyberweek.showcase.api import router as showcase_router
 from cyberweek.tickets.api import router as tickets_router
 
 api = ProblemNinjaAPI(
@@ -25,3 +26,4 @@ api.add_router("/activities", activities_router)
 api.add_router("/quiz", quiz_router)
 api.document_view(answer_endpoint.document)
 api.add_router("/tickets", tickets_router)
+api.add_router("/showcase", showcase_router)

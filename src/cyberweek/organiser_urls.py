@@ -9,6 +9,7 @@ from cyberweek.core.views import DashboardView
 from cyberweek.privacy import organiser_urls as privacy_pages
 from cyberweek.programme import organiser_urls as programme_pages
 from cyberweek.quiz import organiser_urls as quiz_pages
+from cyberweek.showcase import organiser_urls as showcase_pages
 from cyberweek.tickets import organiser_urls as tickets_pages
 
 urlpatterns = [
@@ -20,4 +21,5 @@ urlpatterns = [
     *activities_pages.urlpatterns,
     *quiz_pages.urlpatterns,
     *tickets_pages.urlpatterns,
+    *showcase_pages.urlpatterns,
 ]

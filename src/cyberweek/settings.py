@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "cyberweek.activities",
     "cyberweek.quiz",
     "cyberweek.tickets",
+    "cyberweek.showcase",
     "cyberweek.demo",
 ]
 
@@ -217,6 +218,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "deliver-due-outbox": {"task": "core.deliver_due_outbox", "schedule": 60.0},
     "purge-outbox": {"task": "core.purge_outbox", "schedule": crontab(hour=4, minute=0)},
+    "showcase-expire-uploads": {"task": "showcase.expire_uploads", "schedule": crontab(minute=17)},
 }
 # Prometheus scrapers other than on the node itself present this bearer token.
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
@@ -447,8 +449,27 @@ if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Media (contest videos, posters): a local folder by default; S3-compatible object storage
+# through django-storages when MEDIA_S3_BUCKET is set (see the README, "Micro-video contest").
+MEDIA_S3_BUCKET = env.str("MEDIA_S3_BUCKET", default="")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": (
+        {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": MEDIA_S3_BUCKET,
+                "endpoint_url": env.str("MEDIA_S3_ENDPOINT_URL", default="") or None,
+                "region_name": env.str("MEDIA_S3_REGION", default="") or None,
+                "access_key": env.str("MEDIA_S3_ACCESS_KEY_ID", default="") or None,
+                "secret_key": env.str("MEDIA_S3_SECRET_ACCESS_KEY", default="") or None,
+                "default_acl": None,
+                "querystring_auth": True,
+                "file_overwrite": False,
+            },
+        }
+        if MEDIA_S3_BUCKET
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -457,6 +478,18 @@ STORAGES = {
         )
     },
 }
+
+# --- Micro-video contest ---------------------------------------------------------------
+# tus uploads land here chunk by chunk (a local folder: it must be on disk for appending);
+# a finished upload moves to the media storage above.
+SHOWCASE_STAGING_DIR = Path(
+    env.str("SHOWCASE_STAGING_DIR", default=str(VAR_DIR / "showcase-uploads"))
+)
+SHOWCASE_UPLOAD_EXPIRY_HOURS = env.int("SHOWCASE_UPLOAD_EXPIRY_HOURS", default=24)
+# The longest the full decode of one video may run (seconds) before it is refused.
+SHOWCASE_DECODE_TIMEOUT = env.int("SHOWCASE_DECODE_TIMEOUT", default=900)
+SHOWCASE_FFMPEG = env.str("SHOWCASE_FFMPEG", default="ffmpeg")
+SHOWCASE_FFPROBE = env.str("SHOWCASE_FFPROBE", default="ffprobe")
 
 # --- API -------------------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 50

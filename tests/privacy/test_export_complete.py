@@ -17,6 +17,7 @@ from cyberweek.quiz.models import QuestionVersion
 from tests.accounts.factories import organiser
 from tests.quiz.factories import contest_with_paper
 from tests.quiz.test_services import right_answers
+from tests.showcase.factories import use_the_showcase
 
 from .test_end_to_end import EMAIL, NAME, sign_up, use_the_platform
 
@@ -47,6 +48,7 @@ def a_person_who_used_everything(client, capture) -> User:
     for position, keys in right_answers(attempt).items():
         quiz_services.save_answer(actor=user, attempt_id=attempt.pk, position=position, chosen=keys)
     quiz_services.submit_attempt(actor=user, attempt_id=attempt.pk)
+    use_the_showcase(user)
     return User.objects.get(pk=user.pk)
 
 
