@@ -4,7 +4,7 @@ and the published results."""
 import datetime as dt
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 from ninja.security import django_auth
 
@@ -125,4 +125,4 @@ def results(request, slug: str):
 )
 def vote(request, ref: str):
     cast = voting.cast_vote(actor=request.user, entry_ref=ref, address=client_ip(request))
-    return 201, {"entry": ref, "day": cast.day}
+    return Status(201, {"entry": ref, "day": cast.day})

@@ -11,6 +11,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cyberweek.accounts.identifiers import normalise_mobile
@@ -148,7 +149,9 @@ class Entry(TimeStampedModel):
     rendition_status = models.CharField(
         _("web version"), max_length=8, choices=Step.choices, default=Step.PENDING
     )
+    # The untranslated reason and its values: shown in the reader's language.
     check_error = models.TextField(_("why the video was refused"), blank=True)
+    check_error_params = models.JSONField(_("values in the reason"), default=dict, blank=True)
     screening_reason = models.TextField(_("screening reason"), blank=True)
     screened_at = models.DateTimeField(_("screened"), null=True, blank=True)
     video = models.ForeignKey(
@@ -170,6 +173,12 @@ class Entry(TimeStampedModel):
 
     def __str__(self):
         return self.public_title
+
+    def check_error_message(self) -> str:
+        if not self.check_error:
+            return ""
+        text = gettext(self.check_error)
+        return text % self.check_error_params if self.check_error_params else text
 
     def steps(self) -> list[tuple[str, str, str]]:
         """(label, status code, status label) of each processing step, in order."""

@@ -29,7 +29,8 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils.translation import gettext as _
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from cyberweek.core import audit
 
@@ -48,7 +49,17 @@ CONTAINERS = {
 
 
 class Refused(Exception):
-    """The video breaks a rule; the message tells the creator which, in their language."""
+    """The video breaks a rule; the message tells the creator which. It is kept as the
+    untranslated message and its values, and put in the reader's language when shown."""
+
+    def __init__(self, message, params: dict | None = None):
+        self.message, self.params = message, params or {}
+        super().__init__(str(message))
+
+    @property
+    def msgid(self) -> str:
+        with translation.override(None):
+            return str(self.message)
 
 
 def _run(args: list[str], timeout: int) -> subprocess.CompletedProcess:
@@ -87,8 +98,8 @@ def probe(path: Path, contest: VideoContest) -> dict:
     allowed = set().union(*(CONTAINERS.get(f, set()) for f in contest.formats))
     if not names & allowed:
         raise Refused(
-            _("This kind of file is not accepted; upload %(formats)s.")
-            % {"formats": ", ".join(contest.formats)}
+            _("This kind of file is not accepted; upload %(formats)s."),
+            {"formats": ", ".join(contest.formats)},
         )
     video = next((s for s in found.get("streams", []) if s.get("codec_type") == "video"), None)
     if video is None:
@@ -101,18 +112,18 @@ def probe(path: Path, contest: VideoContest) -> dict:
         raise Refused(_("The file's picture size or length cannot be read."))
     if duration > contest.max_duration_seconds:
         raise Refused(
-            _("The video is %(found)d seconds long; the contest allows at most %(limit)d.")
-            % {"found": round(duration), "limit": contest.max_duration_seconds}
+            _("The video is %(found)d seconds long; the contest allows at most %(limit)d."),
+            {"found": round(duration), "limit": contest.max_duration_seconds},
         )
     if width > contest.max_width or height > contest.max_height:
         raise Refused(
-            _("The picture is %(w)d×%(h)d; the contest allows at most %(mw)d×%(mh)d.")
-            % {"w": width, "h": height, "mw": contest.max_width, "mh": contest.max_height}
+            _("The picture is %(w)d×%(h)d; the contest allows at most %(mw)d×%(mh)d."),
+            {"w": width, "h": height, "mw": contest.max_width, "mh": contest.max_height},
         )
     if fps > contest.max_fps + 0.5:
         raise Refused(
-            _("The video has %(found)d frames a second; the contest allows at most %(limit)d.")
-            % {"found": round(fps), "limit": contest.max_fps}
+            _("The video has %(found)d frames a second; the contest allows at most %(limit)d."),
+            {"found": round(fps), "limit": contest.max_fps},
         )
     return {
         "container": found["format"].get("format_name", ""),
@@ -231,7 +242,7 @@ def check_video(video_id: int) -> VideoFile:
     except Refused as error:
         for name in [*made, video.original_name]:
             default_storage.delete(name)
-        return _refuse(video, step, str(error))
+        return _refuse(video, step, error)
     return _accept(video, details, poster_name=made[0], rendition_name=made[1])
 
 
@@ -241,14 +252,14 @@ def _store(path: Path, name: str) -> str:
 
 
 @transaction.atomic
-def _refuse(video: VideoFile, step: str, message: str) -> VideoFile:
+def _refuse(video: VideoFile, step: str, error: Refused) -> VideoFile:
     video = VideoFile.objects.select_for_update().get(pk=video.pk)
     entry = Entry.objects.select_for_update().get(pk=video.entry_id)
     video.state = VideoFile.State.FAILED
     video.original_name = ""
     video.save()
     setattr(entry, step, Entry.Step.FAILED)
-    entry.check_error = message
+    entry.check_error, entry.check_error_params = error.msgid, error.params
     # A refused replacement leaves the previous good video in place, and its screening.
     if entry.video_id is None:
         entry.status = Entry.Status.UPLOADING
@@ -274,7 +285,7 @@ def _accept(video: VideoFile, details: dict, *, poster_name: str, rendition_name
         previous.save()
     entry.video = video
     entry.rendition_status = Entry.Step.DONE
-    entry.check_error = ""
+    entry.check_error, entry.check_error_params = "", {}
     # A new video is screened again, whatever the last decision on the old one was.
     entry.status = Entry.Status.SCREENING
     entry.save()

@@ -161,7 +161,7 @@ def _mark_received(*, video_id: int, stored: str) -> VideoFile:
     if entry.video_id is None:
         entry.status = Entry.Status.CHECKING
     # else the previous video stays up (and its screening) until this one passes.
-    entry.check_error = ""
+    entry.check_error, entry.check_error_params = "", {}
     for step in STEPS:
         setattr(entry, step, Entry.Step.PENDING)
     entry.save()

@@ -17,6 +17,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -67,10 +68,8 @@ def request_code(*, actor, mobile: str, now=None) -> PhoneVerification:
     now = now or timezone.now()
     try:
         mobile = normalise_mobile(mobile)
-    except ValueError as error:
-        raise ValidationFailed(_("Enter a mobile number."), field="mobile") from error
-    if not mobile or not mobile.lstrip("+").isdigit() or not 6 <= len(mobile.lstrip("+")) <= 15:
-        raise ValidationFailed(_("Enter a mobile number."), field="mobile")
+    except DjangoValidationError as error:
+        raise ValidationFailed(_("Enter a valid mobile number."), field="mobile") from error
     if not rate_limits.hit(
         "showcase-code", str(actor.pk), limit=CODES_PER_HOUR, window=3600
     ).allowed:
