@@ -196,6 +196,13 @@ def test_uploads_are_refused_for_someone_elses_entry_and_after_the_deadline(clie
     assert create(client, entry, 100, filename="notes.txt").status_code in (409, 422)
 
 
+def test_a_piece_larger_than_a_request_may_carry_is_refused_before_it_is_read(client, entry):
+    location = create(client, entry, 10_000_000)["Location"]
+    response = patch(client, location, b"x" * (7 * 1024 * 1024), 0)
+    assert response.status_code == 413
+    assert client.head(location, **TUS)["Upload-Offset"] == "0"
+
+
 def test_a_wrong_file_kind_and_a_missing_protocol_header_are_refused(client, entry):
     assert create(client, entry, 100, filename="notes.txt").status_code == 422
     response = client.post("/showcase/tus/", HTTP_UPLOAD_LENGTH="100")

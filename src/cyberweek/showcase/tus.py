@@ -30,6 +30,7 @@ from django.utils.http import http_date
 from django.views.decorators.http import require_http_methods
 
 from cyberweek.core.errors import DomainError
+from cyberweek.core.request_guards import body_limit
 
 from . import uploads
 from .models import VideoFile
@@ -37,6 +38,8 @@ from .uploads import staging_path
 
 VERSION = "1.0.0"
 CHUNK = 64 * 1024
+# One PATCH carries at most this much (the page sends 4 MiB pieces); nginx takes 6 MiB.
+MAX_PATCH_BYTES = 6 * 1024 * 1024
 EXTENSIONS = "creation,expiration,termination"
 
 
@@ -98,6 +101,7 @@ def create(request):
     return _response(201, Location=location, Upload_Expires=_expires(video))
 
 
+@body_limit(MAX_PATCH_BYTES)
 @require_http_methods(["OPTIONS", "HEAD", "PATCH", "DELETE"])
 def upload(request, upload_id: str):
     if request.method == "OPTIONS":
