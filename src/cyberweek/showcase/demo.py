@@ -128,4 +128,3 @@ def load(national_user) -> VideoContest:
             # Checked after the loader's transaction commits (inline in the embedded runtime).
             uploads.finish_upload(video_id=video.pk, staging=staging)
     return contest
-
