@@ -77,7 +77,9 @@ class VoteOut(Schema):
     day: dt.date
 
 
-@router.get("/contests", response=list[ContestOut], summary="Published video contests")
+@router.get(
+    "/contests", response={200: list[ContestOut], 422: Problem}, summary="Published video contests"
+)
 @paginate(Pagination)
 def contests(request):
     return queries.public_contests()
@@ -85,7 +87,7 @@ def contests(request):
 
 @router.get(
     "/contests/{slug}/entries",
-    response={200: list[EntryOut], 404: Problem},
+    response={200: list[EntryOut], 404: Problem, 422: Problem},
     summary="The gallery: accepted entries",
 )
 @paginate(Pagination)
@@ -96,7 +98,7 @@ def gallery(request, slug: str, category: str = "", theme: str = ""):
 
 @router.get(
     "/contests/{slug}/results",
-    response={200: list[ResultOut], 404: Problem},
+    response={200: list[ResultOut], 404: Problem, 422: Problem},
     summary="Published results (empty until published)",
 )
 def results(request, slug: str):
@@ -120,7 +122,15 @@ def results(request, slug: str):
 @router.post(
     "/entries/{ref}/vote",
     auth=django_auth,
-    response={201: VoteOut, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 429: Problem},
+    response={
+        201: VoteOut,
+        401: Problem,
+        403: Problem,
+        404: Problem,
+        409: Problem,
+        422: Problem,
+        429: Problem,
+    },
     summary="Vote for an entry (verified voters; one per entry per day or per contest)",
 )
 def vote(request, ref: str):
