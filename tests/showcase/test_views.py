@@ -1,11 +1,14 @@
 """The pages and the API of the micro-video contest."""
 
+import re
+
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from cyberweek.accounts.models import OrganiserRole
+from cyberweek.core import outbox
 from cyberweek.showcase.models import Entry, JudgeAssignment, VideoFile, Vote
 from tests.accounts.factories import UserFactory, organiser
 
@@ -194,3 +197,13 @@ def test_the_api_lists_contests_and_votes_with_problem_errors(client, the_contes
     again = client.post(f"/api/showcase/entries/{entry.ref}/vote")
     assert again.status_code == 409
     assert again["Content-Type"].startswith("application/problem+json")
+
+
+def test_verifying_returns_to_the_entry_but_never_to_another_site(client, sms_outbox, the_contest):
+    client.force_login(UserFactory())
+    client.post("/en/showcase/verify/", {"mobile": "13800138000"})
+    outbox.deliver_due()  # the code leaves through the outbox once the request committed
+    code = re.search(r"\b(\d{6})\b", sms_outbox[-1][1]).group(1)
+    response = client.post("/en/showcase/verify/?next=https://evil.example/", {"code": code})
+    assert response.status_code == 302
+    assert "evil" not in response["Location"]

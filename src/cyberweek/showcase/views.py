@@ -8,6 +8,7 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -236,7 +237,7 @@ def verify_phone(request):
             code_form.add_error("code", error.message)
         else:
             messages.success(request, _("Your number is verified: you can vote."))
-            return redirect(request.GET.get("next") or "showcase:contests")
+            return redirect(_safe_next(request) or "showcase:contests")
     return render(
         request,
         "showcase/verify.html",
@@ -247,6 +248,15 @@ def verify_phone(request):
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _safe_next(request) -> str:
+    target = request.GET.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
 
 
 def results(request, slug):
