@@ -52,6 +52,8 @@ def make_video(megabytes: int) -> Path:
     if path.exists():
         return path
     bitrate = int(megabytes * 8 * 1_000_000 / SECONDS)
+    # Made under another name and renamed: an interrupted run leaves no half file to reuse.
+    partial = path.with_suffix(".partial.mp4")
     subprocess.run(
         [
             "ffmpeg", "-v", "error", "-y",
@@ -59,11 +61,12 @@ def make_video(megabytes: int) -> Path:
             "-f", "lavfi", "-i", f"sine=frequency=440:duration={SECONDS}",
             "-c:v", "mpeg4", "-b:v", str(bitrate), "-minrate", str(bitrate),
             "-maxrate", str(bitrate), "-bufsize", str(bitrate),
-            "-c:a", "aac", "-shortest", str(path),
+            "-c:a", "aac", "-shortest", str(partial),
         ],
         check=True,
         timeout=1800,
     )  # fmt: skip
+    partial.rename(path)
     return path
 
 
