@@ -203,6 +203,12 @@ def main():
     finally:
         stop_server(server)
 
+    mb = size / 1_000_000
+    print(
+        f"upload: {mb:.0f} MB in {upload_s:.1f} s = {mb / upload_s:.1f} MB/s; web worker "
+        f"{before:.0f} MB before, peak {peak:.0f} MB",
+        flush=True,
+    )
     from cyberweek.showcase import processing
     from cyberweek.showcase.models import Entry
 
@@ -212,8 +218,7 @@ def main():
     processing.check_video(received.pk)
     check_s = time.perf_counter() - started
     entry.refresh_from_db()
-    mb = size / 1_000_000
-    print(f"file: {mb:.0f} MB in {upload_s:.1f} s; entry status after the check: {entry.status}")
+    print(f"check: {check_s:.1f} s; entry status after it: {entry.status}")
     if entry.status != Entry.Status.SCREENING:
         print(f"check refused: {entry.check_error}")
     print(
