@@ -35,6 +35,10 @@ FILES = {
     # links it, Playwright injects it (tests/browser/conftest.py).
     "axe-core/axe.min.js": "axe-core/axe.min.js",
     "axe-core/LICENSE": "axe-core/LICENSE",
+    # The contest video upload: the tus resumable-upload client (showcase/static/upload.js).
+    "tus-js-client/dist/tus.min.js": "tus/tus.min.js",
+    "tus-js-client/dist/tus.min.js.map": "tus/tus.min.js.map",
+    "tus-js-client/LICENSE": "tus/LICENSE",
 }
 
 

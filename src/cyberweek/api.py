@@ -8,6 +8,7 @@ from cyberweek.privacy.api import router as privacy_router
 from cyberweek.programme.api import router as programme_router
 from cyberweek.quiz import answer_endpoint
 from cyberweek.quiz.api import router as quiz_router
+from cyberweek.showcase.api import router as showcase_router
 from cyberweek.tickets.api import router as tickets_router
 from cyberweek.tipline.api import router as tipline_router
 
@@ -29,3 +30,4 @@ api.document_view(answer_endpoint.document)
 api.add_router("/tickets", tickets_router)
 api.add_router("/ctf", ctf_router)
 api.add_router("/tipline", tipline_router)
+api.add_router("/showcase", showcase_router)

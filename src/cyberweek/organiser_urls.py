@@ -10,6 +10,7 @@ from cyberweek.ctf import organiser_urls as ctf_pages
 from cyberweek.privacy import organiser_urls as privacy_pages
 from cyberweek.programme import organiser_urls as programme_pages
 from cyberweek.quiz import organiser_urls as quiz_pages
+from cyberweek.showcase import organiser_urls as showcase_pages
 from cyberweek.tickets import organiser_urls as tickets_pages
 from cyberweek.tipline import organiser_urls as tipline_pages
 
@@ -24,4 +25,5 @@ urlpatterns = [
     *tickets_pages.urlpatterns,
     *ctf_pages.urlpatterns,
     *tipline_pages.urlpatterns,
+    *showcase_pages.urlpatterns,
 ]

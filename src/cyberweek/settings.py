@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "cyberweek.tickets",
     "cyberweek.ctf",
     "cyberweek.tipline",
+    "cyberweek.showcase",
     "cyberweek.demo",
 ]
 
@@ -232,6 +233,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "deliver-due-outbox": {"task": "core.deliver_due_outbox", "schedule": 60.0},
     "purge-outbox": {"task": "core.purge_outbox", "schedule": crontab(hour=4, minute=0)},
+    "showcase-expire-uploads": {"task": "showcase.expire_uploads", "schedule": crontab(minute=17)},
 }
 # Prometheus scrapers other than on the node itself present this bearer token.
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
@@ -479,8 +481,8 @@ if not PRODUCTION:
 WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
-# Media (outcome photos, uploads) in a folder, or in an S3-compatible bucket when
-# MEDIA_S3_BUCKET is set (django-storages). Credentials come from the standard
+# Media (outcome photos, contest videos and posters) in a folder, or in an S3-compatible
+# bucket when MEDIA_S3_BUCKET is set (django-storages). Credentials come from the standard
 # AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY variables, which boto3 reads itself.
 MEDIA_S3_BUCKET = env.str("MEDIA_S3_BUCKET", default="")
 _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
@@ -491,7 +493,8 @@ if MEDIA_S3_BUCKET:
             "bucket_name": MEDIA_S3_BUCKET,
             "endpoint_url": env.str("MEDIA_S3_ENDPOINT_URL", default="") or None,
             "region_name": env.str("MEDIA_S3_REGION", default="") or None,
-            # Private objects: every file is served through a view that checks who asks.
+            # Private objects: served through a view that checks who asks, or by a
+            # short-lived signed URL the page gives (contest videos).
             "default_acl": "private",
             "querystring_auth": True,
             "file_overwrite": False,
@@ -507,6 +510,18 @@ STORAGES = {
         )
     },
 }
+
+# --- Micro-video contest ---------------------------------------------------------------
+# tus uploads land here chunk by chunk (a local folder: it must be on disk for appending);
+# a finished upload moves to the media storage above.
+SHOWCASE_STAGING_DIR = Path(
+    env.str("SHOWCASE_STAGING_DIR", default=str(VAR_DIR / "showcase-uploads"))
+)
+SHOWCASE_UPLOAD_EXPIRY_HOURS = env.int("SHOWCASE_UPLOAD_EXPIRY_HOURS", default=24)
+# The longest the full decode of one video may run (seconds) before it is refused.
+SHOWCASE_DECODE_TIMEOUT = env.int("SHOWCASE_DECODE_TIMEOUT", default=900)
+SHOWCASE_FFMPEG = env.str("SHOWCASE_FFMPEG", default="ffmpeg")
+SHOWCASE_FFPROBE = env.str("SHOWCASE_FFPROBE", default="ffprobe")
 
 # --- API -------------------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 50

@@ -8,6 +8,7 @@ from cyberweek.api import api
 from cyberweek.core import health, metrics
 from cyberweek.core import views as core_views
 from cyberweek.quiz import answer_endpoint
+from cyberweek.showcase import tus
 
 handler400 = core_views.bad_request
 handler404 = core_views.not_found
@@ -20,6 +21,9 @@ urlpatterns = [
         answer_endpoint.put_answer,
         name="api-quiz-answer",
     ),
+    # The tus resumable-upload endpoints for contest videos (no language prefix: a protocol).
+    path("showcase/tus/", tus.create, name="showcase-tus"),
+    path("showcase/tus/<str:upload_id>", tus.upload, name="showcase-tus-upload"),
     path("api/", api.urls),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
@@ -37,6 +41,7 @@ urlpatterns += i18n_patterns(
     path("tickets/", include("cyberweek.tickets.urls")),
     path("ctf/", include("cyberweek.ctf.urls")),
     path("tipline/", include("cyberweek.tipline.urls")),
+    path("showcase/", include("cyberweek.showcase.urls")),
     path("organiser/", include(("cyberweek.organiser_urls", "organiser"))),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path(settings.ADMIN_URL, admin.site.urls),

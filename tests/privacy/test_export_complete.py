@@ -17,6 +17,7 @@ from cyberweek.quiz.models import QuestionVersion
 from tests.accounts.factories import organiser
 from tests.quiz.factories import contest_with_paper
 from tests.quiz.test_services import right_answers
+from tests.showcase.factories import use_the_showcase
 from tests.tipline.factories import tipline_volunteer
 
 from .test_end_to_end import EMAIL, NAME, sign_up, use_the_platform
@@ -51,6 +52,7 @@ def a_person_who_used_everything(client, capture) -> User:
     play_a_ctf(user)
     # A tip-line volunteer who claimed, voted on and confirmed a report.
     tipline_volunteer(user, recruited_by=staff)
+    use_the_showcase(user)
     return User.objects.get(pk=user.pk)
 
 

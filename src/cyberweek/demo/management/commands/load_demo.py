@@ -17,6 +17,7 @@ from cyberweek.geo.models import Region
 from cyberweek.geo.regions_data import read_rows
 from cyberweek.geo.services import sync_regions
 from cyberweek.quiz import demo as quiz_demo
+from cyberweek.showcase import demo as showcase_demo
 from cyberweek.tickets import demo as tickets_demo
 from cyberweek.tipline import demo as tipline_demo
 
@@ -85,6 +86,7 @@ class Command(BaseCommand):
             tickets_demo.load(national)
             ctf_demo.load(national)
             tipline_demo.load(national)
+            showcase_demo.load(national)
 
         self.stdout.write(self.style.SUCCESS("Demo data loaded: the 2019 edition in Tianjin."))
         # SITE_URL is where the server listens (`make demo` sets it from HOST and PORT).
