@@ -2,7 +2,7 @@ import io
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from openpyxl import Workbook
 
 from cyberweek.accounts.models import OrganiserRole
@@ -181,7 +181,7 @@ def test_the_leaderboard_masks_names_unless_shown(client, contest, settings):
         client.force_login(user)
         start_via_page(client, contest, display_name=name, **({"show_name": "on"} if show else {}))
         attempt = Attempt.objects.get(user=user)
-        client.post(reverse("quiz:submit", args=[attempt.pk]))
+        client.post(reverse("quiz:submit", args=[attempt.pk]), {"confirmed": "1"})
     page = client.get(reverse("quiz:leaderboard", args=[contest.slug])).content.decode()
     assert "王**" in page
     assert "王小红" not in page
@@ -457,3 +457,62 @@ def test_absurd_numbers_in_organiser_pages_are_404(client):
     assert client.get(f"/en/organiser/quiz/questions/{number}/").status_code == 404
     assert client.get(f"/en/organiser/quiz/contests/{number}/").status_code == 404
     assert client.get(f"/en/organiser/quiz/contests/{number}/stats/").status_code == 404
+
+
+# --- Confirmation before submitting with blank questions --------------------------------
+def test_submitting_with_blank_questions_asks_first_and_says_how_many(client, participant, contest):
+    start_via_page(client, contest)
+    attempt = Attempt.objects.get()
+    answers = right_answers(attempt)
+    first = min(answers)
+    client.post(reverse("quiz:answer", args=[attempt.pk, first]), {"chosen": answers[first]})
+    response = client.post(reverse("quiz:submit", args=[attempt.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    total = len(answers)
+    assert f"{total - 1} of {total} questions are still blank" in page
+    assert 'name="confirmed" value="1"' in page
+    attempt.refresh_from_db()
+    assert attempt.status == Attempt.Status.OPEN
+    confirmed = client.post(reverse("quiz:submit", args=[attempt.pk]), {"confirmed": "1"})
+    assert confirmed.status_code == 302
+    attempt.refresh_from_db()
+    assert attempt.status == Attempt.Status.SUBMITTED
+
+
+def test_the_confirmation_is_not_asked_when_every_question_is_answered_or_time_is_up(
+    client, participant, contest
+):
+    start_via_page(client, contest)
+    attempt = Attempt.objects.get()
+    Attempt.objects.filter(pk=attempt.pk).update(deadline_at=timezone.now())
+    response = client.post(reverse("quiz:submit", args=[attempt.pk]))
+    assert response.status_code == 302
+    attempt.refresh_from_db()
+    assert attempt.status == Attempt.Status.SUBMITTED
+
+
+def test_someone_elses_attempt_cannot_be_submitted_or_asked_about(client, contest):
+    owner = UserFactory()
+    client.force_login(owner)
+    start_via_page(client, contest)
+    attempt = Attempt.objects.get()
+    client.force_login(UserFactory())
+    assert client.post(reverse("quiz:submit", args=[attempt.pk])).status_code == 404
+
+
+# --- Certificates that do not verify ---------------------------------------------------
+def test_an_unknown_or_erased_certificate_shows_one_not_valid_page(client, participant, contest):
+    certificate = _passed_certificate(client, contest)
+    unknown = client.get(reverse("quiz:verify", args=["NOPE" * 4]))
+    assert unknown.status_code == 404
+    assert "This is not a valid certificate." in unknown.content.decode()
+    certificate.attempt.entry.__class__.objects.filter(pk=certificate.attempt.entry_id).update(
+        erased=True
+    )
+    erased = client.get(reverse("quiz:verify", args=[certificate.code]))
+    assert erased.status_code == 404
+    page = erased.content.decode()
+    assert "This is not a valid certificate." in page
+    assert "李小明" not in page
+    assert client.get(reverse("quiz:verify", args=["x" * 200])).status_code == 404
