@@ -93,18 +93,34 @@ def test_someone_elses_ticket_and_cancel_are_not_found(client, offering, person)
     client.force_login(UserFactory())
     assert client.get(reverse("tickets:ticket", args=[registration.pk])).status_code == 404
     assert client.post(reverse("tickets:cancel", args=[registration.pk])).status_code == 404
+    assert client.get(reverse("tickets:cancel", args=[registration.pk])).status_code == 404
+    cancel = reverse("tickets:cancel", args=[registration.pk])
+    assert client.post(cancel, {"confirmed": "1"}).status_code == 404
     registration.refresh_from_db()
     assert registration.status == S.CONFIRMED
 
 
-def test_participant_cancels_from_the_ticket_page(client, offering, person):
+def test_participant_cancels_from_the_ticket_page_after_confirming(client, offering, person):
     registration = services.register(actor=person, offering_id=offering.pk)
     client.force_login(person)
-    response = client.post(reverse("tickets:cancel", args=[registration.pk]), follow=True)
+    cancel_url = reverse("tickets:cancel", args=[registration.pk])
+    ticket = client.get(reverse("tickets:ticket", args=[registration.pk])).content.decode()
+    assert f'href="{cancel_url}"' in ticket
+    asked = client.get(cancel_url)
+    assert asked.status_code == 200
+    assert "Cancel your registration?" in asked.content.decode()
+    assert 'name="confirmed" value="1"' in asked.content.decode()
+    # A post without the confirmation (a replayed one-click form) only asks again.
+    unconfirmed = client.post(cancel_url)
+    assert "Cancel your registration?" in unconfirmed.content.decode()
+    registration.refresh_from_db()
+    assert registration.status == S.CONFIRMED
+    response = client.post(cancel_url, {"confirmed": "1"}, follow=True)
     assert "is cancelled" in response.content.decode()
     registration.refresh_from_db()
     assert registration.status == S.CANCELLED
-    response = client.post(reverse("tickets:cancel", args=[registration.pk]), follow=True)
+    assert client.get(cancel_url).status_code == 302  # nothing left to cancel
+    response = client.post(cancel_url, {"confirmed": "1"}, follow=True)
     assert "already cancelled" in response.content.decode()
 
 
