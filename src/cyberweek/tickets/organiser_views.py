@@ -191,6 +191,7 @@ class CheckInView(OfferingScopeMixin, TemplateView):
             "counts_url": f"/api/tickets/offerings/{self.offering.pk}/counts",
             "withdrawn_url": f"/api/tickets/offerings/{self.offering.pk}/withdrawn-tickets",
             "withdrawn": queries.withdrawn_codes(self.offering),
+            "checked_in": queries.recent_check_in_codes(self.offering),
             "worker_url": reverse("organiser:tickets_check_in_worker", args=[self.offering.pk]),
         }
 
