@@ -1,4 +1,5 @@
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -231,8 +232,46 @@ def test_close_registration_from_the_organiser_area(client, heping_offering):
 
 @pytest.fixture
 def event(db):
-    edition = EditionFactory(is_published=True)
+    """An event still to come, in the current edition."""
+    edition = EditionFactory(
+        year=2099, starts_on=date(2099, 9, 14), ends_on=date(2099, 9, 20), is_published=True
+    )
+    starts = datetime(2099, 9, 15, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    return EventFactory(
+        edition=edition, is_published=True, starts_at=starts, ends_at=starts + timedelta(hours=2)
+    )
+
+
+@pytest.fixture
+def past_event(db):
+    edition = EditionFactory(is_published=True)  # 2019, the only edition: the current one
     return EventFactory(edition=edition, is_published=True)
+
+
+def test_opening_registration_for_an_event_that_is_over_asks_for_confirmation(
+    client, national, past_event
+):
+    client.force_login(national)
+    url = org("tickets_open_event", past_event.pk)
+    page = client.get(url).content.decode()
+    assert "This event is already over" in page
+    assert 'name="open_although_over"' in page
+    response = client.post(url, {"capacity": 50, "per_person_limit": 1})
+    assert response.status_code == 400
+    assert "confirm that you want to open it anyway" in response.content.decode()
+    assert not Offering.objects.exists()
+    confirmed = client.post(
+        url, {"capacity": 50, "per_person_limit": 1, "open_although_over": "on"}
+    )
+    assert confirmed.status_code == 302
+    assert Offering.objects.get(source_id=past_event.pk).capacity == 50
+
+
+def test_an_event_still_to_come_is_opened_without_the_question(client, national, event):
+    client.force_login(national)
+    page = client.get(org("tickets_open_event", event.pk)).content.decode()
+    assert "already over" not in page
+    assert 'name="open_although_over"' not in page
 
 
 def test_national_organiser_opens_registration_for_an_official_event(client, national, event):
