@@ -574,3 +574,23 @@ def test_the_service_raises_every_broken_rule_of_an_activity_together(edition, h
         services.register_activity(actor=heping, data=data, edition=edition)
     fields = [field for field, _message in raised.value.errors]
     assert fields == ["online_url", "ends_at", "contact_phone"]
+
+
+def test_the_coverage_region_picker_finds_regions_by_chinese_pinyin_and_english(
+    client, tianjin, edition
+):
+    client.force_login(tianjin)
+    page = client.get(url("activities_coverage")).content.decode()
+    assert 'list="region-options"' in page
+    option = next(line for line in page.split("<option") if line.startswith(' value="120101"'))
+    assert "天津市 和平区" in option
+    assert "tianjinshi hepingqu" in option
+    province = next(line for line in page.split("<option") if line.startswith(' value="120000"'))
+    assert "Tianjin" in province
+    # A name typed without picking from the list is understood when only one region has it.
+    response = client.get(url("activities_coverage"), {"region": "天津市"})
+    assert response.status_code == 200
+    assert response.context["region"].code == "120000"
+    ambiguous = client.get(url("activities_coverage"), {"region": "和平区"})
+    assert ambiguous.status_code == 400
+    assert "Choose a current region from the list." in ambiguous.content.decode()

@@ -516,3 +516,16 @@ def test_an_unknown_or_erased_certificate_shows_one_not_valid_page(client, parti
     assert "This is not a valid certificate." in page
     assert "李小明" not in page
     assert client.get(reverse("quiz:verify", args=["x" * 200])).status_code == 404
+
+
+def test_the_statistics_region_picker_takes_names_and_offers_the_list(client, region):
+    contest = contest_with_paper()
+    url = reverse("organiser:quiz_stats", args=[contest.pk])
+    client.force_login(organiser(L.NATIONAL))
+    page = client.get(url).content.decode()
+    assert 'list="region-options"' in page
+    assert "tianjinshi" in page
+    by_name = client.get(url, {"region": "Tianjin"})
+    assert by_name.status_code == 200
+    assert by_name.context["region"].code == "120000"
+    assert client.get(url, {"region": "nowhere"}).status_code == 400

@@ -6,7 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from cyberweek.core.forms import BootstrapFormMixin, EndsAfterStartsMixin
 from cyberweek.core.permissions import ACTIONS, roles_of
+from cyberweek.geo.forms import RegionPickerInput
 from cyberweek.geo.models import Region, Sector
+from cyberweek.geo.queries import find_region
 
 from .models import Activity
 from .queries import ActivityFilter
@@ -276,16 +278,22 @@ class OrganiserFilterForm(ActivityFilterForm):
 
 
 class CoverageForm(BootstrapFormMixin, forms.Form):
-    region = forms.CharField(label=_("Region code"), required=False, max_length=6)
+    region = forms.CharField(
+        label=_("Region"),
+        required=False,
+        max_length=64,
+        widget=RegionPickerInput(),
+        help_text=_("Type a name in Chinese, pinyin or English, or a code."),
+    )
     sector = forms.ChoiceField(
         label=_("Sector"), required=False, choices=[("", _("All sectors")), *Sector.choices]
     )
 
     def clean_region(self):
-        code = self.cleaned_data.get("region", "").strip()
-        if not code:
+        text = self.cleaned_data.get("region", "").strip()
+        if not text:
             return None
-        region = Region.objects.filter(code=code, is_active=True).select_related("parent").first()
+        region = find_region(text)
         if region is None:
-            raise forms.ValidationError(_("There is no current region with that code."))
+            raise forms.ValidationError(_("Choose a current region from the list."))
         return region

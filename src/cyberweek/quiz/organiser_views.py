@@ -18,7 +18,7 @@ from cyberweek.core.errors import DomainError
 from cyberweek.core.permissions import has_scope, roles_of
 from cyberweek.core.replicas import reporting_reads
 from cyberweek.core.views import BadRequestOnInvalidFormMixin, ServiceFormView
-from cyberweek.geo.models import Region
+from cyberweek.geo.queries import find_region, region_options
 
 from . import queries, question_files, services
 from .forms import ContestForm, PaperRuleFormSet, QuestionFileForm, QuestionForm, StatsRegionForm
@@ -279,11 +279,11 @@ class StatsView(OrganiserRequiredMixin, TemplateView):
         super().setup(request, *args, **kwargs)
         self.form = StatsRegionForm(request.GET or None)
         self.region = None
-        code = self.form.cleaned_data["region"] if self.form.is_valid() else ""
-        if code:
-            self.region = Region.objects.filter(code=code).first()
+        typed = self.form.cleaned_data["region"] if self.form.is_valid() else ""
+        if typed:
+            self.region = find_region(typed)
             if self.region is None:
-                self.form.add_error("region", _("No region with that code."))
+                self.form.add_error("region", _("Choose a current region from the list."))
         if self.region is None:
             # Without a (valid) choice, the widest region the organiser covers.
             covering = [
@@ -317,6 +317,7 @@ class StatsView(OrganiserRequiredMixin, TemplateView):
             "contest": contest,
             "form": self.form,
             "region": self.region,
+            "region_options": region_options(self.region),
             **by,
             "distribution": [(label, n, round(n * 100 / top)) for label, n in distribution],
         }
