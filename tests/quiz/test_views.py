@@ -529,3 +529,88 @@ def test_the_statistics_region_picker_takes_names_and_offers_the_list(client, re
     assert by_name.status_code == 200
     assert by_name.context["region"].code == "120000"
     assert client.get(url, {"region": "nowhere"}).status_code == 400
+
+
+# --- Deciding on flagged attempts ------------------------------------------------------
+def _flagged_pass(contest):
+    """A passing attempt answered faster than a person reads, so it is flagged."""
+    entry = entry_for(contest, UserFactory(email="fast@example.org"))
+    attempt, _new = services.start_attempt(actor=entry.user, contest_id=contest.pk)
+    for position, keys in right_answers(attempt).items():
+        services.save_answer(
+            actor=entry.user, attempt_id=attempt.pk, position=position, chosen=keys
+        )
+    services.submit_attempt(actor=entry.user, attempt_id=attempt.pk)
+    attempt.refresh_from_db()
+    assert attempt.is_flagged
+    assert attempt.passed
+    return attempt
+
+
+def test_an_organiser_voids_a_flagged_attempt_with_a_reason_and_the_participant_is_told(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    contest = contest_with_paper()
+    attempt = _flagged_pass(contest)
+    code = Certificate.objects.get(attempt=attempt).code
+    client.force_login(organiser(L.NATIONAL))
+    url = reverse("organiser:quiz_flag_decision", args=[attempt.pk])
+    flagged = client.get(reverse("organiser:quiz_flagged", args=[contest.pk])).content.decode()
+    assert f'action="{url}"' in flagged
+    refused = client.post(url, {"decision": "void", "reason": "  "}, follow=True)
+    assert "Give the reason" in refused.content.decode()
+    attempt.refresh_from_db()
+    assert attempt.voided_at is None
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url, {"decision": "void", "reason": "全部20题在10秒内答完"}, follow=True
+        )
+    assert "is voided" in response.content.decode()
+    attempt.refresh_from_db()
+    assert attempt.voided_at is not None
+    assert not attempt.is_flagged
+    assert not attempt.passed
+    assert attempt.entry.best_score is None
+    assert not Certificate.objects.filter(attempt=attempt).exists()
+    assert client.get(reverse("quiz:verify", args=[code])).status_code == 404
+    assert AuditEvent.objects.filter(action="quiz.attempt_voided").exists()
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == ["fast@example.org"]
+    assert "voided" in mailoutbox[0].subject
+    assert "全部20题在10秒内答完" in mailoutbox[0].body
+    again = client.post(url, {"decision": "clear", "reason": "再看一次"}, follow=True)
+    assert "decided already" in again.content.decode()
+
+
+def test_clearing_a_flag_keeps_the_score_and_tells_the_participant(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    contest = contest_with_paper()
+    attempt = _flagged_pass(contest)
+    client.force_login(organiser(L.NATIONAL))
+    url = reverse("organiser:quiz_flag_decision", args=[attempt.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"decision": "clear", "reason": "Checked with the school"})
+    attempt.refresh_from_db()
+    assert not attempt.is_flagged
+    assert attempt.voided_at is None
+    assert attempt.review_reason == "Checked with the school"
+    assert attempt.entry.best_score == attempt.score
+    assert Certificate.objects.filter(attempt=attempt).exists()
+    assert AuditEvent.objects.filter(action="quiz.flag_cleared").exists()
+    assert "stands" in mailoutbox[0].subject
+    page = client.get(reverse("organiser:quiz_flagged", args=[contest.pk])).content.decode()
+    assert url not in page  # no longer listed for a decision
+
+
+def test_only_national_organisers_decide_on_flags(client, region):
+    contest = contest_with_paper()
+    attempt = _flagged_pass(contest)
+    url = reverse("organiser:quiz_flag_decision", args=[attempt.pk])
+    client.force_login(organiser(L.PROVINCIAL, "120000"))
+    assert client.post(url, {"decision": "void", "reason": "x"}).status_code == 403
+    client.force_login(organiser(L.NATIONAL))
+    unknown = client.post(url, {"decision": "delete", "reason": "x"}, follow=True)
+    assert "Choose to clear the flag or to void" in unknown.content.decode()
+    attempt.refresh_from_db()
+    assert attempt.is_flagged

@@ -22,7 +22,7 @@ from cyberweek.geo.queries import find_region, region_options
 
 from . import queries, question_files, services
 from .forms import ContestForm, PaperRuleFormSet, QuestionFileForm, QuestionForm, StatsRegionForm
-from .models import Contest, Question, QuestionVersion, Topic
+from .models import Attempt, Contest, Question, QuestionVersion, Topic
 
 
 class ManageMixin(OrganiserRequiredMixin):
@@ -267,6 +267,37 @@ class StatsContestListView(OrganiserRequiredMixin, ListView):
     required_action = services.STATS
     context_object_name = "contests"
     queryset = Contest.objects.filter(is_published=True).order_by("-opens_at")
+
+
+class FlagDecisionView(OrganiserRequiredMixin, View):
+    """Clear the flag of one attempt or void it, with a reason (from the flagged list)."""
+
+    required_action = services.FLAGS
+
+    def get_scope(self):
+        return {"region": None, "sector": None}
+
+    def post(self, request, pk):
+        attempt = get_object_or_404(Attempt.objects.only("contest_id"), pk=pk)
+        decide = {"clear": services.clear_flag, "void": services.void_attempt}.get(
+            request.POST.get("decision", "")
+        )
+        back = redirect("organiser:quiz_flagged", attempt.contest_id)
+        if decide is None:
+            messages.error(request, _("Choose to clear the flag or to void the attempt."))
+            return back
+        try:
+            decide(actor=request.user, attempt_id=pk, reason=request.POST.get("reason", ""))
+        except DomainError as error:
+            messages.error(request, error.message)
+            return back
+        messages.success(
+            request,
+            _("Attempt #%(n)d: the flag is cleared; the participant is told.") % {"n": pk}
+            if decide is services.clear_flag
+            else _("Attempt #%(n)d is voided; the participant is told.") % {"n": pk},
+        )
+        return back
 
 
 class StatsView(OrganiserRequiredMixin, TemplateView):
