@@ -14,7 +14,7 @@ from cyberweek.geo.models import Sector
 from cyberweek.privacy.models import AccessLogEntry
 from tests.accounts.factories import UserFactory
 
-from .factories import HEPING, ActivityFactory, at
+from .factories import HEPING, ActivityFactory, activity_data, at
 
 pytestmark = pytest.mark.django_db
 S = Activity.Status
@@ -535,3 +535,62 @@ def test_public_pages_carry_no_csrf_token_for_anonymous_visitors(client, edition
     assert "csrfmiddlewaretoken" not in page.content.decode()
     assert "X-CSRFToken" not in page.content.decode()
     assert "csrftoken" not in page.cookies
+
+
+def test_one_submit_shows_every_error_of_the_form_at_once(client, edition, heping, region):
+    client.force_login(heping)
+    response = client.post(
+        url("activities_new"),
+        form_data(
+            region=region(HEPING).pk,
+            title="",  # the field's own rule
+            format="online",  # the activity's rules below
+            venue_address="",
+            online_url="",
+            contact_phone="12",
+            starts_at="2019-09-17T09:00",
+            ends_at="2019-09-17T08:00",
+            public_registration="on",
+        ),
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "This field is required." in page
+    assert "An online activity needs its link." in page
+    assert "Enter a valid phone number." in page
+    assert "An activity must end after it starts." in page
+    assert "Give the capacity when the public can register." in page
+    assert not Activity.objects.exists()
+
+
+def test_the_service_raises_every_broken_rule_of_an_activity_together(edition, heping):
+    from cyberweek.activities import services
+    from cyberweek.core.errors import ValidationFailed
+
+    data = activity_data(
+        format="online", online_url="", contact_phone="12", ends_at=at(17, "08:00")
+    )
+    with pytest.raises(ValidationFailed) as raised:
+        services.register_activity(actor=heping, data=data, edition=edition)
+    fields = [field for field, _message in raised.value.errors]
+    assert fields == ["online_url", "ends_at", "contact_phone"]
+
+
+def test_the_coverage_region_picker_finds_regions_by_chinese_pinyin_and_english(
+    client, tianjin, edition
+):
+    client.force_login(tianjin)
+    page = client.get(url("activities_coverage")).content.decode()
+    assert 'list="region-options"' in page
+    option = next(line for line in page.split("<option") if line.startswith(' value="120101"'))
+    assert "天津市 和平区" in option
+    assert "tianjinshi hepingqu" in option
+    province = next(line for line in page.split("<option") if line.startswith(' value="120000"'))
+    assert "Tianjin" in province
+    # A name typed without picking from the list is understood when only one region has it.
+    response = client.get(url("activities_coverage"), {"region": "天津市"})
+    assert response.status_code == 200
+    assert response.context["region"].code == "120000"
+    ambiguous = client.get(url("activities_coverage"), {"region": "和平区"})
+    assert ambiguous.status_code == 400
+    assert "Choose a current region from the list." in ambiguous.content.decode()

@@ -61,6 +61,9 @@ def test_a_participant_in_an_attempt_works_under_the_policy(page, regions, csp_v
     page.locator(f"#q1-{first.option_order[0]}").check()
     expect(page.locator("#status-1")).to_contain_text("Saved at")
     page.get_by_role("button", name="Submit my answers").click()
+    # Two questions blank: the page asks first, and says how many.
+    expect(page.get_by_role("alert")).to_contain_text("2 of 3 questions are still blank.")
+    page.get_by_role("button", name="Submit anyway").click()
     expect(page.locator("#review-opens")).to_contain_text("when the contest closes")
     assert csp_violations == []
 

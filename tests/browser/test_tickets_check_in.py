@@ -132,3 +132,56 @@ def test_a_deleted_accounts_ticket_is_refused_at_the_door_even_offline(
         )
     expect(door.locator("#count-pending")).to_have_text("0")
     door.context.close()
+
+
+def test_doors_of_one_event_show_names_and_share_scans_and_cancellations(
+    browser, live_server, regions
+):
+    """Two doors at one event: the name is shown with the server's verdict (and logged);
+    each sync brings the other door's check-ins and the cancellations, so offline a door
+    catches a ticket let in elsewhere and refuses one cancelled after its page loaded."""
+    from cyberweek.privacy.models import AccessLogEntry
+
+    offering = OfferingFactory(title_en="Expo", region=None, asks_name=True, capacity=10)
+    organiser(OrganiserRole.Level.NATIONAL, email="door@example.org")
+    holders = [UserFactory() for _ in range(3)]
+    regs = [
+        services.register(actor=h, offering_id=offering.pk, name=n)
+        for h, n in zip(holders, ["王小明", "李华", "张伟"], strict=True)
+    ]
+    signed = [sign_ticket(code=r.code, offering_id=offering.pk, seats=1) for r in regs]
+
+    doors = []
+    for _ in range(2):
+        door = browser.new_context(base_url=live_server.url, locale="en-GB").new_page()
+        sign_in(door, "door@example.org")
+        door.goto(f"/en/organiser/tickets/{offering.pk}/check-in/")
+        expect(door.locator("#network-state")).to_have_text("Online")
+        doors.append(door)
+    first, second = doors
+
+    first.get_by_label("Ticket code or scanned text").fill(signed[0])
+    first.get_by_role("button", name="Check in").click()
+    expect(first.locator("#verdict")).to_have_text("Checked in: 1 seat(s). Attendee: 王小明")
+    assert AccessLogEntry.objects.filter(what__contains=f"attendee name #{regs[0].pk}").exists()
+
+    services.cancel_registration(actor=holders[2], registration_id=regs[2].pk)
+    # The second door's next sync (its own check-in) brings both lists.
+    second.get_by_label("Ticket code or scanned text").fill(signed[1])
+    second.get_by_role("button", name="Check in").click()
+    expect(second.locator("#verdict")).to_have_text("Checked in: 1 seat(s). Attendee: 李华")
+
+    second.context.set_offline(True)
+    expect(second.locator("#network-state")).to_contain_text("Offline")
+    second.get_by_label("Ticket code or scanned text").fill(signed[0])
+    second.get_by_role("button", name="Check in").click()
+    expect(second.locator("#verdict")).to_have_text(
+        "Already checked in at another door of this event: not counted again."
+    )
+    second.get_by_label("Ticket code or scanned text").fill(signed[2])
+    second.get_by_role("button", name="Check in").click()
+    expect(second.locator("#verdict")).to_have_text(
+        "This ticket was withdrawn (cancelled, or its account deleted): do not let it in."
+    )
+    for door in doors:
+        door.context.close()

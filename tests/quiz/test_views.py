@@ -2,7 +2,7 @@ import io
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from openpyxl import Workbook
 
 from cyberweek.accounts.models import OrganiserRole
@@ -181,7 +181,7 @@ def test_the_leaderboard_masks_names_unless_shown(client, contest, settings):
         client.force_login(user)
         start_via_page(client, contest, display_name=name, **({"show_name": "on"} if show else {}))
         attempt = Attempt.objects.get(user=user)
-        client.post(reverse("quiz:submit", args=[attempt.pk]))
+        client.post(reverse("quiz:submit", args=[attempt.pk]), {"confirmed": "1"})
     page = client.get(reverse("quiz:leaderboard", args=[contest.slug])).content.decode()
     assert "王**" in page
     assert "王小红" not in page
@@ -457,3 +457,160 @@ def test_absurd_numbers_in_organiser_pages_are_404(client):
     assert client.get(f"/en/organiser/quiz/questions/{number}/").status_code == 404
     assert client.get(f"/en/organiser/quiz/contests/{number}/").status_code == 404
     assert client.get(f"/en/organiser/quiz/contests/{number}/stats/").status_code == 404
+
+
+# --- Confirmation before submitting with blank questions --------------------------------
+def test_submitting_with_blank_questions_asks_first_and_says_how_many(client, participant, contest):
+    start_via_page(client, contest)
+    attempt = Attempt.objects.get()
+    answers = right_answers(attempt)
+    first = min(answers)
+    client.post(reverse("quiz:answer", args=[attempt.pk, first]), {"chosen": answers[first]})
+    response = client.post(reverse("quiz:submit", args=[attempt.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    total = len(answers)
+    assert f"{total - 1} of {total} questions are still blank" in page
+    assert 'name="confirmed" value="1"' in page
+    attempt.refresh_from_db()
+    assert attempt.status == Attempt.Status.OPEN
+    confirmed = client.post(reverse("quiz:submit", args=[attempt.pk]), {"confirmed": "1"})
+    assert confirmed.status_code == 302
+    attempt.refresh_from_db()
+    assert attempt.status == Attempt.Status.SUBMITTED
+
+
+def test_the_confirmation_is_not_asked_when_every_question_is_answered_or_time_is_up(
+    client, participant, contest
+):
+    start_via_page(client, contest)
+    attempt = Attempt.objects.get()
+    Attempt.objects.filter(pk=attempt.pk).update(deadline_at=timezone.now())
+    response = client.post(reverse("quiz:submit", args=[attempt.pk]))
+    assert response.status_code == 302
+    attempt.refresh_from_db()
+    assert attempt.status == Attempt.Status.SUBMITTED
+
+
+def test_someone_elses_attempt_cannot_be_submitted_or_asked_about(client, contest):
+    owner = UserFactory()
+    client.force_login(owner)
+    start_via_page(client, contest)
+    attempt = Attempt.objects.get()
+    client.force_login(UserFactory())
+    assert client.post(reverse("quiz:submit", args=[attempt.pk])).status_code == 404
+
+
+# --- Certificates that do not verify ---------------------------------------------------
+def test_an_unknown_or_erased_certificate_shows_one_not_valid_page(client, participant, contest):
+    certificate = _passed_certificate(client, contest)
+    unknown = client.get(reverse("quiz:verify", args=["NOPE" * 4]))
+    assert unknown.status_code == 404
+    assert "This is not a valid certificate." in unknown.content.decode()
+    certificate.attempt.entry.__class__.objects.filter(pk=certificate.attempt.entry_id).update(
+        erased=True
+    )
+    erased = client.get(reverse("quiz:verify", args=[certificate.code]))
+    assert erased.status_code == 404
+    page = erased.content.decode()
+    assert "This is not a valid certificate." in page
+    assert "李小明" not in page
+    assert client.get(reverse("quiz:verify", args=["x" * 200])).status_code == 404
+
+
+def test_the_statistics_region_picker_takes_names_and_offers_the_list(client, region):
+    contest = contest_with_paper()
+    url = reverse("organiser:quiz_stats", args=[contest.pk])
+    client.force_login(organiser(L.NATIONAL))
+    page = client.get(url).content.decode()
+    assert 'list="region-options"' in page
+    assert "tianjinshi" in page
+    by_name = client.get(url, {"region": "Tianjin"})
+    assert by_name.status_code == 200
+    assert by_name.context["region"].code == "120000"
+    assert client.get(url, {"region": "nowhere"}).status_code == 400
+
+
+# --- Deciding on flagged attempts ------------------------------------------------------
+def _flagged_pass(contest):
+    """A passing attempt answered faster than a person reads, so it is flagged."""
+    entry = entry_for(contest, UserFactory(email="fast@example.org"))
+    attempt, _new = services.start_attempt(actor=entry.user, contest_id=contest.pk)
+    for position, keys in right_answers(attempt).items():
+        services.save_answer(
+            actor=entry.user, attempt_id=attempt.pk, position=position, chosen=keys
+        )
+    services.submit_attempt(actor=entry.user, attempt_id=attempt.pk)
+    attempt.refresh_from_db()
+    assert attempt.is_flagged
+    assert attempt.passed
+    return attempt
+
+
+def test_an_organiser_voids_a_flagged_attempt_with_a_reason_and_the_participant_is_told(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    contest = contest_with_paper()
+    attempt = _flagged_pass(contest)
+    code = Certificate.objects.get(attempt=attempt).code
+    client.force_login(organiser(L.NATIONAL))
+    url = reverse("organiser:quiz_flag_decision", args=[attempt.pk])
+    flagged = client.get(reverse("organiser:quiz_flagged", args=[contest.pk])).content.decode()
+    assert f'action="{url}"' in flagged
+    refused = client.post(url, {"decision": "void", "reason": "  "}, follow=True)
+    assert "Give the reason" in refused.content.decode()
+    attempt.refresh_from_db()
+    assert attempt.voided_at is None
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url, {"decision": "void", "reason": "全部20题在10秒内答完"}, follow=True
+        )
+    assert "is voided" in response.content.decode()
+    attempt.refresh_from_db()
+    assert attempt.voided_at is not None
+    assert not attempt.is_flagged
+    assert not attempt.passed
+    assert attempt.entry.best_score is None
+    assert not Certificate.objects.filter(attempt=attempt).exists()
+    assert client.get(reverse("quiz:verify", args=[code])).status_code == 404
+    assert AuditEvent.objects.filter(action="quiz.attempt_voided").exists()
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == ["fast@example.org"]
+    assert "voided" in mailoutbox[0].subject
+    assert "全部20题在10秒内答完" in mailoutbox[0].body
+    again = client.post(url, {"decision": "clear", "reason": "再看一次"}, follow=True)
+    assert "decided already" in again.content.decode()
+
+
+def test_clearing_a_flag_keeps_the_score_and_tells_the_participant(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    contest = contest_with_paper()
+    attempt = _flagged_pass(contest)
+    client.force_login(organiser(L.NATIONAL))
+    url = reverse("organiser:quiz_flag_decision", args=[attempt.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"decision": "clear", "reason": "Checked with the school"})
+    attempt.refresh_from_db()
+    assert not attempt.is_flagged
+    assert attempt.voided_at is None
+    assert attempt.review_reason == "Checked with the school"
+    assert attempt.entry.best_score == attempt.score
+    assert Certificate.objects.filter(attempt=attempt).exists()
+    assert AuditEvent.objects.filter(action="quiz.flag_cleared").exists()
+    assert "stands" in mailoutbox[0].subject
+    page = client.get(reverse("organiser:quiz_flagged", args=[contest.pk])).content.decode()
+    assert url not in page  # no longer listed for a decision
+
+
+def test_only_national_organisers_decide_on_flags(client, region):
+    contest = contest_with_paper()
+    attempt = _flagged_pass(contest)
+    url = reverse("organiser:quiz_flag_decision", args=[attempt.pk])
+    client.force_login(organiser(L.PROVINCIAL, "120000"))
+    assert client.post(url, {"decision": "void", "reason": "x"}).status_code == 403
+    client.force_login(organiser(L.NATIONAL))
+    unknown = client.post(url, {"decision": "delete", "reason": "x"}, follow=True)
+    assert "Choose to clear the flag or to void" in unknown.content.decode()
+    attempt.refresh_from_db()
+    assert attempt.is_flagged

@@ -103,3 +103,56 @@ def test_check_in_api_scope_and_bad_batches(client, region):
 
 def test_public_key_api(client):
     assert client.get("/api/tickets/public-key").json()["algorithm"] == "Ed25519"
+
+
+def test_the_door_sees_the_attendees_name_and_each_look_is_logged(client, national):
+    from cyberweek.privacy.models import AccessLogEntry
+
+    named = OfferingFactory(asks_name=True)
+    holder = UserFactory()
+    registration = services.register(actor=holder, offering_id=named.pk, name="王小明")
+    client.force_login(national)
+    url = f"/api/tickets/offerings/{named.pk}/check-ins"
+    items = [{"ticket": ticket(registration), "client_id": "a"}]
+    first = client.post(url, {"items": items}, content_type="application/json").json()
+    assert first["results"][0]["outcome"] == "ok"
+    assert first["results"][0]["attendee_name"] == "王小明"
+    again = client.post(url, {"items": items}, content_type="application/json").json()
+    assert again["results"][0]["attendee_name"] == "王小明"  # a repeat is shown too
+    looks = AccessLogEntry.objects.filter(what__contains=f"attendee name #{registration.pk}")
+    assert looks.count() == 2
+    assert all("Check-in at the door" in look.why for look in looks)
+
+
+def test_a_ticket_the_door_refuses_shows_no_name_and_logs_nothing(client, national):
+    from cyberweek.privacy.models import AccessLogEntry
+
+    named = OfferingFactory(asks_name=True)
+    registration = services.register(actor=UserFactory(), offering_id=named.pk, name="王小明")
+    services.cancel_registration(actor=registration.user, registration_id=registration.pk)
+    client.force_login(national)
+    url = f"/api/tickets/offerings/{named.pk}/check-ins"
+    items = [{"ticket": ticket(registration)}, {"ticket": "NOSUCHCODE"}]
+    body = client.post(url, {"items": items}, content_type="application/json").json()
+    assert [r["attendee_name"] for r in body["results"]] == [None, None]
+    assert not AccessLogEntry.objects.filter(what__contains="attendee name").exists()
+
+
+def test_every_sync_brings_the_revocation_list_and_the_other_doors_check_ins(
+    client, offering, national
+):
+    kept = services.register(actor=UserFactory(), offering_id=offering.pk)
+    gone = services.register(actor=UserFactory(), offering_id=offering.pk)
+    other_door = services.register(actor=UserFactory(), offering_id=offering.pk)
+    services.cancel_registration(actor=gone.user, registration_id=gone.pk)
+    services.check_in(actor=national, offering_id=offering.pk, tickets=[(other_door.code, None)])
+    client.force_login(national)
+    url = f"/api/tickets/offerings/{offering.pk}/check-ins"
+    body = client.post(
+        url, {"items": [{"ticket": ticket(kept)}]}, content_type="application/json"
+    ).json()
+    assert body["withdrawn"] == [gone.code]
+    assert set(body["checked_in"]) == {other_door.code, kept.code}
+    lists = client.get(f"/api/tickets/offerings/{offering.pk}/withdrawn-tickets").json()
+    assert lists["codes"] == [gone.code]
+    assert set(lists["checked_in"]) == {other_door.code, kept.code}

@@ -142,11 +142,11 @@ def test_the_door_device_learns_which_tickets_were_withdrawn(client, person, nat
     kept = services.register(actor=UserFactory(), offering_id=offering.pk)
     client.force_login(national)
     url = f"/api/tickets/offerings/{offering.pk}/withdrawn-tickets"
-    assert client.get(url).json() == {"codes": []}
+    assert client.get(url).json()["codes"] == []
 
     privacy.delete_account(user=person, password=PASSWORD)
 
-    assert client.get(url).json() == {"codes": [mine.code]}
+    assert client.get(url).json()["codes"] == [mine.code]
     assert kept.code not in client.get(url).json()["codes"]
     page = client.get(reverse("organiser:tickets_check_in", args=[offering.pk]))
     assert mine.code in page.content.decode()

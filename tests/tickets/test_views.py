@@ -1,4 +1,5 @@
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -93,18 +94,34 @@ def test_someone_elses_ticket_and_cancel_are_not_found(client, offering, person)
     client.force_login(UserFactory())
     assert client.get(reverse("tickets:ticket", args=[registration.pk])).status_code == 404
     assert client.post(reverse("tickets:cancel", args=[registration.pk])).status_code == 404
+    assert client.get(reverse("tickets:cancel", args=[registration.pk])).status_code == 404
+    cancel = reverse("tickets:cancel", args=[registration.pk])
+    assert client.post(cancel, {"confirmed": "1"}).status_code == 404
     registration.refresh_from_db()
     assert registration.status == S.CONFIRMED
 
 
-def test_participant_cancels_from_the_ticket_page(client, offering, person):
+def test_participant_cancels_from_the_ticket_page_after_confirming(client, offering, person):
     registration = services.register(actor=person, offering_id=offering.pk)
     client.force_login(person)
-    response = client.post(reverse("tickets:cancel", args=[registration.pk]), follow=True)
+    cancel_url = reverse("tickets:cancel", args=[registration.pk])
+    ticket = client.get(reverse("tickets:ticket", args=[registration.pk])).content.decode()
+    assert f'href="{cancel_url}"' in ticket
+    asked = client.get(cancel_url)
+    assert asked.status_code == 200
+    assert "Cancel your registration?" in asked.content.decode()
+    assert 'name="confirmed" value="1"' in asked.content.decode()
+    # A post without the confirmation (a replayed one-click form) only asks again.
+    unconfirmed = client.post(cancel_url)
+    assert "Cancel your registration?" in unconfirmed.content.decode()
+    registration.refresh_from_db()
+    assert registration.status == S.CONFIRMED
+    response = client.post(cancel_url, {"confirmed": "1"}, follow=True)
     assert "is cancelled" in response.content.decode()
     registration.refresh_from_db()
     assert registration.status == S.CANCELLED
-    response = client.post(reverse("tickets:cancel", args=[registration.pk]), follow=True)
+    assert client.get(cancel_url).status_code == 302  # nothing left to cancel
+    response = client.post(cancel_url, {"confirmed": "1"}, follow=True)
     assert "already cancelled" in response.content.decode()
 
 
@@ -215,8 +232,46 @@ def test_close_registration_from_the_organiser_area(client, heping_offering):
 
 @pytest.fixture
 def event(db):
-    edition = EditionFactory(is_published=True)
+    """An event still to come, in the current edition."""
+    edition = EditionFactory(
+        year=2099, starts_on=date(2099, 9, 14), ends_on=date(2099, 9, 20), is_published=True
+    )
+    starts = datetime(2099, 9, 15, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    return EventFactory(
+        edition=edition, is_published=True, starts_at=starts, ends_at=starts + timedelta(hours=2)
+    )
+
+
+@pytest.fixture
+def past_event(db):
+    edition = EditionFactory(is_published=True)  # 2019, the only edition: the current one
     return EventFactory(edition=edition, is_published=True)
+
+
+def test_opening_registration_for_an_event_that_is_over_asks_for_confirmation(
+    client, national, past_event
+):
+    client.force_login(national)
+    url = org("tickets_open_event", past_event.pk)
+    page = client.get(url).content.decode()
+    assert "This event is already over" in page
+    assert 'name="open_although_over"' in page
+    response = client.post(url, {"capacity": 50, "per_person_limit": 1})
+    assert response.status_code == 400
+    assert "confirm that you want to open it anyway" in response.content.decode()
+    assert not Offering.objects.exists()
+    confirmed = client.post(
+        url, {"capacity": 50, "per_person_limit": 1, "open_although_over": "on"}
+    )
+    assert confirmed.status_code == 302
+    assert Offering.objects.get(source_id=past_event.pk).capacity == 50
+
+
+def test_an_event_still_to_come_is_opened_without_the_question(client, national, event):
+    client.force_login(national)
+    page = client.get(org("tickets_open_event", event.pk)).content.decode()
+    assert "already over" not in page
+    assert 'name="open_although_over"' not in page
 
 
 def test_national_organiser_opens_registration_for_an_official_event(client, national, event):

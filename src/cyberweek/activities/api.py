@@ -93,6 +93,9 @@ IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 
 class ActivityQuery(Schema):
     year: int | None = Field(None, ge=2014, le=2100, description="edition; default the newest")
+    edition: int | None = Field(
+        None, ge=2014, le=2100, description="edition's year, as the pages' selector sends it"
+    )
     region: str | None = Field(None, pattern=r"^[0-9]{6}$", description="region code (subtree)")
     sector: Sector | None = None
     format: Activity.Format | None = None
@@ -128,13 +131,17 @@ def _filters(params: ActivityQuery) -> queries.ActivityFilter:
 @paginate(Pagination)
 def list_activities(request, params: Query[ActivityQuery]):
     """Approved local activities in start order, optionally filtered."""
-    return queries.public_activities(edition=_edition(params.year), filters=_filters(params))
+    return queries.public_activities(
+        edition=_edition(params.edition or params.year), filters=_filters(params)
+    )
 
 
 @router.get("/provinces", response={200: list[ProvinceCount], **ERRORS})
 def counts_per_province(request, params: Query[ActivityQuery]):
     """Approved activities per province (what the map shows)."""
-    counts = queries.counts_by_province(edition=_edition(params.year), filters=_filters(params))
+    counts = queries.counts_by_province(
+        edition=_edition(params.edition or params.year), filters=_filters(params)
+    )
     return [
         {"code": p.code, "name": p.name, "count": counts.get(p.code, 0)}
         for p in provinces().order_by("code")

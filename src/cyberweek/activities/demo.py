@@ -4,7 +4,9 @@ county and provincial organisers. Titles follow the kinds of activity the Week r
 places are real divisions, every contact is fictional.
 
 `load(national_user)` is called by `cyberweek load_demo`; it is repeatable and fast
-(rows are written in bulk, with the history each stage implies).
+(rows are written in bulk, with the history each stage implies). `load(national_user,
+edition=...)` fills another edition the same way, with fewer activities: in one that is
+running, what is held or reported lies before today and what awaits review after it.
 """
 
 import random
@@ -12,6 +14,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.utils import timezone
 
 from cyberweek.core.screening import screen_text
 from cyberweek.geo.models import Region, Sector
@@ -77,11 +80,15 @@ STAGES = [
     (Activity.Status.HELD, 2),
     (Activity.Status.APPROVED, 6),
     (Activity.Status.SUBMITTED, 2),
+    (Activity.Status.RETURNED, 1),
     (Activity.Status.DRAFT, 1),
 ]
+# Stages that come after the activity took place.
+AFTER_THE_FACT = {Activity.Status.HELD, Activity.Status.REPORTED, Activity.Status.VERIFIED}
 STEPS = {
     Activity.Status.DRAFT: [],
     Activity.Status.SUBMITTED: [ActivityStep.Action.SUBMITTED],
+    Activity.Status.RETURNED: [ActivityStep.Action.SUBMITTED, ActivityStep.Action.RETURNED],
     Activity.Status.APPROVED: [ActivityStep.Action.SUBMITTED, ActivityStep.Action.APPROVED],
 }
 STEPS[Activity.Status.HELD] = [*STEPS[Activity.Status.APPROVED], ActivityStep.Action.HELD]
@@ -96,9 +103,21 @@ STEPS[Activity.Status.VERIFIED] = [
 REVIEW_STEPS = {ActivityStep.Action.APPROVED, ActivityStep.Action.VERIFIED}
 
 
-def _activity(rng, edition, region, sector, status, days) -> Activity:
+def _days_for(status, days, today):
+    """Held and reported activities took place before today; those still in review are
+    ahead. An edition wholly past or ahead keeps all its days for every stage."""
+    past = [d for d in days if d < today]
+    ahead = [d for d in days if d >= today]
+    if status in AFTER_THE_FACT:
+        return past or days
+    if status == Activity.Status.APPROVED:
+        return days
+    return ahead or days
+
+
+def _activity(rng, edition, region, sector, status, days, today=None) -> Activity:
     title, title_en, audience = KINDS[sector]
-    day = rng.choice(days)
+    day = rng.choice(_days_for(status, days, today) if today else days)
     starts = datetime(day.year, day.month, day.day, rng.choice([9, 10, 14, 15, 19]), 0, tzinfo=TZ)
     online = sector == Sector.WEBSITE or rng.random() < 0.15
     fmt = (
@@ -142,31 +161,33 @@ def _activity(rng, edition, region, sector, status, days) -> Activity:
         activity.online_reach = rng.choice([0, 200, 1500, 12000])
         activity.outcome_summary = "活动按计划举行，群众反响良好，发放宣传资料若干份。"
         activity.public_outcome_summary = activity.outcome_summary
-        activity.outcome_reported_at = activity.ends_at + timedelta(days=2)
+        activity.outcome_reported_at = min(activity.ends_at + timedelta(days=2), timezone.now())
     activity.search_text = search_text_for(activity)
     return activity
 
 
 @transaction.atomic
-def load(national_user) -> int:
-    """Create the demo activities of the 2019 edition; returns how many were created."""
-    edition = Edition.objects.filter(year=2019).first()
+def load(national_user, *, edition=None, count: int = COUNT) -> int:
+    """Create the demo activities of the 2019 edition (or of `edition`); returns how many
+    were created."""
+    edition = edition or Edition.objects.filter(year=2019).first()
     if edition is None or Activity.objects.filter(edition=edition).exists():
         return 0
-    rng = random.Random(2019)  # noqa: S311 - demo data, not security
+    rng = random.Random(edition.year)  # noqa: S311 - demo data, not security
+    today = timezone.localdate()
     themed = {d.date: d for d in edition.themed_days.all()}
     days = edition.days
     counties = list(
         Region.objects.filter(level=Region.Level.COUNTY, is_active=True).select_related("parent")
     )
-    regions = rng.sample(counties, COUNT)
+    regions = rng.sample(counties, count)
     heping = Region.objects.filter(code="120101").select_related("parent").first()
     stages = [s for s, weight in STAGES for _ in range(weight)]
     sectors = list(Sector.values)
     activities = []
     for index, region in enumerate(regions):
         activity = _activity(
-            rng, edition, region, sectors[index % len(sectors)], rng.choice(stages), days
+            rng, edition, region, sectors[index % len(sectors)], rng.choice(stages), days, today
         )
         activity.themed_day = themed.get(activity.starts_at.date())
         activities.append(activity)
@@ -176,8 +197,11 @@ def load(national_user) -> int:
             (Sector.COMMUNITY, Activity.Status.APPROVED),
             (Sector.FAMILY, Activity.Status.DRAFT),
             (Sector.ENTERPRISE, Activity.Status.VERIFIED),
+            (Sector.GOVERNMENT, Activity.Status.RETURNED),
+            (Sector.CONSTRUCTION, Activity.Status.HELD),
+            (Sector.COUNTRYSIDE, Activity.Status.REPORTED),
         ]:
-            activity = _activity(rng, edition, heping, sector, status, days)
+            activity = _activity(rng, edition, heping, sector, status, days, today)
             activity.themed_day = themed.get(activity.starts_at.date())
             activities.append(activity)
     Activity.objects.bulk_create(activities, batch_size=500)
@@ -188,6 +212,7 @@ def load(national_user) -> int:
         for action in STEPS[activity.status]:
             target = {
                 "submitted": "submitted",
+                "returned": "returned",
                 "approved": "approved",
                 "held": "held",
                 "outcome_reported": "reported",

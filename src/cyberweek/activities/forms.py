@@ -1,14 +1,18 @@
+import copy
+
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from cyberweek.core.forms import BootstrapFormMixin, EndsAfterStartsMixin
 from cyberweek.core.permissions import ACTIONS, roles_of
+from cyberweek.geo.forms import RegionPickerInput
 from cyberweek.geo.models import Region, Sector
+from cyberweek.geo.queries import find_region
 
 from .models import Activity
 from .queries import ActivityFilter
-from .services import ACTIVITY_FIELDS, MAX_PHOTO_BYTES, MAX_PHOTOS, MAX_REACH
+from .services import ACTIVITY_FIELDS, MAX_PHOTO_BYTES, MAX_PHOTOS, MAX_REACH, activity_problems
 from .spreadsheets import MAX_FILE_BYTES
 
 
@@ -88,6 +92,7 @@ class ActivityForm(EndsAfterStartsMixin, BootstrapFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = activity_regions_for(actor)
         self.fields["themed_day"].queryset = edition.themed_days.all()
+        self.edition = edition
         self.fields["contact_name"].max_length = 60
         self.fields["contact_phone"].max_length = 30
         self.fields["expected_reach"].max_value = MAX_REACH
@@ -95,8 +100,17 @@ class ActivityForm(EndsAfterStartsMixin, BootstrapFormMixin, forms.ModelForm):
 
     def _post_clean(self):
         # The service checks the activity as a whole (it knows the edition and the scope);
-        # the model's own validation would only repeat it with less to go on.
-        pass
+        # the model's own validation would only repeat it with less to go on. Its rules are
+        # asked here too, on a copy, so one submit shows every error: the fields' own and
+        # the activity's, not one round after the other.
+        activity = copy.copy(self.instance)
+        activity.edition = self.edition
+        for name, value in self.cleaned_data.items():
+            if name in ACTIVITY_FIELDS:
+                setattr(activity, name, value.strip() if isinstance(value, str) else value)
+        for field, message in activity_problems(activity):
+            if field in self.fields and not self.has_error(field):
+                self.add_error(field, message)
 
 
 class CommentForm(BootstrapFormMixin, forms.Form):
@@ -264,16 +278,22 @@ class OrganiserFilterForm(ActivityFilterForm):
 
 
 class CoverageForm(BootstrapFormMixin, forms.Form):
-    region = forms.CharField(label=_("Region code"), required=False, max_length=6)
+    region = forms.CharField(
+        label=_("Region"),
+        required=False,
+        max_length=64,
+        widget=RegionPickerInput(),
+        help_text=_("Type a name in Chinese, pinyin or English, or a code."),
+    )
     sector = forms.ChoiceField(
         label=_("Sector"), required=False, choices=[("", _("All sectors")), *Sector.choices]
     )
 
     def clean_region(self):
-        code = self.cleaned_data.get("region", "").strip()
-        if not code:
+        text = self.cleaned_data.get("region", "").strip()
+        if not text:
             return None
-        region = Region.objects.filter(code=code, is_active=True).select_related("parent").first()
+        region = find_region(text)
         if region is None:
-            raise forms.ValidationError(_("There is no current region with that code."))
+            raise forms.ValidationError(_("Choose a current region from the list."))
         return region

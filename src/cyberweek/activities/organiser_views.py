@@ -22,6 +22,7 @@ from cyberweek.core.reveal import Look, RevealMixin
 from cyberweek.core.screening import explain
 from cyberweek.core.views import BadRequestOnInvalidFormMixin, ServiceFormView
 from cyberweek.geo.models import Sector
+from cyberweek.geo.queries import region_options
 from cyberweek.programme.queries import current_edition, published_editions
 
 from . import queries, services, spreadsheets
@@ -473,7 +474,8 @@ class CoverageView(OrganiserRequiredMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         if self.form.is_bound and not self.form.is_valid():
-            return render(request, self.template_name, {"form": self.form}, status=400)
+            context = {"form": self.form, "region_options": region_options()}
+            return render(request, self.template_name, context, status=400)
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -483,6 +485,7 @@ class CoverageView(OrganiserRequiredMixin, TemplateView):
             **super().get_context_data(**kwargs),
             "form": self.form,
             "region": self.region,
+            "region_options": region_options(self.region),
             "table": self.table(edition, sector),
         }
 

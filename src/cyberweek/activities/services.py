@@ -130,67 +130,87 @@ def normalise_phone(value: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def _check_activity(activity: Activity) -> None:
-    """The rules of one activity's fields; the first one broken is raised with its field."""
+def activity_problems(activity: Activity) -> list[tuple[str, str]]:
+    """Every rule of one activity's fields that it breaks, as (field, message), in field
+    order: the form shows them all at once instead of one per submit. Normalises the
+    phone number and the hand masks as a side effect when they are valid."""
+    problems: list[tuple[str, str]] = []
+
+    def broken(field: str, message) -> None:
+        if field not in {f for f, _m in problems}:
+            problems.append((field, str(message)))
+
     for name in sorted(REQUIRED_FIELDS):
         value = getattr(activity, name if name != "region" else "region_id")
         if value is None or value == "":
             label = Activity._meta.get_field(name).verbose_name
-            raise ValidationFailed(_("%s is required.") % str(label).capitalize(), field=name)
-    if activity.sector not in Sector.values:
-        raise ValidationFailed(_("Choose one of the nine sectors."), field="sector")
-    if activity.format not in Activity.Format.values:
-        raise ValidationFailed(_("Choose online, offline or both."), field="format")
-    if not is_activity_region(activity.region):
-        raise ValidationFailed(
+            broken(name, _("%s is required.") % str(label).capitalize())
+    missing = {field for field, _message in problems}
+    if activity.sector and activity.sector not in Sector.values:
+        broken("sector", _("Choose one of the nine sectors."))
+    if activity.format and activity.format not in Activity.Format.values:
+        broken("format", _("Choose online, offline or both."))
+    if "region" not in missing and not is_activity_region(activity.region):
+        broken(
+            "region",
             _("An activity is registered in a current county, or in a city without counties."),
-            field="region",
         )
-    if activity.ends_at <= activity.starts_at:
-        raise ValidationFailed(_("An activity must end after it starts."), field="ends_at")
-    edition = activity.edition
-    window_start = timezone.make_aware(datetime.combine(edition.starts_on, datetime.min.time()))
-    window_end = timezone.make_aware(datetime.combine(edition.ends_on, datetime.max.time()))
-    if (
-        activity.starts_at < window_start - EDITION_MARGIN
-        or activity.ends_at > window_end + EDITION_MARGIN
-    ):
-        raise ValidationFailed(
-            _("The activity must take place within 30 days of the Week (%(start)s to %(end)s).")
-            % {"start": edition.starts_on, "end": edition.ends_on},
-            field="starts_at",
-        )
-    if activity.themed_day_id and activity.themed_day.edition_id != edition.pk:
-        raise ValidationFailed(_("The themed day belongs to another edition."), field="themed_day")
-    if activity.format != Activity.Format.ONLINE and not activity.venue_address.strip():
-        raise ValidationFailed(
-            _("An offline activity needs the venue's address."), field="venue_address"
-        )
+    if not {"starts_at", "ends_at"} & missing:
+        if activity.ends_at <= activity.starts_at:
+            broken("ends_at", _("An activity must end after it starts."))
+        edition = activity.edition
+        window_start = timezone.make_aware(datetime.combine(edition.starts_on, datetime.min.time()))
+        window_end = timezone.make_aware(datetime.combine(edition.ends_on, datetime.max.time()))
+        if (
+            activity.starts_at < window_start - EDITION_MARGIN
+            or activity.ends_at > window_end + EDITION_MARGIN
+        ):
+            broken(
+                "starts_at",
+                _("The activity must take place within 30 days of the Week (%(start)s to %(end)s).")
+                % {"start": edition.starts_on, "end": edition.ends_on},
+            )
+    if activity.themed_day_id and activity.themed_day.edition_id != activity.edition_id:
+        broken("themed_day", _("The themed day belongs to another edition."))
+    if activity.format != Activity.Format.ONLINE and not (activity.venue_address or "").strip():
+        broken("venue_address", _("An offline activity needs the venue's address."))
     if activity.format != Activity.Format.OFFLINE and not activity.online_url:
-        raise ValidationFailed(_("An online activity needs its link."), field="online_url")
+        broken("online_url", _("An online activity needs its link."))
     if activity.online_url and not activity.online_url.startswith(("https://", "http://")):
-        raise ValidationFailed(_("The link must start with https://."), field="online_url")
+        broken("online_url", _("The link must start with https://."))
     if (activity.latitude is None) != (activity.longitude is None):
-        raise ValidationFailed(
-            _("Give both latitude and longitude of the venue, or neither."), field="latitude"
-        )
-    if activity.latitude is not None and not (
+        broken("latitude", _("Give both latitude and longitude of the venue, or neither."))
+    elif activity.latitude is not None and not (
         3 <= activity.latitude <= 54 and 73 <= activity.longitude <= 136
     ):
-        raise ValidationFailed(_("The map point is not in China."), field="latitude")
-    if not 0 <= activity.expected_reach <= MAX_REACH:
-        raise ValidationFailed(
-            _("Expected reach must be between 0 and 100,000,000."), field="expected_reach"
-        )
+        broken("latitude", _("The map point is not in China."))
+    if activity.expected_reach is not None and not 0 <= activity.expected_reach <= MAX_REACH:
+        broken("expected_reach", _("Expected reach must be between 0 and 100,000,000."))
     if activity.public_registration:
         if not activity.capacity:
-            raise ValidationFailed(
-                _("Give the capacity when the public can register."), field="capacity"
-            )
+            broken("capacity", _("Give the capacity when the public can register."))
     else:
         activity.capacity = None
-    activity.contact_phone = normalise_phone(activity.contact_phone)
-    activity.hand_masks = "\n".join(_checked_hand_masks(activity.hand_masks))
+    if "contact_phone" not in missing:
+        try:
+            activity.contact_phone = normalise_phone(activity.contact_phone)
+        except ValidationFailed as error:
+            broken("contact_phone", error.message)
+    try:
+        activity.hand_masks = "\n".join(_checked_hand_masks(activity.hand_masks))
+    except ValidationFailed as error:
+        broken("hand_masks", error.message)
+    order = {name: index for index, name in enumerate(ACTIVITY_FIELDS)}
+    return sorted(problems, key=lambda problem: order.get(problem[0], len(order)))
+
+
+def _check_activity(activity: Activity) -> None:
+    """The rules of one activity's fields: every one broken is raised together, the first
+    as the message and each on its field."""
+    problems = activity_problems(activity)
+    if problems:
+        field, message = problems[0]
+        raise ValidationFailed(message, field=field, errors=problems)
 
 
 def _checked_hand_masks(value: str) -> list[str]:

@@ -25,13 +25,24 @@ LIST_CACHE_SECONDS = 300
 
 
 def _edition(request):
-    year = request.GET.get("year", "")
+    # `edition` is what the edition selector sends; `year` is kept for links made before it.
+    year = request.GET.get("edition") or request.GET.get("year", "")
     if year.isdigit():
         return get_object_or_404(published_editions(), year=int(year))
     edition = current_edition()
     if edition is None:
         raise Http404
     return edition
+
+
+def _editions_context(edition) -> dict:
+    """The edition selector: every published edition one click away, and the edition to
+    keep when the filters are submitted (none for the current one, the default)."""
+    current = current_edition()
+    return {
+        "editions": list(published_editions().order_by("-year")),
+        "edition_param": edition.year if current is None or edition.pk != current.pk else None,
+    }
 
 
 def _page_number(request) -> int:
@@ -61,6 +72,7 @@ def _list_body(request, edition) -> tuple[int, str]:
         activities, has_next = rows[:PER_PAGE], len(rows) > PER_PAGE
     context = {
         "edition": edition,
+        **_editions_context(edition),
         "form": form,
         "activities": activities,
         "page": page,
@@ -124,7 +136,11 @@ def activity_detail(request, pk: int):
 def activity_map(request):
     edition = _edition(request)
     form = ActivityFilterForm(request.GET or None, edition=edition)
-    return render(request, "activities/map.html", {"edition": edition, "form": form})
+    return render(
+        request,
+        "activities/map.html",
+        {"edition": edition, "form": form, **_editions_context(edition)},
+    )
 
 
 @require_GET

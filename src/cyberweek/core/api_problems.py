@@ -148,6 +148,8 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(DomainError)
     def domain_error(request, exc: DomainError):
         errors = [{"field": exc.field, "message": str(exc.message)}] if exc.field else []
+        if getattr(exc, "errors", None):
+            errors = [{"field": f, "message": str(m)} for f, m in exc.errors if f]
         return problem(
             api,
             request,

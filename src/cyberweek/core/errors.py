@@ -59,11 +59,17 @@ class LimitReached(DomainError):
 
 
 class ValidationFailed(DomainError):
-    """Input that passed the form or schema but breaks a rule of the domain."""
+    """Input that passed the form or schema but breaks a rule of the domain. `errors`
+    carries every broken rule as (field, message) when a service checks them all at once,
+    so a form or a problem response lists them together."""
 
     status = 422
     title = _("The input is not valid")
     slug = "validation-failed"
+
+    def __init__(self, message=None, *, field: str | None = None, errors=()):
+        super().__init__(message, field=field)
+        self.errors = list(errors) or ([(field, self.message)] if field else [])
 
 
 class FileLimitExceeded(DomainError):

@@ -40,8 +40,9 @@ class ServiceFormView(OrganiserRequiredMixin, BadRequestOnInvalidFormMixin, Form
         try:
             self.object = self.perform(form)
         except DomainError as error:
-            field = error.field if error.field in form.fields else None
-            form.add_error(field, error.message)
+            # Every broken rule the service names, each on its field (or above the form).
+            for name, message in getattr(error, "errors", None) or [(error.field, error.message)]:
+                form.add_error(name if name in form.fields else None, message)
             return self.form_invalid(form)
         if self.success_message:
             messages.success(self.request, self.success_message)

@@ -41,6 +41,22 @@ class SelfCheckForm(BootstrapFormMixin, forms.Form):
         help_text=_("Text, CSV, JSON lines, .docx, .xlsx or .pdf, up to 2 MB."),
     )
 
+    style = forms.ChoiceField(
+        label=_("Redacted copy"),
+        choices=[
+            ("mask", _("Mask: 138****5678")),
+            ("tag", _("Type tag: <CN_MOBILE>")),
+            ("pseudonym", _("Pseudonym: the same value, the same code")),
+        ],
+        initial="mask",
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("How the copy without the personal information replaces what is found."),
+    )
+
+    def clean_style(self):
+        return self.cleaned_data.get("style") or "mask"
+
     def clean_file(self):
         upload = self.cleaned_data.get("file")
         if upload and upload.size > SELF_CHECK_MAX_BYTES:

@@ -5,6 +5,7 @@ Anyone may use it without signing in, so it is counted per address (`core.rate_l
 and a file is read by the platform's bounded reader with limits narrowed for it: a check
 needs at most `SELF_CHECK_MAX_CHARS` characters, so nothing larger is unpacked."""
 
+import secrets
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -23,7 +24,8 @@ from cyberweek.core.bounded_files import (
 from cyberweek.core.errors import LimitReached, ValidationFailed
 from cyberweek.core.screening import explain
 from cyberweek.geo.regions_data import read_rows
-from cyberweek.pii import id_facts, scan
+from cyberweek.pii import Policy, id_facts, scan
+from cyberweek.pii.redaction import apply as apply_redaction
 
 from .forms import SELF_CHECK_MAX_BYTES, SELF_CHECK_MAX_CHARS
 
@@ -42,6 +44,9 @@ SELF_CHECK_LIMITS = {
 # three bytes a Chinese character), and the form's envelope.
 SELF_CHECK_MAX_BODY = SELF_CHECK_MAX_BYTES + 3 * SELF_CHECK_MAX_CHARS + 64 * 1024
 WINDOW_SECONDS = 3600
+# How the redacted copy replaces what was found: 138****5678, <CN_MOBILE>, or a pseudonym
+# (<CN_MOBILE:3f2a…>, the same value the same pseudonym within one copy).
+REDACTION_STYLES = ("mask", "tag", "pseudonym")
 
 
 def count_check(address: str) -> None:
@@ -96,6 +101,8 @@ class CheckResult:
     risks: list[dict]
     counts: dict[str, int]
     characters: int
+    redacted: str = ""
+    style: str = "mask"
 
     @property
     def found(self) -> int:
@@ -123,7 +130,17 @@ def text_of_upload(upload) -> str:
     return decoded_text(data, limits)
 
 
-def check_text(text: str) -> CheckResult:
+def _policy(style: str) -> Policy:
+    if style not in REDACTION_STYLES:
+        raise ValidationFailed(_("Choose mask, type tag or pseudonym."), field="style")
+    # A key made for this one check and forgotten with it: pseudonyms hold within one copy
+    # and link nothing across checks, and no key is kept that could reverse them.
+    key = secrets.token_bytes(32) if style == "pseudonym" else None
+    return Policy.of(style, key=key)
+
+
+def check_text(text: str, style: str = "mask") -> CheckResult:
+    policy = _policy(style)
     findings = scan(text)
     labels = {r["type"]: r["label"] for r in explain({f.type for f in findings})}
     segments, cursor, counts = [], 0, {}
@@ -139,4 +156,5 @@ def check_text(text: str) -> CheckResult:
     risks = explain(sorted(counts, key=lambda t: -counts[t]))
     for risk in risks:
         risk["count"] = counts[risk["type"]]
-    return CheckResult(segments, risks, counts, len(text))
+    redacted = apply_redaction(text, findings, policy)
+    return CheckResult(segments, risks, counts, len(text), redacted=redacted, style=style)

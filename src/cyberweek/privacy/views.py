@@ -117,5 +117,10 @@ class SelfCheckView(BadRequestOnInvalidFormMixin, FormView):
         except DomainError as error:
             form.add_error("file" if error.field == "file" else None, error.message)
             return self.form_invalid(form)
-        result = check_text(text)
+        result = check_text(text, form.cleaned_data["style"])
+        if self.request.POST.get("download"):
+            # The redacted copy as a file, made from this request alone: nothing is kept.
+            response = HttpResponse(result.redacted, content_type="text/plain; charset=utf-8")
+            response["Content-Disposition"] = 'attachment; filename="redacted.txt"'
+            return response
         return self.render_to_response(self.get_context_data(form=form, result=result))

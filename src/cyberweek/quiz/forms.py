@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cyberweek.core.forms import BootstrapFormMixin
+from cyberweek.geo.forms import RegionPickerInput
 from cyberweek.geo.models import Region, Sector
 
 from .models import Contest, Difficulty, Entry, Question, Topic
@@ -203,8 +204,9 @@ PaperRuleFormSet = forms.formset_factory(PaperRuleForm, extra=0, max_num=12, abs
 
 class StatsRegionForm(BootstrapFormMixin, forms.Form):
     region = forms.CharField(
-        label=_("Region code"),
+        label=_("Region"),
         required=False,
-        max_length=6,
-        help_text=_("Empty: the whole country."),
+        max_length=64,
+        widget=RegionPickerInput(),
+        help_text=_("A name in Chinese, pinyin or English, or a code. Empty: the whole country."),
     )

@@ -282,6 +282,12 @@ class Attempt(models.Model):
     passed = models.BooleanField(_("passed"), default=False)
     flags = models.JSONField(_("flags"), default=list, blank=True)
     is_flagged = models.BooleanField(_("flagged"), default=False, db_index=True)
+    # An organiser's decision on a flagged attempt: the flag cleared, or the attempt voided
+    # (it no longer counts: no score on the boards, no certificate). The reason is told to
+    # the participant; it is stored screened of personal information.
+    flag_reviewed_at = models.DateTimeField(_("flag reviewed"), null=True, blank=True)
+    voided_at = models.DateTimeField(_("voided"), null=True, blank=True)
+    review_reason = models.CharField(_("reason for the decision"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("attempt")

@@ -21,6 +21,11 @@ urlpatterns = [
     path(
         "quiz/contests/<quizid:pk>/flagged/", v.FlaggedAttemptsView.as_view(), name="quiz_flagged"
     ),
+    path(
+        "quiz/attempts/<quizid:pk>/flag-decision/",
+        v.FlagDecisionView.as_view(),
+        name="quiz_flag_decision",
+    ),
     path("quiz/participation/", v.StatsContestListView.as_view(), name="quiz_contests_stats"),
     path("quiz/contests/<quizid:pk>/stats/", v.StatsView.as_view(), name="quiz_stats"),
 ]

@@ -18,11 +18,11 @@ from cyberweek.core.errors import DomainError
 from cyberweek.core.permissions import has_scope, roles_of
 from cyberweek.core.replicas import report
 from cyberweek.core.views import BadRequestOnInvalidFormMixin, ServiceFormView
-from cyberweek.geo.models import Region
+from cyberweek.geo.queries import find_region, region_options
 
 from . import queries, question_files, services
 from .forms import ContestForm, PaperRuleFormSet, QuestionFileForm, QuestionForm, StatsRegionForm
-from .models import Contest, Question, QuestionVersion, Topic
+from .models import Attempt, Contest, Question, QuestionVersion, Topic
 
 
 class ManageMixin(OrganiserRequiredMixin):
@@ -269,6 +269,37 @@ class StatsContestListView(OrganiserRequiredMixin, ListView):
     queryset = Contest.objects.filter(is_published=True).order_by("-opens_at")
 
 
+class FlagDecisionView(OrganiserRequiredMixin, View):
+    """Clear the flag of one attempt or void it, with a reason (from the flagged list)."""
+
+    required_action = services.FLAGS
+
+    def get_scope(self):
+        return {"region": None, "sector": None}
+
+    def post(self, request, pk):
+        attempt = get_object_or_404(Attempt.objects.only("contest_id"), pk=pk)
+        decide = {"clear": services.clear_flag, "void": services.void_attempt}.get(
+            request.POST.get("decision", "")
+        )
+        back = redirect("organiser:quiz_flagged", attempt.contest_id)
+        if decide is None:
+            messages.error(request, _("Choose to clear the flag or to void the attempt."))
+            return back
+        try:
+            decide(actor=request.user, attempt_id=pk, reason=request.POST.get("reason", ""))
+        except DomainError as error:
+            messages.error(request, error.message)
+            return back
+        messages.success(
+            request,
+            _("Attempt #%(n)d: the flag is cleared; the participant is told.") % {"n": pk}
+            if decide is services.clear_flag
+            else _("Attempt #%(n)d is voided; the participant is told.") % {"n": pk},
+        )
+        return back
+
+
 class StatsView(OrganiserRequiredMixin, TemplateView):
     """Participation and scores by region, sector and day, within the organiser's region."""
 
@@ -279,11 +310,11 @@ class StatsView(OrganiserRequiredMixin, TemplateView):
         super().setup(request, *args, **kwargs)
         self.form = StatsRegionForm(request.GET or None)
         self.region = None
-        code = self.form.cleaned_data["region"] if self.form.is_valid() else ""
-        if code:
-            self.region = Region.objects.filter(code=code).first()
+        typed = self.form.cleaned_data["region"] if self.form.is_valid() else ""
+        if typed:
+            self.region = find_region(typed)
             if self.region is None:
-                self.form.add_error("region", _("No region with that code."))
+                self.form.add_error("region", _("Choose a current region from the list."))
         if self.region is None:
             # Without a (valid) choice, the widest region the organiser covers.
             covering = [
@@ -320,6 +351,7 @@ class StatsView(OrganiserRequiredMixin, TemplateView):
             "contest": contest,
             "form": self.form,
             "region": self.region,
+            "region_options": region_options(self.region),
             **by,
             "distribution": [(label, n, round(n * 100 / top)) for label, n in distribution],
         }

@@ -67,6 +67,10 @@ def export(user) -> list[dict]:
                     # The timing checks that marked the attempt for an organiser's look.
                     flags=list(attempt.flags or []),
                     is_flagged=attempt.is_flagged,
+                    # An organiser's decision on the flag, and the reason they were told.
+                    flag_reviewed_at=iso(attempt.flag_reviewed_at),
+                    voided_at=iso(attempt.voided_at),
+                    review_reason=attempt.review_reason,
                 ),
                 str(_("answers saved")): attempt.answers.count(),
             }
@@ -146,7 +150,8 @@ def _anonymise(entries) -> int:
     for entry in entries.select_related("region"):
         leaderboards.remove(entry)
         Certificate.objects.filter(attempt__entry=entry).delete()
-        Attempt.objects.filter(entry=entry).update(user=None)
+        # The reason for a flag decision was written to this person: it goes with them.
+        Attempt.objects.filter(entry=entry).update(user=None, review_reason="")
         entry.user = None
         entry.display_name = ERASED_NAME
         entry.school = ""

@@ -161,6 +161,13 @@ def paper(attempt: Attempt, *, reveal: bool = False, now=None) -> list[PaperQues
     return out
 
 
+def blank_questions(attempt: Attempt) -> tuple[int, int]:
+    """How many questions of the attempt have no answer yet, and how many it has."""
+    total = PaperItem.objects.filter(attempt=attempt).count()
+    answered = Answer.objects.filter(attempt=attempt).exclude(chosen=[]).count()
+    return max(0, total - answered), total
+
+
 def certificate_by_code(code: str) -> Certificate:
     certificate = (
         Certificate.objects.select_related("attempt__contest__edition")

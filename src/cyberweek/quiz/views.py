@@ -147,6 +147,19 @@ def _fragment(request, message, *, ok, status=200):
 @login_required
 @require_POST
 def submit(request, pk):
+    attempt = _attempt_or_404(request, pk)
+    if (
+        attempt.status == Attempt.Status.OPEN
+        and request.POST.get("confirmed") != "1"
+        and attempt.deadline_at > timezone.now()
+    ):
+        # A second step, not a script's confirm(): it works without JavaScript. Past the
+        # deadline nothing can be changed any more, so nothing is asked.
+        blank, total = queries.blank_questions(attempt)
+        if blank:
+            context = {"attempt": attempt, "contest": attempt.contest, "blank": blank}
+            context["total"] = total
+            return render(request, "quiz/submit_confirm.html", context)
     try:
         ratelimits.check(request, "submit")
         attempt = services.submit_attempt(actor=request.user, attempt_id=pk)
@@ -202,12 +215,14 @@ def certificate_pdf(request, pk):
 
 
 def verify_certificate(request, code):
-    if len(code) > 32:
-        raise Http404(_("No certificate with that code."))
     try:
+        if len(code) > 32:
+            raise NotFound(_("No certificate with that code."))
         certificate = queries.certificate_by_code(code)
-    except NotFound as error:
-        raise Http404(_("No certificate with that code.")) from error
+    except NotFound:
+        # The same page for a code never issued and one whose holder erased their entry:
+        # nothing tells whose it was, or that it ever existed.
+        return render(request, "quiz/verify_invalid.html", {"code": code[:32]}, status=404)
     attempt = certificate.attempt
     context = {
         "certificate": certificate,

@@ -14,6 +14,7 @@ from cyberweek.core.api_auth import organiser
 from cyberweek.core.api_enums import named_choices
 from cyberweek.core.api_pagination import Pagination
 from cyberweek.core.api_problems import Problem
+from cyberweek.core.reveal import Look, record_looks
 
 from . import queries, services, signing
 from .models import Registration
@@ -21,6 +22,9 @@ from .models import Registration
 router = Router(tags=["tickets"])
 AUTH_ERRORS = {401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
 MAX_BATCH = 500
+# The reason each name shown at the door is logged with: registration asks for the name
+# "to check people in", and this is that use.
+DOOR_REASON = "Check-in at the door: the attendee's name, to match the ticket to its holder"
 
 
 RegistrationStatus = named_choices(Registration.Status, "RegistrationStatus")
@@ -73,6 +77,9 @@ class CheckInResultOut(Schema):
     message: str
     registration_id: int | None
     seats: int | None
+    attendee_name: str | None = Field(
+        None, description="the name given at registration, when the event asked for one"
+    )
 
 
 class CountsOut(Schema):
@@ -86,6 +93,12 @@ class CountsOut(Schema):
 class CheckInOut(Schema):
     results: list[CheckInResultOut]
     counts: CountsOut
+    withdrawn: list[str] = Field(
+        ..., description="ticket codes withdrawn since issue, refreshed with every sync"
+    )
+    checked_in: list[str] = Field(
+        ..., description="ticket codes checked in lately by any device at this event"
+    )
 
 
 def _language_of(request):
@@ -160,6 +173,24 @@ def check_in(request, offering_id: int, payload: CheckInBatch):
             tickets=[(item.ticket, item.scanned_at) for item in payload.items],
         )
     offering = queries.offering_for_staff(request.auth, offering_id)
+    named = [r.registration for r in results if r.registration is not None and r.counted]
+    named += [
+        r.registration
+        for r in results
+        if r.registration is not None and r.outcome == services.CheckInOutcome.DUPLICATE
+    ]
+    shown = {r.pk for r in named if r.attendee_name}
+    # The name is shown to the door staff so they can tell the holder is the attendee;
+    # each name shown is a look at personal data and goes to the access log with why.
+    record_looks(
+        actor=request.auth,
+        looks=[
+            Look(r.user, f"tickets.registration attendee name #{r.pk}")
+            for r in named
+            if r.pk in shown
+        ],
+        why=DOOR_REASON,
+    )
     return {
         "results": [
             {
@@ -168,16 +199,24 @@ def check_in(request, offering_id: int, payload: CheckInBatch):
                 "message": str(result.message),
                 "registration_id": result.registration.pk if result.registration else None,
                 "seats": result.registration.seats if result.registration else None,
+                "attendee_name": result.registration.attendee_name
+                if result.registration and result.registration.pk in shown
+                else None,
             }
             for item, result in zip(payload.items, results, strict=True)
         ],
         "counts": queries.counts(offering),
+        "withdrawn": queries.withdrawn_codes(offering),
+        "checked_in": queries.recent_check_in_codes(offering),
     }
 
 
 class WithdrawnOut(Schema):
     codes: list[str] = Field(
         ..., description="ticket codes that no longer open the door: cancelled, or deleted"
+    )
+    checked_in: list[str] = Field(
+        ..., description="ticket codes checked in lately by any device at this event"
     )
 
 
@@ -189,7 +228,11 @@ class WithdrawnOut(Schema):
 def withdrawn_tickets(request, offering_id: int):
     """Codes of tickets withdrawn since they were issued, for the door device to refuse
     them while offline (it verifies signatures only)."""
-    return {"codes": queries.withdrawn_codes(queries.offering_for_staff(request.auth, offering_id))}
+    offering = queries.offering_for_staff(request.auth, offering_id)
+    return {
+        "codes": queries.withdrawn_codes(offering),
+        "checked_in": queries.recent_check_in_codes(offering),
+    }
 
 
 @router.get(

@@ -49,3 +49,24 @@ class OpenRegistrationForm(BootstrapFormMixin, forms.Form):
     )
     asks_name = forms.BooleanField(label=_("Ask for the attendee's name"), required=False)
     asks_phone = forms.BooleanField(label=_("Ask for a mobile number"), required=False)
+    open_although_over = forms.BooleanField(
+        label=_("Open it although the event is over"),
+        required=False,
+        help_text=_("Nobody can register for an event that has ended; tick only to record it."),
+    )
+
+    def __init__(self, *args, event_over: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The question is asked only of an event that has ended.
+        if not event_over:
+            del self.fields["open_although_over"]
+
+    def clean(self):
+        data = super().clean()
+        if "open_although_over" in self.fields and not data.get("open_although_over"):
+            self.add_error(
+                "open_although_over",
+                _("This event is already over: confirm that you want to open it anyway."),
+            )
+        data.pop("open_although_over", None)
+        return data

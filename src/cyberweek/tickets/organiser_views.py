@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
@@ -101,11 +102,18 @@ class OpenEventRegistrationView(NationalMixin, ServiceFormView):
             "asks_phone": o.asks_phone,
         }
 
+    def event_over(self) -> bool:
+        return self.event.ends_at <= timezone.now()
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "event_over": self.event_over()}
+
     def get_context_data(self, **kwargs):
         return {
             **super().get_context_data(**kwargs),
             "event": self.event,
             "offering": self.offering,
+            "event_over": self.event_over(),
         }
 
     def perform(self, form):
@@ -191,6 +199,7 @@ class CheckInView(OfferingScopeMixin, TemplateView):
             "counts_url": f"/api/tickets/offerings/{self.offering.pk}/counts",
             "withdrawn_url": f"/api/tickets/offerings/{self.offering.pk}/withdrawn-tickets",
             "withdrawn": queries.withdrawn_codes(self.offering),
+            "checked_in": queries.recent_check_in_codes(self.offering),
             "worker_url": reverse("organiser:tickets_check_in_worker", args=[self.offering.pk]),
         }
 

@@ -1,6 +1,9 @@
 """Reads of registrations and attendance."""
 
+from datetime import timedelta
+
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from cyberweek.core.permissions import ACTIONS, require_scope, roles_of
 from cyberweek.core.queries import one_or_not_found
@@ -124,4 +127,20 @@ def withdrawn_codes(offering: Offering) -> list[str]:
         .filter(Q(status=Registration.Status.CANCELLED) | Q(erased_at__isnull=False))
         .order_by("pk")
         .values_list("code", flat=True)
+    )
+
+
+# Long enough to cover one event's doors (the expo runs all day); the list stays short.
+RECENT_CHECK_INS = timedelta(hours=12)
+
+
+def recent_check_in_codes(offering: Offering, now=None) -> list[str]:
+    """Codes of this offering's tickets checked in lately, by any device: each door adds
+    them to what it has seen, so a ticket shown at a second door while that door is
+    offline is caught as a repeat. Codes only, like the withdrawn list."""
+    since = (now or timezone.now()) - RECENT_CHECK_INS
+    return list(
+        Registration.objects.filter(offering=offering, checked_in_at__gte=since)
+        .order_by("checked_in_at", "pk")
+        .values_list("code", flat=True)[:5000]
     )

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import cache_control
@@ -104,7 +104,21 @@ class TicketView(LoginRequiredMixin, TemplateView):
 
 
 class CancelView(LoginRequiredMixin, View):
+    """Cancelling takes two steps: this page asks, its form confirms (a click on the
+    ticket page alone cancels nothing)."""
+
+    def get(self, request, pk):
+        registration = queries.registration_of(request.user, pk)
+        if registration is None:
+            raise Http404
+        if not registration.is_active or registration.checked_in_at:
+            return redirect("tickets:ticket", pk)
+        context = {"registration": registration, "offering": registration.offering}
+        return render(request, "tickets/cancel_confirm.html", context)
+
     def post(self, request, pk):
+        if request.POST.get("confirmed") != "1":
+            return self.get(request, pk)
         try:
             registration = services.cancel_registration(actor=request.user, registration_id=pk)
         except DomainError as error:

@@ -23,6 +23,7 @@ from .attempts import (
 )
 from .bank import ImportRejected, import_questions, revise_question, set_question_active
 from .contests import RESERVED_SLUGS, save_contest, set_paper
+from .flags import clear_flag, void_attempt
 
 __all__ = [
     "ANSWER_GRACE",
@@ -34,6 +35,7 @@ __all__ = [
     "STATS",
     "ImportRejected",
     "check_choice",
+    "clear_flag",
     "current_attempt",
     "enter_contest",
     "import_questions",
@@ -46,4 +48,5 @@ __all__ = [
     "start_attempt",
     "submit_attempt",
     "timing_flags",
+    "void_attempt",
 ]

@@ -12,7 +12,7 @@ from cyberweek.accounts.services import bootstrap_national_organiser, grant_role
 from cyberweek.activities import demo as activities_demo
 from cyberweek.core.permissions import acting_without_session
 from cyberweek.ctf import demo as ctf_demo
-from cyberweek.demo import consent_notices, edition_2019
+from cyberweek.demo import consent_notices, edition_2019, edition_current
 from cyberweek.geo.models import Region
 from cyberweek.geo.regions_data import read_rows
 from cyberweek.geo.services import sync_regions
@@ -30,19 +30,34 @@ DEMO_PEOPLE = [
 ]
 
 
+# The current edition needs enough to fill the map and lists, not the 2019 archive's count.
+CURRENT_ACTIVITIES = 160
+
+
 def _password() -> str:
     return secrets.token_urlsafe(9)
 
 
 class Command(BaseCommand):
-    help = "Load demo data (2019 edition, organisers, a participant) and print how to sign in."
+    help = (
+        "Load demo data (the 2019 edition, a current edition around today, organisers, "
+        "a participant) and print how to sign in."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--force", action="store_true", help="allow outside the embedded runtime"
         )
+        parser.add_argument(
+            "--opens-in",
+            type=int,
+            default=None,
+            metavar="DAYS",
+            help="place the current edition DAYS ahead (the home page counts down) "
+            "instead of running today; only when it is first made",
+        )
 
-    def handle(self, *args, force=False, **options):
+    def handle(self, *args, force=False, opens_in=None, **options):
         if settings.PRODUCTION and not force:
             raise CommandError("Refusing to load demo accounts into production (use --force).")
         if not Region.objects.exists():
@@ -84,11 +99,21 @@ class Command(BaseCommand):
             activities_demo.load(national)
             quiz_demo.load(national)
             tickets_demo.load(national)
+            current = edition_current.load(national, opens_in=opens_in)
+            activities_demo.load(national, edition=current, count=CURRENT_ACTIVITIES)
+            quiz_demo.load(national, edition=current)
+            tickets_demo.load_current(national, current)
             ctf_demo.load(national)
             tipline_demo.load(national)
             showcase_demo.load(national)
 
-        self.stdout.write(self.style.SUCCESS("Demo data loaded: the 2019 edition in Tianjin."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data loaded: the {current.year} edition "
+                f"({current.starts_on:%Y-%m-%d} to {current.ends_on:%Y-%m-%d}) "
+                "and the 2019 edition as the archive."
+            )
+        )
         # SITE_URL is where the server listens (`make demo` sets it from HOST and PORT).
         self.stdout.write(f"Sign in at {settings.SITE_URL}/accounts/login/ with:")
         for email, password, role in credentials:

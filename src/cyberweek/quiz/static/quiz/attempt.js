@@ -11,7 +11,15 @@
     var left = Math.max(0, Math.round((end - Date.now()) / 1000));
     var m = Math.floor(left / 60), s = left % 60;
     el.textContent = m + ":" + (s < 10 ? "0" : "") + s;
-    if (left === 0) { clearInterval(timer); document.getElementById("submit-form").submit(); }
+    if (left === 0) {
+      clearInterval(timer);
+      // Time is up: submit as it stands, without the question about blank answers.
+      var form = document.getElementById("submit-form");
+      var confirmed = document.createElement("input");
+      confirmed.type = "hidden"; confirmed.name = "confirmed"; confirmed.value = "1";
+      form.appendChild(confirmed);
+      form.submit();
+    }
   }
   timer = setInterval(tick, 1000);
   tick();

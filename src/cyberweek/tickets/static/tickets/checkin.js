@@ -13,6 +13,9 @@
   // Codes of tickets withdrawn after they were issued (cancelled, or the holder's account
   // deleted): a signature stays valid for ever, so offline this list is what refuses them.
   const withdrawnKey = "cw-check-in-withdrawn:" + offeringId;
+  // Codes other devices at this event checked in, as the server last told: offline, a
+  // ticket already let in at another door is caught as a repeat here too.
+  const sharedKey = "cw-check-in-shared:" + offeringId;
   const $ = (id) => document.getElementById(id);
   let keyPromise = null;
   let syncing = false;
@@ -108,6 +111,11 @@
         enqueue(text); // the server records the repeat scan
         return show("warning", data.msgSeen);
       }
+      if (load(sharedKey).includes(result.claim.t)) {
+        enqueue(text);
+        sync();
+        return show("warning", data.msgSeenElsewhere);
+      }
       seen.push(result.claim.t);
       save(seenKey, seen);
       enqueue(text);
@@ -116,6 +124,7 @@
       const code = normaliseCode(text);
       if (!code) return show("danger", data.msgMalformed);
       if (isWithdrawn(code)) return show("danger", data.msgWithdrawn);
+      if (load(sharedKey).includes(code)) show("warning", data.msgSeenElsewhere);
       enqueue(code);
       if (!navigator.onLine) show("info", data.msgCodeQueued, code);
     }
@@ -158,9 +167,15 @@
       const body = await response.json();
       save(queueKey, load(queueKey).slice(batch.length));
       const kinds = { ok: "success", duplicate: "warning" };
-      // The server's verdict is the one that counts: show each, after the local one.
-      body.results.forEach((result) => show(kinds[result.outcome] || "danger", result.message));
+      // The server's verdict is the one that counts: show each, after the local one, with
+      // the attendee's name when the event asked for one (the server logs that it showed it).
+      body.results.forEach((result) => {
+        const name = result.attendee_name ? " " + data.msgName + " " + result.attendee_name : "";
+        show(kinds[result.outcome] || "danger", result.message + name);
+      });
       showCounts(body.counts);
+      // Every sync brings the revocation list and the other doors' check-ins up to date.
+      keepDoorLists(body.withdrawn, body.checked_in);
     } catch (error) {
       // Offline or the server is unreachable: the queue stays for the next try.
     } finally {
@@ -179,11 +194,20 @@
     }
   }
 
+  function keepDoorLists(withdrawn, checkedIn) {
+    // A withdrawn code never comes back: the list only grows.
+    if (withdrawn) save(withdrawnKey, Array.from(new Set([...load(withdrawnKey), ...withdrawn])));
+    if (checkedIn) save(sharedKey, checkedIn);
+  }
+
   async function refreshWithdrawn() {
     if (!navigator.onLine) return;
     try {
       const response = await fetch(data.withdrawnUrl, { credentials: "same-origin" });
-      if (response.ok) save(withdrawnKey, (await response.json()).codes);
+      if (response.ok) {
+        const body = await response.json();
+        keepDoorLists(body.codes, body.checked_in);
+      }
     } catch (error) {
       // Keep the list this device already has until the network is back.
     }
@@ -263,11 +287,12 @@
   // serves offline may be older than the list, and a withdrawn code never comes back.
   const served = (data.withdrawn || "").split(" ").filter(Boolean);
   save(withdrawnKey, Array.from(new Set([...load(withdrawnKey), ...served])));
+  if (data.checkedIn) save(sharedKey, data.checkedIn.split(" ").filter(Boolean));
   showNetwork();
   sync();
   setInterval(() => {
     sync();
     refreshCounts();
   }, 5000);
-  setInterval(refreshWithdrawn, 30000);
+  setInterval(refreshWithdrawn, 10000);
 })();
