@@ -4,6 +4,7 @@ Dates, themed days and the kinds of events follow the real edition; speakers, ro
 session titles are illustrative, and every person named here is fictional.
 """
 
+from collections.abc import Callable
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -132,17 +133,9 @@ SPEAKERS = {
 }
 
 
-def _at(day: int, hhmm: str) -> datetime:
+def _at(on: date, hhmm: str) -> datetime:
     hour, minute = map(int, hhmm.split(":"))
-    return datetime(2019, 9, day, hour, minute, tzinfo=TZ)
-
-
-def _ends(day: int, value: str) -> datetime:
-    """`"17:00"` on the same day, or `"22/17:00"` on another day (the expo runs all week)."""
-    if "/" in value:
-        other_day, value = value.split("/")
-        return _at(int(other_day), value)
-    return _at(day, value)
+    return datetime(on.year, on.month, on.day, hour, minute, tzinfo=TZ)
 
 
 # slug, kind, parent, title, title_en, day, start, end, room, speakers, description
@@ -377,12 +370,30 @@ def load(actor) -> Edition:
     if existing is not None:
         return existing
     edition = services.create_edition(actor=actor, data=EDITION)
+    build_programme(actor, edition, on_day=lambda day: date(2019, 9, day))
+    return edition
+
+
+def build_programme(
+    actor,
+    edition: Edition,
+    *,
+    on_day: Callable[[int], date],
+    year_in_titles: str = "2019",
+    descriptions: dict | None = None,
+) -> None:
+    """The 2019 programme (themed days, rooms, speakers, events) in `edition`, each of the
+    programme's days (16-22) placed on `on_day(day)`; the current demo edition reuses it.
+    Titles naming 2019 name `year_in_titles` instead; `descriptions` replaces a themed
+    day's texts by its day number."""
+    descriptions = descriptions or {}
     for day, kind, title, title_en, description, description_en in THEMED_DAYS:
+        description, description_en = descriptions.get(day, (description, description_en))
         services.save_themed_day(
             actor=actor,
             edition_id=edition.pk,
             data={
-                "date": date(2019, 9, day),
+                "date": on_day(day),
                 "kind": kind,
                 "title": title,
                 "title_en": title_en,
@@ -412,6 +423,14 @@ def load(actor) -> Edition:
         )
         for key, (name, name_en, aff, aff_en) in SPEAKERS.items()
     }
+
+    def ends(day: int, value: str) -> datetime:
+        """`"17:00"` on the same day, or `"22/17:00"` on another day (the expo runs all week)."""
+        if "/" in value:
+            other_day, value = value.split("/")
+            return _at(on_day(int(other_day)), value)
+        return _at(on_day(day), value)
+
     events: dict[str, Event] = {}
     for slug, kind, parent, title, title_en, day, start, end, room, names, description in EVENTS:
         events[slug] = services.save_event(
@@ -421,13 +440,12 @@ def load(actor) -> Edition:
                 "slug": slug,
                 "kind": kind,
                 "parent": events.get(parent) if parent else None,
-                "title": title,
-                "title_en": title_en,
+                "title": title.replace("2019年", f"{year_in_titles}年"),
+                "title_en": title_en.replace("2019", year_in_titles),
                 "description": description,
-                "starts_at": _at(day, start),
-                "ends_at": _ends(day, end),
+                "starts_at": _at(on_day(day), start),
+                "ends_at": ends(day, end),
                 "room": rooms[room],
             },
             speakers=[speakers[n] for n in names],
         )
-    return edition

@@ -9,14 +9,14 @@ finds the edition it made before and leaves it alone. `--opens-in N` on `load_de
 places the Week N days ahead instead, for the home page's countdown.
 """
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from django.utils import timezone
 
 from cyberweek.programme import services
-from cyberweek.programme.models import Edition, Event
+from cyberweek.programme.models import Edition
 
-from .edition_2019 import EVENTS, ROOMS, SPEAKERS, THEMED_DAYS, TZ
+from .edition_2019 import build_programme
 
 FIRST_DAY_2019 = 16  # the 2019 programme's days are numbered 16-22 (September)
 DAYS_BEFORE_TODAY = 2
@@ -36,19 +36,6 @@ def first_day(today: date | None = None, opens_in: int | None = None) -> date:
     if opens_in is not None:
         return today + timedelta(days=opens_in)
     return today - timedelta(days=DAYS_BEFORE_TODAY)
-
-
-def _at(start: date, day: int, hhmm: str) -> datetime:
-    hour, minute = map(int, hhmm.split(":"))
-    on = start + timedelta(days=day - FIRST_DAY_2019)
-    return datetime(on.year, on.month, on.day, hour, minute, tzinfo=TZ)
-
-
-def _ends(start: date, day: int, value: str) -> datetime:
-    if "/" in value:
-        other_day, value = value.split("/")
-        return _at(start, int(other_day), value)
-    return _at(start, day, value)
 
 
 def load(actor, *, today: date | None = None, opens_in: int | None = None) -> Edition:
@@ -75,58 +62,11 @@ def load(actor, *, today: date | None = None, opens_in: int | None = None) -> Ed
             "is_published": True,
         },
     )
-    for day, kind, title, title_en, description, description_en in THEMED_DAYS:
-        description, description_en = DESCRIPTIONS.get(day, (description, description_en))
-        services.save_themed_day(
-            actor=actor,
-            edition_id=edition.pk,
-            data={
-                "date": start + timedelta(days=day - FIRST_DAY_2019),
-                "kind": kind,
-                "title": title,
-                "title_en": title_en,
-                "description": description,
-                "description_en": description_en,
-            },
-        )
-    rooms = {
-        key: services.save_room(
-            actor=actor,
-            edition_id=edition.pk,
-            data={
-                "venue": venue,
-                "venue_en": venue_en,
-                "name": name,
-                "name_en": name_en,
-                "capacity": capacity,
-            },
-        )
-        for key, (venue, venue_en, name, name_en, capacity) in ROOMS.items()
-    }
-    speakers = {
-        key: services.save_speaker(
-            actor=actor,
-            edition_id=edition.pk,
-            data={"name": name, "name_en": name_en, "affiliation": aff, "affiliation_en": aff_en},
-        )
-        for key, (name, name_en, aff, aff_en) in SPEAKERS.items()
-    }
-    events: dict[str, Event] = {}
-    for slug, kind, parent, title, title_en, day, begin, end, room, names, description in EVENTS:
-        events[slug] = services.save_event(
-            actor=actor,
-            edition_id=edition.pk,
-            data={
-                "slug": slug,
-                "kind": kind,
-                "parent": events.get(parent) if parent else None,
-                "title": title.replace("2019年", f"{year}年"),
-                "title_en": title_en.replace("2019", str(year)),
-                "description": description,
-                "starts_at": _at(start, day, begin),
-                "ends_at": _ends(start, day, end),
-                "room": rooms[room],
-            },
-            speakers=[speakers[n] for n in names],
-        )
+    build_programme(
+        actor,
+        edition,
+        on_day=lambda day: start + timedelta(days=day - FIRST_DAY_2019),
+        year_in_titles=str(year),
+        descriptions=DESCRIPTIONS,
+    )
     return edition
