@@ -4,6 +4,7 @@ Not a benchmark itself (`make bench` skips files starting with `_`). Each bench 
 PostgreSQL database, Redis database and key files under var/, and stops its server.
 """
 
+import asyncio
 import base64
 import http.client
 import json
@@ -126,3 +127,26 @@ def stop_server(process):
 def percentile(values, fraction):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+async def trivial_load(base: str, path: str, *, seconds: float, concurrency: int) -> dict:
+    """The baseline every server benchmark divides by: GETs of a trivial `path` for
+    `seconds` from `concurrency` clients."""
+    import httpx
+
+    latencies, failures = [], []
+    deadline = time.monotonic() + seconds
+    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+
+        async def worker():
+            while time.monotonic() < deadline:
+                started = time.perf_counter()
+                response = await client.get(path)
+                latencies.append(time.perf_counter() - started)
+                if response.status_code != 200:
+                    failures.append(response.status_code)
+
+        started = time.monotonic()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        elapsed = time.monotonic() - started
+    return {"rps": len(latencies) / elapsed, "latencies": latencies, "failures": failures}

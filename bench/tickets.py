@@ -41,6 +41,7 @@ from _harness import (
     run_cyberweek,
     start_gunicorn,
     stop_server,
+    trivial_load,
 )
 
 WORK = REPO / "var" / "bench-tickets"
@@ -111,27 +112,6 @@ def seed(people: int, capacity: int) -> tuple[int, list[str]]:
         keys.append(key)
     Session.objects.bulk_create(sessions, batch_size=1000)
     return offering.pk, keys
-
-
-async def trivial_load(base, *, seconds, concurrency) -> dict:
-    import httpx
-
-    latencies, failures = [], []
-    deadline = time.monotonic() + seconds
-    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
-
-        async def worker():
-            while time.monotonic() < deadline:
-                started = time.perf_counter()
-                response = await client.get(TRIVIAL)
-                latencies.append(time.perf_counter() - started)
-                if response.status_code != 200:
-                    failures.append(response.status_code)
-
-        started = time.monotonic()
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
-        elapsed = time.monotonic() - started
-    return {"rps": len(latencies) / elapsed, "latencies": latencies, "failures": failures}
 
 
 async def registration_rush(base, offering_id, sessions, *, concurrency, limit_s) -> dict:
@@ -228,7 +208,7 @@ def main():
     base = f"http://127.0.0.1:{port}"
     try:
         trivial = asyncio.run(
-            trivial_load(base, seconds=args.trivial_seconds, concurrency=args.concurrency)
+            trivial_load(base, TRIVIAL, seconds=args.trivial_seconds, concurrency=args.concurrency)
         )
         rush = asyncio.run(
             registration_rush(

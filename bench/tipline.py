@@ -44,6 +44,7 @@ from _harness import (
     run_cyberweek,
     start_gunicorn,
     stop_server,
+    trivial_load,
 )
 
 WORK = REPO / "var" / "bench-tipline"
@@ -149,27 +150,6 @@ def prepare_tables():
         sync_regions(read_rows())
     Report.objects.all().delete()
     Cluster.objects.all().delete()
-
-
-async def trivial_load(base, *, seconds, concurrency) -> dict:
-    import httpx
-
-    latencies, failures = [], []
-    deadline = time.monotonic() + seconds
-    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
-
-        async def worker():
-            while time.monotonic() < deadline:
-                started = time.perf_counter()
-                response = await client.get(TRIVIAL)
-                latencies.append(time.perf_counter() - started)
-                if response.status_code != 200:
-                    failures.append(response.status_code)
-
-        started = time.monotonic()
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
-        elapsed = time.monotonic() - started
-    return {"rps": len(latencies) / elapsed, "latencies": latencies, "failures": failures}
 
 
 async def intake(base, bodies, solved, *, concurrency) -> dict:
@@ -282,7 +262,7 @@ def main():
     base = f"http://127.0.0.1:{port}"
     try:
         trivial = asyncio.run(
-            trivial_load(base, seconds=args.trivial_seconds, concurrency=args.concurrency)
+            trivial_load(base, TRIVIAL, seconds=args.trivial_seconds, concurrency=args.concurrency)
         )
         sent = asyncio.run(intake(base, bodies, solved, concurrency=args.concurrency))
     finally:

@@ -40,6 +40,7 @@ from _harness import (
     run_cyberweek,
     start_gunicorn,
     stop_server,
+    trivial_load,
 )
 
 WORK = REPO / "var" / "bench-votes"
@@ -125,27 +126,6 @@ def seed(voters: int, entries: int) -> tuple[list[str], list[tuple[int, str]]]:
         pairs.append((user.pk, key))
     Session.objects.bulk_create(sessions, batch_size=1000)
     return refs[:entries], pairs
-
-
-async def trivial_load(base, *, seconds, concurrency) -> dict:
-    import httpx
-
-    latencies, failures = [], []
-    deadline = time.monotonic() + seconds
-    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
-
-        async def worker():
-            while time.monotonic() < deadline:
-                started = time.perf_counter()
-                response = await client.get(TRIVIAL)
-                latencies.append(time.perf_counter() - started)
-                if response.status_code != 200:
-                    failures.append(response.status_code)
-
-        started = time.monotonic()
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
-        elapsed = time.monotonic() - started
-    return {"rps": len(latencies) / elapsed, "latencies": latencies, "failures": failures}
 
 
 async def burst(base, jobs, *, concurrency, limit_s) -> dict:
@@ -238,7 +218,7 @@ def main():
     base = f"http://127.0.0.1:{port}"
     try:
         trivial = asyncio.run(
-            trivial_load(base, seconds=args.trivial_seconds, concurrency=args.concurrency)
+            trivial_load(base, TRIVIAL, seconds=args.trivial_seconds, concurrency=args.concurrency)
         )
         votes = asyncio.run(
             burst(base, jobs, concurrency=args.concurrency, limit_s=args.limit_seconds)
