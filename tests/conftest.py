@@ -1,3 +1,5 @@
+import base64
+import os
 import re
 
 import pytest
@@ -18,6 +20,9 @@ def pytest_configure(config):
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tickets are signed with a key of this run's own, never with a file an earlier run or
+    # the demo left in var/ (whose absence, once tickets exist, is rightly an error).
+    settings.TICKET_SIGNING_KEY = base64.b64encode(os.urandom(32)).decode()
 
 
 def ensure_regions():

@@ -124,7 +124,9 @@ LATIN_ALLOWED |= {"iCal", "App"}
 # marked as another language (the language switch's own names carry lang=…).
 TEXT_OF_PAGE = """
 (lang) => {
-  const skip = (el) => el.closest("script, style, code, pre, noscript, template") ||
+  // A datalist is not shown as text: it is what the region picker searches (names in both
+  // languages and pinyin), offered as one types.
+  const skip = (el) => el.closest("script, style, code, pre, noscript, template, datalist") ||
     [...ancestors(el)].some((a) => a.hasAttribute("lang") && a !== document.documentElement &&
       !a.getAttribute("lang").toLowerCase().startsWith(lang));
   function* ancestors(el) { for (let a = el; a; a = a.parentElement) yield a; }

@@ -62,7 +62,11 @@ def region_options(around: Region | None = None) -> list[tuple[str, str]]:
         chinese = _full_name(region, by_pk)
         # English names are known for provinces only; the pinyin serves the rest.
         pinyin = " ".join(_pinyin(part) for part in chinese.split())
-        parts = [chinese, region.name_en, pinyin]
+        # English pages lead with the English (or romanised) name; the rest stays searchable.
+        english = language.startswith("en")
+        parts = (
+            [region.display_name, chinese, pinyin] if english else [chinese, region.name_en, pinyin]
+        )
         options.append((region.code, " · ".join(p for p in parts if p)))
     cache.set(key, options, PICKER_CACHE_SECONDS)
     return options

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
     ConflictDeclaration,
@@ -206,10 +207,22 @@ SAME_INTERVAL_RUN = 3
 INTERVAL_TOLERANCE = 1.0  # seconds
 
 
+SIGNAL_LABELS = {
+    "burst": _("burst of new accounts"),
+    "network": _("shared network"),
+    "interval": _("identical intervals"),
+    "no_play": _("never played"),
+}
+
+
 @dataclass
 class Flagged:
     vote: Vote
     signals: set[str] = field(default_factory=set)
+
+    @property
+    def signal_labels(self) -> list[str]:
+        return [str(SIGNAL_LABELS[signal]) for signal in sorted(self.signals)]
 
 
 def fraud_signals(contest: VideoContest) -> list[Flagged]:

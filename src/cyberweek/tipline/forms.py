@@ -20,7 +20,10 @@ FIELDS_BY_KIND = {
 def region_choices(*, prefectures: bool = False):
     levels = [Region.Level.PROVINCE] + ([Region.Level.PREFECTURE] if prefectures else [])
     rows = Region.objects.filter(level__in=levels, is_active=True).order_by("path")
-    return [(r.code, ("— " if r.level == Region.Level.PREFECTURE else "") + r.name) for r in rows]
+    return [
+        (r.code, ("— " if r.level == Region.Level.PREFECTURE else "") + r.display_name)
+        for r in rows
+    ]
 
 
 class MultipleImageInput(forms.ClearableFileInput):
@@ -119,5 +122,5 @@ class RecruitForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         country = Region.objects.filter(level=Region.Level.COUNTRY).first()
-        national = [(country.code, country.name)] if country else []
+        national = [(country.code, country.display_name)] if country else []
         self.fields["region"].choices = national + region_choices(prefectures=True)
