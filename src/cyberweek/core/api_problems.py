@@ -61,14 +61,14 @@ def declare_problem_media_type(schema: dict) -> dict:
     problem_ref = {"schema": {"$ref": "#/components/schemas/Problem"}}
     for operations in schema.get("paths", {}).values():
         for operation in operations.values():
-            if "requestBody" in operation:
-                operation["responses"].setdefault(
-                    "400",
-                    {
-                        "description": "The body is not valid JSON",
-                        "content": {"application/json": problem_ref},
-                    },
-                )
+            # An operation may declare 400 itself (as the number 400): one entry, or the
+            # served JSON would hold the key twice.
+            declared = {str(status) for status in operation.get("responses", {})}
+            if "requestBody" in operation and "400" not in declared:
+                operation["responses"]["400"] = {
+                    "description": "The body is not valid JSON",
+                    "content": {"application/json": problem_ref},
+                }
             for status, response in operation.get("responses", {}).items():
                 content = response.get("content", {})
                 if str(status).startswith(("4", "5")) and "application/json" in content:

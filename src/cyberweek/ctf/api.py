@@ -49,7 +49,7 @@ class CompetitionOut(Schema):
         return list(competition.divisions.all())
 
 
-class ChallengeOut(Schema):
+class CtfChallengeOut(Schema):
     id: int
     title: str
     title_en: str
@@ -85,7 +85,7 @@ class BoardOut(Schema):
     rows: list[BoardRowOut]
 
 
-class BoardQuery(Schema):
+class CtfBoardQuery(Schema):
     division: int | None = Field(None, ge=1, le=10**12)
     limit: int = Field(50, ge=1, le=200)
     offset: int = Field(0, ge=0, le=10_000_000)
@@ -114,7 +114,7 @@ def get_competition(request, slug: str):
     return _competition(slug)
 
 
-@router.get("/competitions/{slug}/challenges", response={200: list[ChallengeOut], 404: Problem})
+@router.get("/competitions/{slug}/challenges", response={200: list[CtfChallengeOut], 404: Problem})
 def list_challenges(request, slug: str):
     """The released challenges (a few dozen per competition: not paginated)."""
     competition = _competition(slug)
@@ -165,7 +165,7 @@ def submit_flag(request, challenge_id: int, payload: FlagIn):
 
 
 @router.get("/competitions/{slug}/board", response={200: BoardOut, 404: Problem, 422: Problem})
-def get_board(request, slug: str, query: Query[BoardQuery]):
+def get_board(request, slug: str, query: Query[CtfBoardQuery]):
     """A page of the board (one division, or all), and the asker's team's rank."""
     competition = _competition(slug)
     division_id = None

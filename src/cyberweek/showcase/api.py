@@ -17,7 +17,7 @@ from . import queries, voting
 router = Router(tags=["showcase"])
 
 
-class ContestOut(Schema):
+class VideoContestOut(Schema):
     slug: str
     title: str
     title_en: str
@@ -36,7 +36,7 @@ class ContestOut(Schema):
         return contest.theme_list()
 
 
-class EntryOut(Schema):
+class VideoEntryOut(Schema):
     ref: str
     title: str
     description: str
@@ -62,7 +62,7 @@ class EntryOut(Schema):
         return queries.vote_count(entry) if queries.tallies_visible(entry.contest) else None
 
 
-class ResultOut(Schema):
+class VideoResultOut(Schema):
     rank: int
     ref: str
     title: str
@@ -78,7 +78,9 @@ class VoteOut(Schema):
 
 
 @router.get(
-    "/contests", response={200: list[ContestOut], 422: Problem}, summary="Published video contests"
+    "/contests",
+    response={200: list[VideoContestOut], 422: Problem},
+    summary="Published video contests",
 )
 @paginate(Pagination)
 def contests(request):
@@ -87,7 +89,7 @@ def contests(request):
 
 @router.get(
     "/contests/{slug}/entries",
-    response={200: list[EntryOut], 404: Problem, 422: Problem},
+    response={200: list[VideoEntryOut], 404: Problem, 422: Problem},
     summary="The gallery: accepted entries",
 )
 @paginate(Pagination)
@@ -98,7 +100,7 @@ def gallery(request, slug: str, category: str = "", theme: str = ""):
 
 @router.get(
     "/contests/{slug}/results",
-    response={200: list[ResultOut], 404: Problem, 422: Problem},
+    response={200: list[VideoResultOut], 404: Problem, 422: Problem},
     summary="Published results (empty until published)",
 )
 def results(request, slug: str):

@@ -26,7 +26,7 @@ ReportStatus = named_choices(Report.Status, "TipReportStatus")
 ThreatKind = named_choices(Cluster.Kind, "TipThreatKind")
 
 
-class ChallengeOut(Schema):
+class ProofOfWorkChallengeOut(Schema):
     challenge: str = Field(..., description="signed; send it back with the nonce")
     bits: int = Field(..., description='leading zero bits SHA-256("challenge:nonce") must have')
 
@@ -111,7 +111,7 @@ class LookupQuery(Schema):
     q: str = Field(..., min_length=1, max_length=2100)
 
 
-@router.get("/challenge", response={200: ChallengeOut})
+@router.get("/challenge", response={200: ProofOfWorkChallengeOut})
 @decorate_view(never_cache)
 def challenge(request):
     """A proof-of-work challenge to solve before filing a report."""
