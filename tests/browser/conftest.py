@@ -85,7 +85,11 @@ def csp_violations(browser, monkeypatch):
 
 @pytest.fixture
 def page(browser, live_server, csp_violations):
-    context = browser.new_context(base_url=live_server.url, locale="zh-CN")
+    # A desktop wide enough for the whole navigation bar (it collapses below 1400 px); the
+    # layout tests set their own widths.
+    context = browser.new_context(
+        base_url=live_server.url, locale="zh-CN", viewport={"width": 1440, "height": 900}
+    )
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
