@@ -1,6 +1,7 @@
 import base64
 import os
 import re
+import shutil
 
 import pytest
 from django.core import mail
@@ -42,6 +43,13 @@ def regions(db):
     """For transactional tests, which empty the database after each test."""
     ensure_regions()
     return Region.objects
+
+
+@pytest.fixture
+def ffmpeg():
+    """The video tests need Debian's ffmpeg; without it they fail, never skip (CI installs it)."""
+    if shutil.which("ffmpeg") is None or shutil.which("ffprobe") is None:
+        pytest.fail("ffmpeg not found: run `apt-get install ffmpeg` (see .ci/run)")
 
 
 @pytest.fixture(autouse=True)

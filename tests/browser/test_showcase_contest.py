@@ -2,7 +2,6 @@
 sees the checks pass, an organiser accepts it, a judge scores it, a verified voter votes,
 and the published results show it."""
 
-import shutil
 from datetime import timedelta
 
 import pytest
@@ -20,7 +19,7 @@ from .test_quiz_contest import sign_in
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="ffmpeg is not installed"),
+    pytest.mark.usefixtures("ffmpeg"),
 ]
 
 

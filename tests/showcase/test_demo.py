@@ -1,5 +1,3 @@
-import shutil
-
 import pytest
 from django.core.files.storage import default_storage
 
@@ -11,7 +9,7 @@ from tests.accounts.factories import organiser
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="ffmpeg is not installed")
+@pytest.mark.usefixtures("ffmpeg")
 def test_the_demo_contest_has_checked_entries_waiting_for_screening_repeatably(
     settings, tmp_path, django_capture_on_commit_callbacks
 ):
