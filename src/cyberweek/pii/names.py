@@ -181,6 +181,34 @@ _WEAK_LABELS = frozenset(
 # Role words before a name. Taken with a colon after them (参会人员：张伟、李娜, 值班医生：
 # 宋建华); bylines also with a space (记者 李明); the weak ones also directly before a name
 # made of common name characters that ends cleanly (志愿者高雅、罗斌, 班主任韩梅，).
+# Role words written straight before a name on forms and records (审核人诸葛亮).
+_FORM_ROLES = (
+    "受理人",
+    "填表人",
+    "登记人",
+    "复核人",
+    "核查人",
+    "办理人",
+    "承办人",
+    "接警人",
+    "值班人",
+    "制表人",
+)
+# Words that introduce a person in news and reports (市民严莉接到…).
+_PERSON_INTRODUCERS = (
+    "市民",
+    "网友",
+    "居民",
+    "村民",
+    "事主",
+    "犯罪嫌疑人",
+    "嫌疑人",
+    "大学生",
+    "老人",
+    "民警",
+    "男子",
+    "女子",
+)
 ROLE_LABELS = (
     "参会人员",
     "参加人员",
@@ -249,30 +277,8 @@ ROLE_LABELS = (
     "三等奖",
     "特等奖",
     "优秀奖",
-    # Role words written straight before a name on forms and records (审核人诸葛亮).
-    "受理人",
-    "填表人",
-    "登记人",
-    "复核人",
-    "核查人",
-    "办理人",
-    "承办人",
-    "接警人",
-    "值班人",
-    "制表人",
-    # Words that introduce a person in news and reports (市民严莉接到…).
-    "市民",
-    "网友",
-    "居民",
-    "村民",
-    "事主",
-    "犯罪嫌疑人",
-    "嫌疑人",
-    "大学生",
-    "老人",
-    "民警",
-    "男子",
-    "女子",
+    *_FORM_ROLES,
+    *_PERSON_INTRODUCERS,
 )
 _BYLINES = frozenset(["记者", "通讯员", "摄影", "编辑", "责任编辑"])
 _WEAK_ROLES = frozenset(
@@ -293,28 +299,8 @@ _WEAK_ROLES = frozenset(
         "批准人",
         "签发人",
         "报告人",
-        "受理人",
-        "填表人",
-        "登记人",
-        "复核人",
-        "核查人",
-        "办理人",
-        "承办人",
-        "接警人",
-        "值班人",
-        "制表人",
-        "市民",
-        "网友",
-        "居民",
-        "村民",
-        "事主",
-        "犯罪嫌疑人",
-        "嫌疑人",
-        "大学生",
-        "老人",
-        "民警",
-        "男子",
-        "女子",
+        *_FORM_ROLES,
+        *_PERSON_INTRODUCERS,
     ]
 )
 _ROLES = frozenset(ROLE_LABELS)
