@@ -80,6 +80,19 @@ def create_database(name: str):
             conn.execute(f"CREATE DATABASE {name}")
 
 
+def prepare_django(env: dict, database: str) -> None:
+    """The bench's database created and migrated, static files collected, and Django set up
+    in this process with the same production environment as the server."""
+    os.environ.update(env)
+    create_database(database)
+    print("migrating …", flush=True)
+    run_cyberweek(env, "migrate", "--noinput")
+    run_cyberweek(env, "collectstatic", "--noinput")
+    import django
+
+    django.setup()
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

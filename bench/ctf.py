@@ -42,11 +42,10 @@ from datetime import timedelta
 
 from _harness import (
     REPO,
-    create_database,
     free_port,
     percentile,
+    prepare_django,
     production_environment,
-    run_cyberweek,
     start_gunicorn,
     stop_server,
 )
@@ -321,13 +320,7 @@ def main():
     # shared virtualenv has installed.
     env["PYTHONPATH"] = str(REPO / "src")
     os.environ.update(env)
-    create_database(DB_NAME)
-    print("migrating …", flush=True)
-    run_cyberweek(env, "migrate", "--noinput")
-    run_cyberweek(env, "collectstatic", "--noinput")
-    import django
-
-    django.setup()
+    prepare_django(env, DB_NAME)
     import redis
 
     redis.Redis.from_url(env["REDIS_URL"]).flushdb()  # the bench's own Redis database

@@ -34,11 +34,10 @@ from datetime import timedelta
 
 from _harness import (
     REPO,
-    create_database,
     free_port,
     percentile,
+    prepare_django,
     production_environment,
-    run_cyberweek,
     start_gunicorn,
     stop_server,
     trivial_load,
@@ -188,13 +187,7 @@ def main():
 
     env = production_environment(WORK, database=DB_NAME, redis_db=REDIS_DB, prefix="bench-tickets")
     os.environ.update(env)
-    create_database(DB_NAME)
-    print("migrating …", flush=True)
-    run_cyberweek(env, "migrate", "--noinput")
-    run_cyberweek(env, "collectstatic", "--noinput")
-    import django
-
-    django.setup()
+    prepare_django(env, DB_NAME)
     offering_id, sessions = seed(args.people, args.capacity)
     print(f"seeded {len(sessions)} people with sessions; offering {offering_id}", flush=True)
 

@@ -37,11 +37,10 @@ import time
 
 from _harness import (
     REPO,
-    create_database,
     free_port,
     percentile,
+    prepare_django,
     production_environment,
-    run_cyberweek,
     start_gunicorn,
     stop_server,
     trivial_load,
@@ -238,13 +237,7 @@ def main():
     # This checkout's code, in the commands and gunicorn, whichever copy the venv installed.
     env["PYTHONPATH"] = str(REPO / "src")
     os.environ.update(env)
-    create_database(DB_NAME)
-    print("migrating …", flush=True)
-    run_cyberweek(env, "migrate", "--noinput")
-    run_cyberweek(env, "collectstatic", "--noinput")
-    import django
-
-    django.setup()
+    prepare_django(env, DB_NAME)
     prepare_tables()
     bodies, duplicates = workload(args.reports)
     solved = proofs(len(bodies))

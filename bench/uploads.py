@@ -30,10 +30,9 @@ from pathlib import Path
 
 from _harness import (
     REPO,
-    create_database,
     free_port,
+    prepare_django,
     production_environment,
-    run_cyberweek,
     start_gunicorn,
     stop_server,
 )
@@ -180,13 +179,7 @@ def main():
     print("making the video …", flush=True)
     video = make_video(args.megabytes)
     size = video.stat().st_size
-    create_database(DB_NAME)
-    print("migrating …", flush=True)
-    run_cyberweek(env, "migrate", "--noinput")
-    run_cyberweek(env, "collectstatic", "--noinput")
-    import django
-
-    django.setup()
+    prepare_django(env, DB_NAME)
     ref, session = seed(size)
     from django.db import connection
 

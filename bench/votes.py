@@ -33,11 +33,10 @@ from datetime import timedelta
 
 from _harness import (
     REPO,
-    create_database,
     free_port,
     percentile,
+    prepare_django,
     production_environment,
-    run_cyberweek,
     start_gunicorn,
     stop_server,
     trivial_load,
@@ -195,13 +194,7 @@ def main():
 
     env = production_environment(WORK, database=DB_NAME, redis_db=REDIS_DB, prefix="bench-votes")
     os.environ.update(env)
-    create_database(DB_NAME)
-    print("migrating …", flush=True)
-    run_cyberweek(env, "migrate", "--noinput")
-    run_cyberweek(env, "collectstatic", "--noinput")
-    import django
-
-    django.setup()
+    prepare_django(env, DB_NAME)
     refs, voters = seed(args.voters, args.entries)
     print(f"seeded {len(voters)} verified voters, {len(refs)} hot entries", flush=True)
     from django.core.cache import cache
