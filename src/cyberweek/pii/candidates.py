@@ -208,8 +208,8 @@ TRIGGERS: list[Trigger] = [
     ),
     Trigger("num", r"＋[0-9]"),
     Trigger("dob", _lit("出生", "生日", "日生", "号生", "月生")),
-    # Not before ".": qq.com is a mail or web domain (a fifth of all starts on the bench
-    # corpus), and scan_qq takes no number after a dot.
+    # Not before ".": qq.com is a mail or web domain (every QQ start on the bench corpus was
+    # one), and scan_qq takes no number after a dot.
     Trigger(
         "qq", r"qq[^.]", anchor="A-Za-z", caseless=True, py=(r"[Qq](?<![A-Za-z][Qq])[Qq](?!\.)",)
     ),
