@@ -77,6 +77,17 @@ def build_corpus(path: Path, megabytes: float, seed: int) -> None:
                 break
 
 
+def corpus_path(megabytes: float, seed: int, given: str | None) -> Path:
+    """The corpus file: the one given, or one built once and kept in the temporary
+    directory."""
+    default = Path(tempfile.gettempdir()) / f"cyberweek-pii-bench-{megabytes:g}mb-{seed}.txt"
+    path = Path(given) if given else default
+    if not path.exists():
+        print(f"building corpus {path} ...", flush=True)
+        build_corpus(path, megabytes, seed)
+    return path
+
+
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -238,11 +249,7 @@ def main() -> int:
     parser.add_argument("--corpus", help="corpus file (built and cached if missing)")
     args = parser.parse_args()
 
-    default = Path(tempfile.gettempdir()) / f"cyberweek-pii-bench-{args.mb:g}mb-{args.seed}.txt"
-    path = Path(args.corpus) if args.corpus else default
-    if not path.exists():
-        print(f"building corpus {path} ...", flush=True)
-        build_corpus(path, args.mb, args.seed)
+    path = corpus_path(args.mb, args.seed, args.corpus)
     size = path.stat().st_size
     print(f"corpus: {path} {size / 1e6:.1f} MB UTF-8")
 
