@@ -208,7 +208,11 @@ TRIGGERS: list[Trigger] = [
     ),
     Trigger("num", r"＋[0-9]"),
     Trigger("dob", _lit("出生", "生日", "日生", "号生", "月生")),
-    Trigger("qq", r"qq", anchor="A-Za-z", caseless=True, py=(r"[Qq](?<![A-Za-z][Qq])[Qq]",)),
+    # Not before ".": qq.com is a mail or web domain (every QQ start on the bench corpus was
+    # one), and scan_qq takes no number after a dot.
+    Trigger(
+        "qq", r"qq[^.]", anchor="A-Za-z", caseless=True, py=(r"[Qq](?<![A-Za-z][Qq])[Qq](?!\.)",)
+    ),
     Trigger("qq", _lit("扣扣", "企鹅号")),
     Trigger(
         "wechat",
@@ -523,23 +527,30 @@ def _hyperscan_db():
     return _HS or None
 
 
-def starts_by_kind(text: str, engine: str = "auto") -> list[list[int]]:
-    """For each kind (KINDS[i]), the sorted positions where a value of it may begin."""
-    by_kind = None
+def kinds_with_starts(text: str, engine: str = "auto") -> list[tuple[int, list[int]]]:
+    """(kind id, its sorted starts) for each kind (KINDS[id]) with a start in text, by id."""
     if engine in ("auto", "hyperscan"):
         hs = _hyperscan_db()
         if hs is None and engine == "hyperscan":
             raise RuntimeError("hyperscan is not installed")
         if hs is not None:
-            by_kind = hyperscan_starts(text, hs)
-    if by_kind is None:
-        by_kind = _python_starts(text)
+            found = hyperscan_starts(text, hs)
+            if found is not None:
+                return found
+    return [(k, starts) for k, starts in enumerate(_python_starts(text)) if starts]
+
+
+def starts_by_kind(text: str, engine: str = "auto") -> list[list[int]]:
+    """For each kind (KINDS[i]), the sorted positions where a value of it may begin."""
+    by_kind: list[list[int]] = [[] for _ in KINDS]
+    for kind, starts in kinds_with_starts(text, engine):
+        by_kind[kind] = starts
     return by_kind
 
 
 def candidate_starts(text: str, engine: str = "auto") -> list[tuple[int, int]]:
     """(start, kind id) pairs where a value of that kind (KINDS[id]) may begin, sorted."""
-    pairs = [(s, k) for k, starts in enumerate(starts_by_kind(text, engine)) for s in starts]
+    pairs = [(s, k) for k, starts in kinds_with_starts(text, engine) for s in starts]
     pairs.sort()
     return pairs
 

@@ -291,6 +291,10 @@ def scan_numbers(text: str, starts: list[int], out: list[RawFinding]) -> None:
                     if not _not_an_id(text, start):
                         append((start, end, "CN_ID", token, 0.99, "GB 11643 check digit passed"))
                     continue
+                # 16, 17 or 19 digits, not after 0: classify() can only make a bank card of
+                # them, which needs the Luhn check (order numbers and timestamps fail it).
+                if n != 18 and n >= 16 and token[0] != "0" and not luhn_ok(token):
+                    continue
                 kind = classify(token, False, _LazyLabel(text, start))
                 if kind:
                     append((start, end, kind[0], token, kind[1], kind[2]))
@@ -308,6 +312,17 @@ def scan_numbers(text: str, starts: list[int], out: list[RawFinding]) -> None:
                 # tries first; anything else goes through it.
                 digits = _digits_of_few_groups(token)
                 if digits is not None:
+                    # A mobile number in groups (138 1234 5678, 138-1234-5678): what
+                    # classify() answers for 11 digits after 1 without a plus sign.
+                    if (
+                        len(digits) == 11
+                        and digits[0] == "1"
+                        and token[0] not in "+＋"
+                        and _MOBILE.fullmatch(digits)
+                        and not _negative(text, start)
+                    ):
+                        append((start, end, "CN_MOBILE", token, 0.95, "mobile number format"))
+                        continue
                     label = _LazyLabel(text, start)
                     kind = classify(digits, token[0] in "+＋", label) or _north_american(
                         text, start, token, digits

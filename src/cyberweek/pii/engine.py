@@ -21,7 +21,7 @@ from . import (
     secret_keys,
     tables,
 )
-from .candidates import EXACT, KINDS, starts_by_kind
+from .candidates import EXACT, KINDS, kinds_with_starts
 from .finding import Finding, RawFinding, findings
 
 
@@ -180,7 +180,7 @@ def _scan(
                 (s, e, t, text[s:e], c, r)
                 for s, e, t, _, c, r in _stage_two(text.translate(_NARROW_DIGITS), engine)
             ]
-        if opts:
+        if opts.allow or opts.recognizers:  # (attributes: cheaper than Options.__bool__)
             found = custom.apply(text, found, opts)
         if len(found) > 1:
             found = resolve(found)
@@ -192,20 +192,22 @@ def _scan(
             gc.enable()
 
 
-def _stage_two(text: str, engine: str) -> list[RawFinding]:
+def _stage_two(
+    text: str, engine: str, handlers: list = _HANDLERS, batches: list = _BATCH
+) -> list[RawFinding]:
+    """The raw findings of text (handlers and batches: each kind's validators, as the
+    floor of bench/pii_floor.py replaces them)."""
     found: list[RawFinding] = []
     # Kind by kind, each kind's starts in order: one validator's code and patterns stay in
     # the processor's caches (15% faster than in text order on the bench corpus). The
     # order of findings does not matter: resolve() sorts them.
-    for kind, starts in enumerate(starts_by_kind(text, engine)):
-        if not starts:
-            continue
-        batch = _BATCH[kind]
+    for kind, starts in kinds_with_starts(text, engine):
+        batch = batches[kind]
         if batch is not None:
             batch(text, starts, found)
             continue
         match = _MATCHERS[kind]
-        handle = _HANDLERS[kind]
+        handle = handlers[kind]
         # A start inside the previous match of its kind is part of it (the 138 of
         # "+86 138 1234 5678"), as in a left-to-right regular expression search.
         covered = -1

@@ -15,8 +15,6 @@ not two to four times, in a bounded repeat of a negated class.
 from typing import NamedTuple
 
 _CONTINUATION = bytes(1 if 0x80 <= b < 0xC0 else 0 for b in range(256))
-# The starts of a kind without any: empty and shared (never appended to).
-_NONE: tuple = ()
 
 
 class Databases(NamedTuple):
@@ -24,7 +22,7 @@ class Databases(NamedTuple):
     wide: object  # the others, scanned over the UTF-8 bytes
     trigger_kind: list[int]  # kind id of each trigger
     kinds: int
-    mixed_kinds: list[int]  # kinds with triggers in both databases
+    mixed_kinds: frozenset[int]  # kinds with triggers in both databases
 
 
 def is_narrow(body: str, anchor: str) -> bool:
@@ -74,12 +72,12 @@ def compile_databases(triggers, trigger_kind: list[int], kinds: int) -> Database
         dbs.append(db)
     narrow_kinds = {trigger_kind[i & 255] for i in parts[True][1]}
     wide_kinds = {trigger_kind[i & 255] for i in parts[False][1]}
-    return Databases(dbs[0], dbs[1], trigger_kind, kinds, sorted(narrow_kinds & wide_kinds))
+    return Databases(dbs[0], dbs[1], trigger_kind, kinds, frozenset(narrow_kinds & wide_kinds))
 
 
-def hyperscan_starts(text: str, dbs: Databases) -> list[list[int]] | None:
-    """For each kind, the sorted starts of its triggers in text; None when text cannot be
-    encoded as UTF-8 (lone surrogates)."""
+def hyperscan_starts(text: str, dbs: Databases) -> list[tuple[int, list[int]]] | None:
+    """(kind, its sorted starts) for each kind with a start in text, by kind; None when
+    text cannot be encoded as UTF-8 (lone surrogates)."""
     try:
         # Newlines around the text give every anchored trigger a byte to anchor on.
         wide = b"\n" + text.encode("utf-8") + b"\n"
@@ -96,10 +94,10 @@ def hyperscan_starts(text: str, dbs: Databases) -> list[list[int]] | None:
     def on_match(id_, start, end, flags, context):
         add(start * 256 + id_)
 
-    # A kind's list is made when its first start comes: a short text has starts of a few
-    # kinds only, and making a list per kind and a method per trigger for every call was a
-    # quarter of the fixed cost of a call.
-    by_kind: list = [_NONE] * dbs.kinds
+    # Only the kinds that have a start get a list: a short text has starts of a few kinds
+    # (about five of the 27 in a 400-byte document), and stage two then visits only those.
+    by_kind: dict[int, list[int]] = {}
+    get = by_kind.get
     trigger_kind = dbs.trigger_kind
     dbs.narrow.scan(narrow, match_event_handler=on_match)
     if ascii_only:  # the UTF-8 bytes are characters too: both databases at once
@@ -110,20 +108,28 @@ def hyperscan_starts(text: str, dbs: Databases) -> list[list[int]] | None:
             b = k >> 8
             if 1 <= b <= n:
                 kind = trigger_kind[k & 255]
-                starts = by_kind[kind]
-                if starts is _NONE:
-                    starts = by_kind[kind] = []
-                starts.append(b - 1)
-    if ascii_only:
-        return by_kind
-    hits.clear()
-    dbs.wide.scan(wide, match_event_handler=on_match)
-    if not hits:
-        return by_kind
+                starts = get(kind)
+                if starts is None:
+                    by_kind[kind] = [b - 1]
+                else:
+                    starts.append(b - 1)
+    if not ascii_only:
+        hits.clear()
+        dbs.wide.scan(wide, match_event_handler=on_match)
+        if hits:
+            _wide_starts(wide, n, hits, trigger_kind, by_kind, dbs.mixed_kinds)
+    if len(by_kind) > 1:
+        return sorted(by_kind.items())
+    return list(by_kind.items())
+
+
+def _wide_starts(wide, n, hits, trigger_kind, by_kind, mixed_kinds) -> None:
     hits.sort()
+    get = by_kind.get
     # Byte offsets to character offsets: subtract the UTF-8 continuation bytes before.
     count = wide.translate(_CONTINUATION).count
     prev_b, prev_c = 1, 0
+    mixed = []
     for k in hits:
         b = k >> 8
         if b != prev_b:
@@ -134,11 +140,12 @@ def hyperscan_starts(text: str, dbs: Databases) -> list[list[int]] | None:
             if prev_c >= n:
                 break
         kind = trigger_kind[k & 255]
-        starts = by_kind[kind]
-        if starts is _NONE:
-            starts = by_kind[kind] = []
-        starts.append(prev_c)
-    for k in dbs.mixed_kinds:
-        if by_kind[k] is not _NONE:
-            by_kind[k].sort()
-    return by_kind
+        starts = get(kind)
+        if starts is None:
+            by_kind[kind] = [prev_c]
+        else:
+            if kind in mixed_kinds:
+                mixed.append(starts)
+            starts.append(prev_c)
+    for starts in mixed:
+        starts.sort()
