@@ -88,18 +88,22 @@ class Competition(TimeStampedModel):
         ordering = ["-starts_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(ends_at__gt=F("starts_at")), name="ctf_competition_ends_after_start"
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="ctf_competition_ends_after_start",
+                violation_error_message=_("The competition ends after it starts."),
             ),
             models.CheckConstraint(
                 condition=Q(freeze_at__isnull=True)
                 | (Q(freeze_at__gt=F("starts_at")) & Q(freeze_at__lt=F("ends_at"))),
                 name="ctf_freeze_inside_window",
+                violation_error_message=_("The board freezes after the start and before the end."),
             ),
             models.CheckConstraint(
                 condition=Q(first_blood_pct__lte=100)
                 & Q(second_blood_pct__lte=100)
                 & Q(third_blood_pct__lte=100),
                 name="ctf_blood_bonus_at_most_100",
+                violation_error_message=_("A blood bonus is 0 to 100 percent."),
             ),
         ]
 

@@ -170,9 +170,13 @@ def score_history(competition: Competition, actor, *, top: int = 10) -> list[dic
     return list(series.values())
 
 
+def provinces_queryset() -> QuerySet[Region]:
+    return Region.objects.filter(level=Region.Level.PROVINCE, is_active=True).order_by("code")
+
+
 def provinces() -> list[Region]:
     """The provinces a team may choose, for the province boards."""
-    return list(Region.objects.filter(level=Region.Level.PROVINCE, is_active=True).order_by("code"))
+    return list(provinces_queryset())
 
 
 def _member_team(competition: Competition, actor) -> Team | None:
