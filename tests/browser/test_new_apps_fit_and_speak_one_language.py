@@ -83,8 +83,12 @@ def apps(regions):
         + [
             text
             for challenge in competition.challenges.all()
-            for text in (challenge.title, challenge.title_en)
-            + (challenge.description, challenge.description_en)
+            for text in (
+                challenge.title,
+                challenge.title_en,
+                challenge.description,
+                challenge.description_en,
+            )
         ]
         + [team.name for team in competition.teams.all()]
         + [entry.title for entry in contest.entries.all()]
