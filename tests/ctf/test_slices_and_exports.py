@@ -4,9 +4,11 @@ ETag)."""
 
 import io
 import json
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from cyberweek.ctf import board, queries, services
@@ -149,3 +151,18 @@ def test_cached_rows_follow_the_board_version(django_capture_on_commit_callbacks
         services.submit_flag(actor=solver.captain, challenge_id=challenge.pk, text=challenge.flag)
     assert queries.board_page(competition, None, team=None).rows[0].score == 525
     assert board.live_version(competition.pk) is not None
+
+
+def test_a_board_fragment_cached_before_the_freeze_is_not_served_after_it(client):
+    challenge = ChallengeFactory()
+    competition = challenge.competition
+    solver = team(competition, name="Solver")
+    services.submit_flag(actor=solver.captain, challenge_id=challenge.pk, text=challenge.flag)
+    url = reverse("ctf:board", args=[competition.slug])
+    assert "525" in client.get(url).content.decode()  # live, and now cached
+    competition.freeze_at = timezone.now() - timedelta(minutes=5)
+    competition.save()
+    for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
+        frozen = client.get(url, **headers).content.decode()
+        assert "525" not in frozen
+        assert "Solver" in frozen

@@ -174,9 +174,15 @@ def provinces_queryset() -> QuerySet[Region]:
     return Region.objects.filter(level=Region.Level.PROVINCE, is_active=True).order_by("code")
 
 
+PROVINCES_CACHE_SECONDS = 3600
+
+
 def provinces() -> list[Region]:
-    """The provinces a team may choose, for the province boards."""
-    return list(provinces_queryset())
+    """The provinces a team may choose, for the province boards (they change with a new
+    regions data set only, so the board page reads them from the cache)."""
+    return cache.get_or_set(
+        "ctf-provinces", lambda: list(provinces_queryset()), PROVINCES_CACHE_SECONDS
+    )
 
 
 def _member_team(competition: Competition, actor) -> Team | None:

@@ -8,9 +8,11 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.messages import get_messages
+from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -219,11 +221,21 @@ def _page_number(request) -> int:
         return 1
 
 
+def _board_competition(request, slug):
+    # The ETag function and the view both need it: looked up once per request.
+    if not hasattr(request, "_ctf_competition"):
+        request._ctf_competition = _competition_or_404(slug)
+    return request._ctf_competition
+
+
 def _board_etag(request, slug):
     """The board page's ETag: who asks, in which language, which page, and the board's
     state (see `queries.board_state`). None (no ETag) when a message waits to be shown."""
-    competition = queries.public_competitions().filter(slug=slug[:60]).first()
-    if competition is None or len(get_messages(request)):
+    try:
+        competition = _board_competition(request, slug)
+    except Http404:
+        return None
+    if len(get_messages(request)):
         return None
     state = queries.board_state(competition, request.user)
     if state is None:
@@ -234,14 +246,26 @@ def _board_etag(request, slug):
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
 
 
-@etag(_board_etag)
-def scoreboard(request, slug):
-    competition = _competition_or_404(slug)
-    divisions = list(competition.divisions.all())
-    provinces = queries.provinces()
-    where = _slice(request, divisions, provinces)
-    team = services.team_of(request.user, competition.pk)
-    page = _page_number(request)
+def _filters(where: board.Slice) -> str:
+    chosen = (
+        ("division", where.division_id),
+        ("region", where.region_id),
+        ("sector", where.sector),
+    )
+    return urlencode({name: value for name, value in chosen if value})
+
+
+def _board_rows_html(request, competition, where: board.Slice, team, page: int) -> str:
+    """The board's rows, rendered. Without a team of the asker's (the public's view) they
+    are the same for everyone who sees the same board state, so they are cached under it:
+    a read between two solves costs one cache read. The state says live or frozen, so a
+    fragment cached before the freeze is never served after it."""
+    state = queries.board_state(competition, request.user) if team is None else None
+    key = f"ctf-board-html:{competition.pk}:{state}:{where.key()}:{page}:{request.LANGUAGE_CODE}"
+    if state is not None:
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
     found = queries.board_page(
         competition,
         request.user,
@@ -251,24 +275,8 @@ def scoreboard(request, slug):
         limit=PAGE_SIZE,
     )
     pages = max(1, -(-found.size // PAGE_SIZE))
-    filters = urlencode(
-        {
-            k: v
-            for k, v in (
-                ("division", where.division_id),
-                ("region", where.region_id),
-                ("sector", where.sector),
-            )
-            if v
-        }
-    )
     context = {
-        "competition": competition,
-        "divisions": divisions,
-        "provinces": provinces,
-        "sectors": Sector.choices,
-        "where": where,
-        "filters": filters,
+        "filters": _filters(where),
         "board": found,
         "team": team,
         "page": page,
@@ -276,8 +284,33 @@ def scoreboard(request, slug):
         "previous_page": page - 1 if page > 1 else None,
         "next_page": page + 1 if page < pages else None,
     }
-    template = "ctf/_board_rows.html" if request.htmx else "ctf/scoreboard.html"
-    response = render(request, template, context)
+    html = render_to_string("ctf/_board_rows.html", context, request=request)
+    if state is not None:
+        cache.set(key, html, board.ROWS_CACHE_SECONDS)
+    return html
+
+
+@etag(_board_etag)
+def scoreboard(request, slug):
+    competition = _board_competition(request, slug)
+    divisions = list(competition.divisions.all())
+    provinces = queries.provinces()
+    where = _slice(request, divisions, provinces)
+    team = services.team_of(request.user, competition.pk)
+    rows_html = _board_rows_html(request, competition, where, team, _page_number(request))
+    if request.htmx:
+        response = HttpResponse(rows_html)
+    else:
+        context = {
+            "competition": competition,
+            "divisions": divisions,
+            "provinces": provinces,
+            "sectors": Sector.choices,
+            "where": where,
+            "filters": _filters(where),
+            "rows_html": rows_html,
+        }
+        response = render(request, "ctf/scoreboard.html", context)
     # Every poll asks again (If-None-Match); a browser or proxy never shows a stale board
     # and never shares one person's page with another.
     response["Cache-Control"] = "private, no-cache"
