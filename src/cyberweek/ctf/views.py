@@ -243,7 +243,8 @@ def _board_etag(request, slug):
     who = request.user.pk if request.user.is_authenticated else 0
     parts = [state, str(who), request.LANGUAGE_CODE, request.get_full_path()]
     parts.append("htmx" if request.htmx else "page")
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
+    request._ctf_etag = hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
+    return request._ctf_etag
 
 
 def _filters(where: board.Slice) -> str:
@@ -290,8 +291,25 @@ def _board_rows_html(request, competition, where: board.Slice, team, page: int) 
     return html
 
 
+def _no_store_in_shared_caches(response):
+    # Every poll asks again (If-None-Match); a browser or proxy never shows a stale board
+    # and never shares one person's page with another.
+    response["Cache-Control"] = "private, no-cache"
+    patch_vary_headers(response, ["Cookie", "HX-Request"])
+    return response
+
+
 @etag(_board_etag)
 def scoreboard(request, slug):
+    """The board page (or, for htmx polls, its rows). A visitor's page holds nothing of
+    their own (no CSRF token, no team), so it is cached whole under its ETag, which
+    names the board's state: between two solves a visitor's read is a few cache reads."""
+    page_key = None
+    if not request.user.is_authenticated and getattr(request, "_ctf_etag", None):
+        page_key = f"ctf-board-page:{request._ctf_etag}"
+        cached = cache.get(page_key)
+        if cached is not None:
+            return _no_store_in_shared_caches(HttpResponse(cached))
     competition = _board_competition(request, slug)
     divisions = list(competition.divisions.all())
     provinces = queries.provinces()
@@ -311,11 +329,9 @@ def scoreboard(request, slug):
             "rows_html": rows_html,
         }
         response = render(request, "ctf/scoreboard.html", context)
-    # Every poll asks again (If-None-Match); a browser or proxy never shows a stale board
-    # and never shares one person's page with another.
-    response["Cache-Control"] = "private, no-cache"
-    patch_vary_headers(response, ["Cookie", "HX-Request"])
-    return response
+    if page_key is not None:
+        cache.set(page_key, response.content, board.ROWS_CACHE_SECONDS)
+    return _no_store_in_shared_caches(response)
 
 
 def chart_data(request, slug):
