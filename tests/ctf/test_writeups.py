@@ -176,3 +176,19 @@ def test_retention_keeps_accepted_writeups_as_screened_text_without_author(staff
     kept = WriteUp.objects.get()
     assert kept.author is None
     assert PHONE not in kept.text
+
+
+def test_a_one_megabyte_writeup_is_refused_on_the_page_and_markup_is_shown_as_text(client, staff):
+    challenge, solver = ended_with_a_solve()
+    client.force_login(solver.captain)
+    url = reverse("ctf:write_up", args=[challenge.competition.slug, challenge.pk])
+    huge = client.post(url, {"text": "x" * (1024 * 1024)})
+    assert huge.status_code == 400
+    assert "at most 50000 characters" in huge.content.decode()
+    assert not WriteUp.objects.exists()
+    sent = client.post(url, {"text": "<script>alert(1)</script> **ok**"})
+    assert sent.status_code == 302
+    services.review_writeup(actor=staff, writeup_id=WriteUp.objects.get().pk, accept=True)
+    page = client.get(reverse("ctf:writeups", args=[challenge.competition.slug])).content
+    assert b"<script>alert(1)</script>" not in page
+    assert b"<strong>ok</strong>" in page

@@ -15,10 +15,7 @@ from cyberweek.core.errors import DomainError
 from . import markdown, queries, services
 from .forms import CaptainForm, WriteUpForm
 from .models import Challenge, Solve, WriteUp
-
-
-def _competition_or_404(slug):
-    return get_object_or_404(queries.public_competitions(), slug=slug[:60])
+from .views import competition_or_404
 
 
 def _my_team_or_404(request, competition):
@@ -30,7 +27,7 @@ def _my_team_or_404(request, competition):
 
 @login_required
 def my_team(request, slug):
-    competition = _competition_or_404(slug)
+    competition = competition_or_404(slug)
     team = _my_team_or_404(request, competition)
     members = list(team.memberships.select_related("user").order_by("joined_at"))
     ended = timezone.now() >= competition.ends_at
@@ -53,7 +50,7 @@ def my_team(request, slug):
 @login_required
 @require_POST
 def leave(request, slug):
-    competition = _competition_or_404(slug)
+    competition = competition_or_404(slug)
     team = _my_team_or_404(request, competition)
     try:
         services.leave_team(actor=request.user, team_id=team.pk)
@@ -67,7 +64,7 @@ def leave(request, slug):
 @login_required
 @require_POST
 def hand_over(request, slug):
-    competition = _competition_or_404(slug)
+    competition = competition_or_404(slug)
     team = _my_team_or_404(request, competition)
     members = team.memberships.select_related("user").exclude(user=request.user)
     form = CaptainForm(request.POST, members=members)
@@ -87,7 +84,7 @@ def hand_over(request, slug):
 
 @login_required
 def write_up(request, slug, pk):
-    competition = _competition_or_404(slug)
+    competition = competition_or_404(slug)
     team = _my_team_or_404(request, competition)
     challenge = get_object_or_404(Challenge, pk=pk, competition=competition)
     existing = WriteUp.objects.filter(team=team, challenge=challenge).first()
@@ -125,7 +122,7 @@ def write_up(request, slug, pk):
 
 
 def writeup_list(request, slug):
-    competition = _competition_or_404(slug)
+    competition = competition_or_404(slug)
     writeups = [
         (w, markdown.render(w.public_text))
         for w in queries.readable_writeups(competition, request.user)

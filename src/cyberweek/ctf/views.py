@@ -29,7 +29,7 @@ from .models import Attachment, Challenge, Division, Hint, Team
 PAGE_SIZE = 50
 
 
-def _competition_or_404(slug):
+def competition_or_404(slug):
     return get_object_or_404(queries.public_competitions(), slug=slug[:60])
 
 
@@ -39,7 +39,7 @@ def competition_list(request):
 
 
 def competition_detail(request, slug):
-    competition = _competition_or_404(slug)
+    competition = competition_or_404(slug)
     team = services.team_of(request.user, competition.pk)
     context = {
         "competition": competition,
@@ -56,7 +56,7 @@ def competition_detail(request, slug):
 
 
 def challenge_detail(request, slug, pk):
-    competition = _competition_or_404(slug)
+    competition = competition_or_404(slug)
     challenge = get_object_or_404(Challenge, pk=pk, competition=competition)
     if not challenge.is_released_at(timezone.now()):
         raise Http404(_("No such challenge is open."))
@@ -91,7 +91,7 @@ def challenge_detail(request, slug, pk):
 @login_required
 @require_POST
 def submit(request, slug, pk):
-    competition = _competition_or_404(slug)
+    competition = competition_or_404(slug)
     form = FlagForm(request.POST)
     status = 200
     if not form.is_valid():
@@ -122,7 +122,7 @@ def submit(request, slug, pk):
 @login_required
 @require_POST
 def unlock_hint(request, slug, pk):
-    competition = _competition_or_404(slug)
+    competition = competition_or_404(slug)
     hint = get_object_or_404(Hint, pk=pk, challenge__competition=competition)
     try:
         services.unlock_hint(actor=request.user, hint_id=hint.pk)
@@ -133,7 +133,7 @@ def unlock_hint(request, slug, pk):
 
 @login_required
 def register_team(request, slug):
-    competition = _competition_or_404(slug)
+    competition = competition_or_404(slug)
     form = TeamForm(request.POST if request.method == "POST" else None, competition=competition)
     status = 200
     if request.method == "POST":
@@ -224,7 +224,7 @@ def _page_number(request) -> int:
 def _board_competition(request, slug):
     # The ETag function and the view both need it: looked up once per request.
     if not hasattr(request, "_ctf_competition"):
-        request._ctf_competition = _competition_or_404(slug)
+        request._ctf_competition = competition_or_404(slug)
     return request._ctf_competition
 
 
@@ -336,13 +336,13 @@ def scoreboard(request, slug):
 
 def chart_data(request, slug):
     """The top ten's points over time, for the chart (ECharts, static/ctf/board.js)."""
-    competition = _competition_or_404(slug)
+    competition = competition_or_404(slug)
     series = queries.score_history(competition, request.user, top=10)
     return JsonResponse({"series": series})
 
 
 def _whole_board(request, slug):
-    competition = _competition_or_404(slug)
+    competition = competition_or_404(slug)
     where = _slice(request, list(competition.divisions.all()), queries.provinces())
     found = queries.board_page(competition, request.user, team=None, where=where, limit=100_000)
     return competition, found
@@ -372,7 +372,7 @@ def board_xlsx(request, slug):
 def attachment(request, slug, token):
     """A challenge's file, for a team taking part (or an organiser) once the challenge
     is open to it; to anyone else it does not exist."""
-    competition = _competition_or_404(slug)
+    competition = competition_or_404(slug)
     found = get_object_or_404(
         Attachment.objects.select_related("challenge"),
         token=token[:40],
