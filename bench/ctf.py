@@ -13,7 +13,9 @@ database 13) on a free loopback port, and with an asyncio client (httpx) and a b
 number of requests in flight measures, one after the other, for `--seconds` each:
 
 1. the trivial view of the same server (`GET /api/ctf/time`: no database), the baseline;
-2. the public scoreboard page (`GET /ctf/<slug>/board/`, first page, server-rendered);
+2. the public scoreboard page (`GET /ctf/<slug>/board/`, first page, server-rendered),
+   then the page's own poll (its rows, with htmx and `If-None-Match`: 304 while the
+   board has not moved);
 3. flag submissions (`POST /api/ctf/challenges/{id}/submissions`, session and CSRF),
    90 % wrong and 10 % right, from random teams on random challenges;
 4. both at once (half the clients read the board, half submit): the board's p99 here is
@@ -70,14 +72,15 @@ def seed(teams: int, challenges: int, solves: int) -> dict:
     from cyberweek.accounts.models import User
     from cyberweek.ctf import board
     from cyberweek.ctf.models import Challenge, Competition, Division, Membership, Solve, Team
-    from cyberweek.geo.models import Region
+    from cyberweek.geo.models import Region, Sector
     from cyberweek.geo.regions_data import read_rows
     from cyberweek.geo.services import sync_regions
     from cyberweek.programme.models import Edition
 
     if not Region.objects.exists():
         sync_regions(read_rows())
-    province = Region.objects.filter(level=Region.Level.PROVINCE).first()
+    # Teams spread over every province and sector, as the province and sector boards see.
+    provinces = list(Region.objects.filter(level=Region.Level.PROVINCE).order_by("code"))
     edition, _ = Edition.objects.get_or_create(
         year=2019,
         defaults={
@@ -146,8 +149,8 @@ def seed(teams: int, challenges: int, solves: int) -> dict:
                 name=f"队伍{n:05d}",
                 name_key=f"队伍{n:05d}",
                 captain=user,
-                region=province,
-                sector="school",
+                region=provinces[n % len(provinces)],
+                sector=Sector.values[n % len(Sector.values)],
             )
             for n, user in enumerate(users)
         ],
@@ -222,6 +225,7 @@ class Load:
         self.concurrency = concurrency
         self.csrf = secrets.token_hex(16)
         self.rng = random.Random(7)
+        self.etag = None
 
     def client(self):
         import httpx
@@ -232,7 +236,7 @@ class Load:
         return httpx.AsyncClient(base_url=self.base, timeout=60, limits=limits)
 
     async def run(self, seconds, kinds) -> dict:
-        """`kinds`: one entry per client, "trivial", "board" or "submit"."""
+        """`kinds`: one entry per client, "trivial", "board", "poll" or "submit"."""
         results = {kind: {"lat": [], "statuses": {}} for kind in set(kinds)}
         deadline = time.monotonic() + seconds
         async with self.client() as client:
@@ -258,6 +262,14 @@ class Load:
             return await client.get(TRIVIAL)
         if kind == "board":
             return await client.get(f"/ctf/{SLUG}/board/")
+        if kind == "poll":
+            # What the page's htmx poll sends: the rows, with the ETag it last saw.
+            headers = {"HX-Request": "true"}
+            if self.etag:
+                headers["If-None-Match"] = self.etag
+            response = await client.get(f"/ctf/{SLUG}/board/", headers=headers)
+            self.etag = response.headers.get("ETag", self.etag)
+            return response
         team = self.rng.randrange(len(self.seeded["sessions"]))
         challenges = self.seeded["challenges"]
         unsolved = self.seeded["unsolved"][team]
@@ -347,6 +359,7 @@ def main():
         asyncio.run(load.run(2, ["board"] * 2))  # warms the board's Redis sets
         trivial_a = asyncio.run(load.run(args.seconds, ["trivial"] * c))["trivial"]
         board_only = asyncio.run(load.run(args.seconds, ["board"] * c))["board"]
+        polls = asyncio.run(load.run(args.seconds, ["poll"] * c))["poll"]
         submit_only = asyncio.run(load.run(args.seconds, ["submit"] * c))["submit"]
         mixed = asyncio.run(
             load.run(args.seconds, ["board"] * (c // 2) + ["submit"] * (c - c // 2))
@@ -359,6 +372,7 @@ def main():
     print(describe("trivial (before)", trivial_a))
     print(describe("trivial (after)", trivial_b))
     print(describe("board page", board_only))
+    print(describe("board polls (htmx, If-None-Match)", polls))
     print(describe("flag submissions", submit_only))
     print(describe("board page while flags come in", mixed["board"]))
     print(describe("flag submissions while the board is read", mixed["submit"]))

@@ -7,10 +7,11 @@ import pytest
 from cyberweek.accounts.models import OrganiserRole
 from cyberweek.core.permissions import acting_without_session
 from cyberweek.ctf import demo as ctf_demo
+from cyberweek.ctf import services as ctf_services
 from cyberweek.demo import edition_2019
 from cyberweek.showcase import demo as showcase_demo
 from cyberweek.tipline import demo as tipline_demo
-from tests.accounts.factories import organiser
+from tests.accounts.factories import UserFactory, organiser
 from tests.browser.conftest import enable_axe
 from tests.browser.test_pages_fit_and_speak_one_language import (
     LATIN_ALLOWED,
@@ -25,6 +26,8 @@ VISITOR = [
     "/ctf/",
     "/ctf/{ctf}/",
     "/ctf/{ctf}/board/",
+    "/ctf/{ctf}/board/?sector=website",
+    "/ctf/{ctf}/write-ups/",
     "/tipline/",
     "/tipline/report/phishing/",
     "/tipline/report/fraud_phone/",
@@ -37,16 +40,25 @@ VISITOR = [
 ORGANISER = [
     "/organiser/ctf/",
     "/organiser/ctf/{ctf_id}/",
+    "/organiser/ctf/new/",
+    "/organiser/ctf/{ctf_id}/edit/",
+    "/organiser/ctf/{ctf_id}/divisions/new/",
+    "/organiser/ctf/{ctf_id}/challenges/{ctf_challenge}/",
     "/organiser/tipline/volunteers/",
     "/organiser/showcase/",
     "/organiser/showcase/{showcase_id}/screening/",
     "/organiser/showcase/{showcase_id}/progress/",
     "/organiser/showcase/{showcase_id}/fraud/",
 ]
-PAGES = {"visitor": VISITOR, "organiser": ORGANISER}
+COMPETITOR = [
+    "/ctf/{ctf}/my-team/",
+    "/ctf/{ctf}/challenges/{ctf_challenge}/",
+    "/ctf/{ctf}/challenges/{ctf_challenge}/write-up/",
+]
+PAGES = {"visitor": VISITOR, "organiser": ORGANISER, "competitor": COMPETITOR}
 # Names of competitions, services, formats and a challenge category, the same in Chinese.
 LATIN_ALLOWED |= {"CTF", "CTFd", "CTFtime", "Web", "flag", "CERT", "QQ", "GIF", "JPEG", "PNG"}
-LATIN_ALLOWED |= {"WebP"}
+LATIN_ALLOWED |= {"WebP", "Markdown", "Pwn", "Flag"}
 LATIN_ALLOWED |= {"mp4", "mkv", "mov", "webm", "MP4", "WebVTT"}
 
 
@@ -57,11 +69,27 @@ def apps(regions):
     )
     edition_2019.load(national)
     competition = ctf_demo.load(national)
+    # A competitor who signs in: a second member of the first demo team.
+    first_team = competition.teams.order_by("pk").first()
+    ctf_services.join_team(
+        actor=UserFactory(email="player@example.org"), invite_token=first_team.invite_token
+    )
     tipline_demo.load(national)
     contest = showcase_demo.load(national)
     # Names organisers and entrants gave things, shown as written in either language.
     USER_TEXT.update(
-        [competition.title, contest.title]
+        [competition.title, competition.description, competition.description_en, contest.title]
+        # The organiser's challenge form shows what organisers wrote in both languages.
+        + [
+            text
+            for challenge in competition.challenges.all()
+            for text in (
+                challenge.title,
+                challenge.title_en,
+                challenge.description,
+                challenge.description_en,
+            )
+        ]
         + [team.name for team in competition.teams.all()]
         + [entry.title for entry in contest.entries.all()]
         + [entry.description for entry in contest.entries.all()]
@@ -71,6 +99,7 @@ def apps(regions):
     return {
         "ctf": competition.slug,
         "ctf_id": competition.pk,
+        "ctf_challenge": competition.challenges.order_by("pk").first().pk,
         "showcase": contest.slug,
         "showcase_id": contest.pk,
     }
@@ -81,6 +110,8 @@ def test_new_apps_fit_and_speak_one_language(role, page, apps):
     enable_axe(page.context)
     if role == "organiser":
         sign_in(page, "national@example.org")
+    elif role == "competitor":
+        sign_in(page, "player@example.org")
     problems = []
     for pattern in PAGES[role]:
         path = pattern.format(**apps)

@@ -55,9 +55,11 @@ def team(competition, *, name=None, division_kind=Division.Kind.OPEN, members=1,
         name=name,
         name_key=name.casefold(),
         captain=users[0],
-        region=Region.objects.filter(level=Region.Level.PROVINCE).first(),
-        sector=Sector.values[0],
-        **fields,
+        **{
+            "region": Region.objects.filter(level=Region.Level.PROVINCE).first(),
+            "sector": Sector.values[0],
+            **fields,
+        },
     )
     for user in users:
         Membership.objects.create(competition=competition, team=made, user=user)

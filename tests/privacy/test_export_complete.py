@@ -2,10 +2,13 @@
 person's export, or is exempted by its source with a reason. A field added to a model that
 holds personal data fails here until it is exported or its exemption is argued."""
 
+from datetime import timedelta
+
 import pytest
 from django.apps import apps
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cyberweek.accounts.models import OrganiserRole, User
@@ -57,7 +60,8 @@ def a_person_who_used_everything(client, capture) -> User:
 
 
 def play_a_ctf(user):
-    """A CTF team: a wrong flag, another team's flag, a solve and a hint unlock."""
+    """A CTF team: a wrong flag, another team's flag, a solve, a hint unlock and, after
+    the end, a write-up."""
     from cyberweek.ctf import flags as ctf_flags
     from cyberweek.ctf import services as ctf_services
     from tests.ctf.factories import ChallengeFactory, division, hint, team
@@ -78,6 +82,10 @@ def play_a_ctf(user):
     send = ctf_services.submit_flag
     send(actor=user, challenge_id=challenge.pk, text=ctf_flags.team_flag(challenge, other.pk))
     send(actor=user, challenge_id=challenge.pk, text=ctf_flags.team_flag(challenge, mine.pk))
+    type(competition).objects.filter(pk=competition.pk).update(
+        ends_at=timezone.now() - timedelta(minutes=1)
+    )
+    ctf_services.submit_writeup(actor=user, challenge_id=challenge.pk, text="先看源码。")
 
 
 def field_key(model, field) -> str:

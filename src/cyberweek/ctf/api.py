@@ -15,8 +15,9 @@ from ninja import Field, Query, Router, Schema
 from ninja.security import django_auth
 
 from cyberweek.core.api_problems import Problem, problem
+from cyberweek.geo.models import Sector
 
-from . import flags, queries, ratelimits, services
+from . import board, flags, queries, ratelimits, services
 
 router = Router(tags=["ctf"])
 AUTH_ERRORS = {
@@ -87,6 +88,8 @@ class BoardOut(Schema):
 
 class CtfBoardQuery(Schema):
     division: int | None = Field(None, ge=1, le=10**12)
+    region: int | None = Field(None, ge=1, le=10**12, description="A province's id")
+    sector: Sector | None = None
     limit: int = Field(50, ge=1, le=200)
     offset: int = Field(0, ge=0, le=10_000_000)
 
@@ -166,17 +169,25 @@ def submit_flag(request, challenge_id: int, payload: FlagIn):
 
 @router.get("/competitions/{slug}/board", response={200: BoardOut, 404: Problem, 422: Problem})
 def get_board(request, slug: str, query: Query[CtfBoardQuery]):
-    """A page of the board (one division, or all), and the asker's team's rank."""
+    """A page of the board (all teams, or one division, province or sector), and the
+    asker's team's rank."""
     competition = _competition(slug)
-    division_id = None
+    division_id = region_id = None
     if query.division is not None:
         division_id = get_object_or_404(competition.divisions, pk=query.division).pk
+    if query.region is not None:
+        region_id = get_object_or_404(queries.provinces_queryset(), pk=query.region).pk
+    where = board.Slice(
+        division_id=division_id,
+        region_id=region_id,
+        sector=query.sector.value if query.sector else None,
+    )
     team = services.team_of(request.user, competition.pk)
     found = queries.board_page(
         competition,
         request.user,
         team=team,
-        division_id=division_id,
+        where=where,
         offset=query.offset,
         limit=query.limit,
     )

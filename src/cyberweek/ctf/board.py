@@ -17,6 +17,7 @@ Ordering: more points first; equal points, the earlier last scoring solve first.
 """
 
 import logging
+import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -35,6 +36,9 @@ from .models import Challenge, Competition, HintUnlock, Solve, Team
 logger = logging.getLogger(__name__)
 TIME_SPAN = 10**9
 FROZEN_CACHE_SECONDS = 3600
+# A page of rows cached under a version lives this long at most, should a version bump
+# have been lost while the cache was away.
+ROWS_CACHE_SECONDS = 30
 
 
 @dataclass(frozen=True)
@@ -133,20 +137,54 @@ def rebuild(competition: Competition) -> int:
     Team.objects.filter(pk__in=[t.pk for t in changed]).update(board_version=F("board_version") + 1)
     Competition.objects.filter(pk=competition.pk).update(board_generation=F("board_generation") + 1)
     transaction.on_commit(lambda: _forget(competition.pk))
+    transaction.on_commit(lambda: bump_live_version(competition.pk))
     return len(changed)
 
 
 # --- reading ------------------------------------------------------------------------------
-def _on_board(competition_id: int, division_id: int | None):
+@dataclass(frozen=True)
+class Slice:
+    """Which teams a board shows: all, or one division, province (region) or sector.
+    Redis keeps sets for all teams and each division; a province or sector board is
+    read from the team rows' index (a few thousand rows at most)."""
+
+    division_id: int | None = None
+    region_id: int | None = None
+    sector: str | None = None
+
+    @property
+    def in_redis(self) -> bool:
+        return self.region_id is None and self.sector is None
+
+    def holds(self, division_id, region_id, sector) -> bool:
+        return (
+            (self.division_id is None or self.division_id == division_id)
+            and (self.region_id is None or self.region_id == region_id)
+            and (self.sector is None or self.sector == sector)
+        )
+
+    def key(self) -> str:
+        return f"{self.division_id or ''}.{self.region_id or ''}.{self.sector or ''}"
+
+
+ALL = Slice()
+
+
+def _on_board(competition_id: int, where: Slice):
     teams = Team.objects.filter(competition_id=competition_id, status=Team.Status.APPROVED)
-    if division_id:
-        teams = teams.filter(division_id=division_id)
+    if where.division_id:
+        teams = teams.filter(division_id=where.division_id)
+    if where.region_id:
+        teams = teams.filter(region_id=where.region_id)
+    if where.sector:
+        teams = teams.filter(sector=where.sector)
     return teams
 
 
-def live_rows(competition: Competition, *, division_id=None, offset=0, limit=50) -> list[Row]:
+def live_rows(competition: Competition, *, where: Slice = ALL, offset=0, limit=50) -> list[Row]:
     """A page of the live board (organisers always; everyone before the freeze)."""
-    if uses_redis():
+    division_id = where.division_id
+    if uses_redis() and where.in_redis:
         try:
             found = _redis_page(competition, division_id, offset, limit)
         except (RedisError, OSError):
@@ -155,28 +193,30 @@ def live_rows(competition: Competition, *, division_id=None, offset=0, limit=50)
             if found is not None:
                 return found
     teams = (
-        _on_board(competition.pk, division_id)
+        _on_board(competition.pk, where)
         .order_by("-score", F("last_solve_at").asc(nulls_last=True), "pk")
         .values_list("pk", "name", "score")[offset : offset + limit]
     )
     return [Row(offset + i + 1, pk, name, score) for i, (pk, name, score) in enumerate(teams)]
 
 
-def live_size(competition: Competition, *, division_id=None) -> int:
-    if uses_redis():
+def live_size(competition: Competition, *, where: Slice = ALL) -> int:
+    division_id = where.division_id
+    if uses_redis() and where.in_redis:
         try:
             client = redis_client.client()
             if client.exists(_ready_key(competition.pk)):
                 return client.zcard(_set_key(competition.pk, division_id))
         except (RedisError, OSError):
             logger.warning("ctf board: Redis did not answer; counting in the database")
-    return _on_board(competition.pk, division_id).count()
+    return _on_board(competition.pk, where).count()
 
 
-def live_rank(team: Team, *, division_id=None) -> int | None:
-    if not team.on_board:
+def live_rank(team: Team, *, where: Slice = ALL) -> int | None:
+    if not team.on_board or not where.holds(team.division_id, team.region_id, team.sector):
         return None
-    if uses_redis():
+    division_id = where.division_id
+    if uses_redis() and where.in_redis:
         try:
             client = redis_client.client()
             if client.exists(_ready_key(team.competition_id)):
@@ -184,7 +224,7 @@ def live_rank(team: Team, *, division_id=None) -> int | None:
                 return None if found is None else found + 1
         except (RedisError, OSError):
             logger.warning("ctf board: Redis did not answer; ranking in the database")
-    teams = _on_board(team.competition_id, division_id)
+    teams = _on_board(team.competition_id, where)
     ahead = teams.filter(score__gt=team.score).count()
     if team.last_solve_at is not None:
         ahead += teams.filter(score=team.score, last_solve_at__lt=team.last_solve_at).count()
@@ -201,42 +241,44 @@ def live_rank(team: Team, *, division_id=None) -> int | None:
 class Frozen:
     """The board as the public sees it after the freeze."""
 
-    order: list[tuple[int, str, int, int | None]]  # (team id, name, score, division id)
+    # (team id, name, score, division id, region id, sector), best first
+    order: list[tuple[int, str, int, int, int, str]]
     solves: dict[int, int]
     solved_by: dict[int, set[int]]
 
-    def rows(self, *, division_id=None, offset=0, limit=50) -> list[Row]:
-        chosen = [r for r in self.order if division_id is None or r[3] == division_id]
-        page = chosen[offset : offset + limit]
-        return [
-            Row(offset + i + 1, pk, name, score) for i, (pk, name, score, _d) in enumerate(page)
-        ]
+    def _chosen(self, where: Slice):
+        return [r for r in self.order if where.holds(r[3], r[4], r[5])]
 
-    def size(self, *, division_id=None) -> int:
-        return sum(1 for r in self.order if division_id is None or r[3] == division_id)
+    def rows(self, *, where: Slice = ALL, offset=0, limit=50) -> list[Row]:
+        page = self._chosen(where)[offset : offset + limit]
+        return [Row(offset + i + 1, r[0], r[1], r[2]) for i, r in enumerate(page)]
 
-    def rank(self, team_id: int, *, division_id=None) -> int | None:
-        chosen = [r[0] for r in self.order if division_id is None or r[3] == division_id]
+    def size(self, *, where: Slice = ALL) -> int:
+        return len(self._chosen(where))
+
+    def rank(self, team_id: int, *, where: Slice = ALL) -> int | None:
+        chosen = [r[0] for r in self._chosen(where)]
         return chosen.index(team_id) + 1 if team_id in chosen else None
 
 
 def frozen(competition: Competition) -> Frozen:
     """The board, solve counts and solvers as of the freeze (cached; see the docstring)."""
     freeze = int(competition.freeze_at.timestamp())
-    key = f"{_prefix()}:frozen:{competition.pk}:{competition.board_generation}:{freeze}"
+    key = f"{_prefix()}:frozen2:{competition.pk}:{competition.board_generation}:{freeze}"
     found = cache.get(key)
     if found is not None:
         return found
     standing = compute(competition, until=competition.freeze_at)
     teams = Team.objects.filter(competition=competition, status=Team.Status.APPROVED)
     rows = []
-    for pk, name, division_id in teams.values_list("pk", "name", "division_id"):
+    fields = ("pk", "name", "division_id", "region_id", "sector")
+    for pk, name, division_id, region_id, sector in teams.values_list(*fields):
         score, last = standing.totals.get(pk, (0, None))
-        rows.append((pk, name, score, division_id, last))
+        rows.append((pk, name, score, division_id, region_id, sector, last))
     far = datetime.max.replace(tzinfo=competition.freeze_at.tzinfo)
-    rows.sort(key=lambda r: (-r[2], r[4] or far, r[0]))
+    rows.sort(key=lambda r: (-r[2], r[6] or far, r[0]))
     result = Frozen(
-        order=[r[:4] for r in rows], solves=standing.solves, solved_by=standing.solved_by
+        order=[r[:6] for r in rows], solves=standing.solves, solved_by=standing.solved_by
     )
     cache.set(key, result, FROZEN_CACHE_SECONDS)
     return result
@@ -299,8 +341,41 @@ def _script():
     return redis_client.client().register_script(_WRITE_SCRIPT)
 
 
+# --- the live board's version --------------------------------------------------------------
+# A counter in the shared cache that grows after every commit that changes the live board
+# (a solve, a hint unlock, a team's status, a rebuild). Pages answer If-None-Match with
+# 304 and cache their rows under it, so a poll between changes costs a cache read. When
+# the cache loses the counter, a new random start makes every earlier version stale.
+def _live_version_key(competition_id: int) -> str:
+    return f"{_prefix()}:{competition_id}:live-version"
+
+
+def live_version(competition_id: int) -> str | None:
+    """The live board's current version, or None when the cache does not answer (the
+    cache fails soft: then nothing is cached and every page is computed)."""
+    key = _live_version_key(competition_id)
+    found = cache.get(key)
+    if found is None:
+        cache.add(key, secrets.randbelow(2**40) * 1000, None)
+        found = cache.get(key)
+    return None if found is None else str(found)
+
+
+def bump_live_version(competition_id: int) -> None:
+    key = _live_version_key(competition_id)
+    try:
+        cache.incr(key)
+    except ValueError:  # not there: start afresh
+        cache.set(key, secrets.randbelow(2**40) * 1000, None)
+    except (RedisError, OSError):
+        # Pages cached under the old version live `ROWS_CACHE_SECONDS` at most.
+        logger.warning("ctf board: could not advance the board's version")
+
+
 def publish_after_commit(competition: Competition, team_ids) -> None:
-    """After the commit, write these teams' totals as the database holds them to Redis."""
+    """After the commit, advance the board's version and write these teams' totals as the
+    database holds them to Redis."""
+    transaction.on_commit(lambda: bump_live_version(competition.pk))
     if not uses_redis():
         return
     team_ids = list(team_ids)

@@ -6,7 +6,8 @@ from cyberweek.core.templatetags.cyberweek import tr
 from cyberweek.geo.models import Region, Sector
 
 from .flags import MAX_FLAG_LENGTH
-from .models import Challenge, Competition
+from .models import Challenge, Competition, Division
+from .services.setup import COMPETITION_FIELDS, DIVISION_FIELDS
 
 
 class RegionChoiceField(forms.ModelChoiceField):
@@ -97,3 +98,68 @@ class HintForm(BootstrapFormMixin, forms.Form):
 
 class ReviewForm(BootstrapFormMixin, forms.Form):
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class WriteUpForm(BootstrapFormMixin, forms.Form):
+    text = forms.CharField(
+        label=_("Write-up (Markdown)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_(
+            "Personal information (names, phone numbers, addresses) is masked before "
+            "anyone else reads it."
+        ),
+    )
+    file = forms.FileField(
+        label=_("or a file (.md or .txt)"),
+        required=False,
+        help_text=_("A file replaces the text above."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("text", "").strip() and not data.get("file"):
+            raise forms.ValidationError(_("Write the write-up or choose a file."))
+        return data
+
+
+class CaptainForm(BootstrapFormMixin, forms.Form):
+    captain = forms.TypedChoiceField(label=_("New captain"), coerce=int)
+
+    def __init__(self, *args, members=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["captain"].choices = [(m.user_id, str(m.user)) for m in members]
+
+
+_WHEN = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class CompetitionForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Competition
+        fields = list(COMPETITION_FIELDS)
+        widgets = {
+            "starts_at": _WHEN,
+            "ends_at": _WHEN,
+            "freeze_at": _WHEN,
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "description_en": forms.Textarea(attrs={"rows": 4}),
+        }
+
+
+class DivisionForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Division
+        fields = list(DIVISION_FIELDS)
+        widgets = {"email_domains": forms.Textarea(attrs={"rows": 3})}
+
+
+class AttachmentForm(BootstrapFormMixin, forms.Form):
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("Archives, captures, binaries, images, PDF or text; at most 5 MB."),
+    )
+
+
+class WriteUpReviewForm(BootstrapFormMixin, forms.Form):
+    note = forms.CharField(label=_("Reason"), max_length=300, required=False)

@@ -66,6 +66,18 @@ class Competition(TimeStampedModel):
     first_blood_pct = models.PositiveSmallIntegerField(_("first blood bonus (%)"), default=5)
     second_blood_pct = models.PositiveSmallIntegerField(_("second blood bonus (%)"), default=3)
     third_blood_pct = models.PositiveSmallIntegerField(_("third blood bonus (%)"), default=1)
+
+    class WriteUpRule(models.TextChoices):
+        ORGANISERS = "organisers", _("organisers only")
+        TEAMS = "teams", _("teams of the competition")
+        PUBLIC = "public", _("everyone")
+
+    writeups_visible_to = models.CharField(
+        _("accepted write-ups are visible to"),
+        max_length=12,
+        choices=WriteUpRule.choices,
+        default=WriteUpRule.PUBLIC,
+    )
     # Bumped when something changes the frozen board other than a solve (a ban, a rebuild),
     # so a cached frozen board is computed again.
     board_generation = models.PositiveIntegerField(default=0, editable=False)
@@ -76,18 +88,22 @@ class Competition(TimeStampedModel):
         ordering = ["-starts_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(ends_at__gt=F("starts_at")), name="ctf_competition_ends_after_start"
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="ctf_competition_ends_after_start",
+                violation_error_message=_("The competition ends after it starts."),
             ),
             models.CheckConstraint(
                 condition=Q(freeze_at__isnull=True)
                 | (Q(freeze_at__gt=F("starts_at")) & Q(freeze_at__lt=F("ends_at"))),
                 name="ctf_freeze_inside_window",
+                violation_error_message=_("The board freezes after the start and before the end."),
             ),
             models.CheckConstraint(
                 condition=Q(first_blood_pct__lte=100)
                 & Q(second_blood_pct__lte=100)
                 & Q(third_blood_pct__lte=100),
                 name="ctf_blood_bonus_at_most_100",
+                violation_error_message=_("A blood bonus is 0 to 100 percent."),
             ),
         ]
 
@@ -479,3 +495,79 @@ class SharingIncident(models.Model):
 
     def __str__(self):
         return f"{self.submitting_team_id} sent {self.owner_team_id}'s flag"
+
+
+def attachment_path(instance, filename) -> str:
+    # The stored name is a random token: the organiser's file name may say more than the
+    # challenge should, and a guessable name would let anyone fetch it from the storage.
+    return f"ctf/{instance.challenge.competition_id}/{instance.token}"
+
+
+class Attachment(models.Model):
+    """A file of a challenge, checked by `attachments.check` and kept in the media storage.
+    Teams download it through a view that checks the challenge is open to them."""
+
+    challenge = models.ForeignKey(
+        Challenge, verbose_name=_("challenge"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    token = models.CharField(max_length=32, unique=True, default=new_token, editable=False)
+    name = models.CharField(_("file name"), max_length=100)
+    content_type = models.CharField(max_length=60, editable=False)
+    size = models.PositiveIntegerField(_("size (bytes)"), editable=False)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, editable=False)
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["challenge", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class WriteUp(TimeStampedModel):
+    """A team's account of how it solved a challenge, sent after the end. Others read
+    `public_text` only: the text as `core.screening` masked it."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("waiting for review")
+        ACCEPTED = "accepted", _("accepted")
+        REJECTED = "rejected", _("not accepted")
+
+    competition = models.ForeignKey(
+        Competition, verbose_name=_("competition"), on_delete=models.CASCADE, related_name="+"
+    )
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), on_delete=models.CASCADE, related_name="writeups"
+    )
+    challenge = models.ForeignKey(
+        Challenge, verbose_name=_("challenge"), on_delete=models.CASCADE, related_name="writeups"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    text = models.TextField(_("write-up (Markdown)"))
+    public_text = models.TextField(_("write-up as others read it"), editable=False)
+    found_types = models.JSONField(_("personal information masked"), default=list, editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED
+    )
+    review_note = models.CharField(_("reason"), max_length=300, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("write-up")
+        verbose_name_plural = _("write-ups")
+        ordering = ["challenge", "team", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "challenge"], name="ctf_one_writeup_per_team")
+        ]
+
+    def __str__(self):
+        return f"{self.team_id}/{self.challenge_id}"

@@ -3,8 +3,10 @@ hints, team review and bans, flag-sharing incidents, rebuilding and publishing t
 Every page passes `OrganiserRequiredMixin` with `ctf.manage`; the services check again
 and write the audit trail."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -13,10 +15,26 @@ from cyberweek.accounts.mixins import OrganiserRequiredMixin
 from cyberweek.core.errors import DomainError
 from cyberweek.core.views import ServiceFormView
 
-from . import board, services
+from . import board, queries, services
 from .actions import MANAGE
-from .forms import ChallengeForm, HintForm, ReviewForm
-from .models import Challenge, Competition, SharingIncident, Team
+from .forms import (
+    AttachmentForm,
+    ChallengeForm,
+    CompetitionForm,
+    DivisionForm,
+    HintForm,
+    ReviewForm,
+    WriteUpReviewForm,
+)
+from .models import (
+    Attachment,
+    Challenge,
+    Competition,
+    Division,
+    SharingIncident,
+    Team,
+    WriteUp,
+)
 
 
 class ManageMixin(OrganiserRequiredMixin):
@@ -56,6 +74,8 @@ class CompetitionView(ManageMixin, TemplateView):
             "status": status,
             "incidents": incidents[:100],
             "challenges": competition.challenges.all(),
+            "divisions": competition.divisions.all(),
+            "writeups": queries.writeups_to_review(competition)[:200],
             "review_form": ReviewForm(),
         }
 
@@ -102,6 +122,8 @@ class ChallengeFormView(ManageMixin, ServiceFormView):
             "challenge": self.challenge,
             "hint_form": HintForm(),
             "hints": self.challenge.hints.all() if self.challenge else [],
+            "attachment_form": AttachmentForm(),
+            "attachments": self.challenge.attachments.all() if self.challenge else [],
         }
 
 
@@ -168,3 +190,123 @@ class BoardActionView(ManageMixin, View):
         except DomainError as error:
             messages.error(request, error.message)
         return redirect("organiser:ctf_competition", competition.pk)
+
+
+class CompetitionFormView(ManageMixin, ServiceFormView):
+    template_name = "ctf/organiser/competition_form.html"
+    form_class = CompetitionForm
+    success_message = _("Competition saved.")
+
+    def dispatch(self, request, *args, **kwargs):
+        self.competition = None
+        if "pk" in kwargs:
+            self.competition = get_object_or_404(Competition, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.competition}
+
+    def perform(self, form):
+        return services.save_competition(
+            actor=self.request.user,
+            competition_id=self.competition.pk if self.competition else None,
+            data=form.cleaned_data,
+        )
+
+    def get_success_url(self):
+        return reverse("organiser:ctf_competition", args=[self.object.pk])
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "competition": self.competition}
+
+
+class DivisionFormView(ManageMixin, ServiceFormView):
+    template_name = "ctf/organiser/division_form.html"
+    form_class = DivisionForm
+    success_message = _("Division saved.")
+
+    def dispatch(self, request, *args, **kwargs):
+        self.competition = get_object_or_404(Competition, pk=kwargs["competition"])
+        self.division = None
+        if "pk" in kwargs:
+            self.division = get_object_or_404(
+                Division, pk=kwargs["pk"], competition=self.competition
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.division}
+
+    def perform(self, form):
+        return services.save_division(
+            actor=self.request.user,
+            competition_id=self.competition.pk,
+            division_id=self.division.pk if self.division else None,
+            data=form.cleaned_data,
+        )
+
+    def get_success_url(self):
+        return reverse("organiser:ctf_competition", args=[self.competition.pk])
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "competition": self.competition,
+            "division": self.division,
+        }
+
+
+class AttachmentCreateView(ManageMixin, View):
+    def post(self, request, pk):
+        challenge = get_object_or_404(Challenge, pk=pk)
+        form = AttachmentForm(request.POST, request.FILES)
+        if not form.is_valid():
+            messages.error(request, _("Choose a file."))
+            return redirect(challenge.get_organiser_url())
+        upload = form.cleaned_data["file"]
+        try:
+            services.add_attachment(
+                actor=request.user,
+                challenge_id=challenge.pk,
+                filename=upload.name,
+                content=upload.read(settings.UPLOAD_MAX_FILE_BYTES + 1),
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("File attached."))
+        return redirect(challenge.get_organiser_url())
+
+
+class AttachmentDeleteView(ManageMixin, View):
+    def post(self, request, pk):
+        attachment = get_object_or_404(Attachment.objects.select_related("challenge"), pk=pk)
+        try:
+            services.remove_attachment(actor=request.user, attachment_id=attachment.pk)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("File removed."))
+        return redirect(attachment.challenge.get_organiser_url())
+
+
+class WriteUpReviewView(ManageMixin, View):
+    def post(self, request, pk, decision):
+        if decision not in ("accept", "reject"):
+            return render(request, "core/404.html", status=404)
+        form = WriteUpReviewForm(request.POST)
+        note = form.cleaned_data["note"] if form.is_valid() else ""
+        try:
+            writeup = services.review_writeup(
+                actor=request.user, writeup_id=pk, accept=decision == "accept", note=note
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+            competition_id = (
+                WriteUp.objects.filter(pk=pk).values_list("competition_id", flat=True).first()
+            )
+            if competition_id is None:
+                return render(request, "core/404.html", status=404)
+            return redirect("organiser:ctf_competition", competition_id)
+        messages.success(request, _("Write-up reviewed."))
+        return redirect("organiser:ctf_competition", writeup.competition_id)

@@ -2,7 +2,11 @@
 
 A person is a member of a team (and maybe its captain), with a year of birth only in the
 youth division; the flags, solves and hint unlocks they sent are recorded under their team
-and name them as the sender. The public sees team names only.
+and name them as the sender; the write-ups they sent name them as author. The public sees
+team names and screened write-ups only.
+
+Erasing a person also deletes the write-ups they wrote (their own words); at the end of
+retention accepted write-ups stay as screened text without an author, and the others go.
 
 Erasing a person takes them out of their team and blanks them as the sender of flags,
 solves and unlocks: the team, its solves and its score stay as they were, so no other
@@ -13,11 +17,12 @@ everyone in the competition, and the flags sent (right or wrong) are deleted.
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from cyberweek.core.personal_data import PersonalDataSource, Retention, field_label, iso
 
-from .models import HintUnlock, Membership, SharingIncident, Solve, Submission, Team
+from .models import HintUnlock, Membership, SharingIncident, Solve, Submission, Team, WriteUp
 
 
 def _labelled(model, **values) -> dict:
@@ -119,10 +124,31 @@ def export(user) -> list[dict]:
                 ),
             }
         )
+    for writeup in WriteUp.objects.filter(author=user).select_related("challenge", "team"):
+        records.append(
+            {
+                "what": str(_("Write-up you sent")),
+                **_labelled(
+                    WriteUp,
+                    challenge=writeup.challenge.title,
+                    team=writeup.team.name,
+                    text=writeup.text,
+                    public_text=writeup.public_text,
+                    found_types=", ".join(writeup.found_types),
+                    status=writeup.get_status_display(),
+                    review_note=writeup.review_note,
+                    reviewed_at=iso(writeup.reviewed_at),
+                    created_at=iso(writeup.created_at),
+                    updated_at=iso(writeup.updated_at),
+                ),
+            }
+        )
     return records
 
 
 NOT_EXPORTED = {
+    "ctf.writeup.competition": "The competition of the challenge above.",
+    "ctf.writeup.author": "You.",
     "ctf.team.competition": "The competition, named with the team above.",
     "ctf.team.name_key": "The team name folded for comparison: the name above again.",
     "ctf.team.board_version": "A counter that orders writes to the board.",
@@ -152,7 +178,9 @@ def _anonymise(memberships) -> int:
 
 def erase(user) -> int:
     with transaction.atomic():
-        changed = _anonymise(Membership.objects.filter(user=user))
+        # A write-up is the person's own words: it goes (the team's score does not move).
+        changed = WriteUp.objects.filter(author=user).delete()[0]
+        changed += _anonymise(Membership.objects.filter(user=user))
         # Rows left from a team the person was no longer in.
         changed += Submission.objects.filter(user=user).update(user=None)
         changed += Solve.objects.filter(user=user).update(user=None)
@@ -167,10 +195,16 @@ def purge(*, today, dry_run: bool) -> int:
     cutoff = today - timedelta(days=days)
     due = Membership.objects.filter(competition__edition__ends_on__lt=cutoff)
     flags_sent = Submission.objects.filter(competition__edition__ends_on__lt=cutoff)
+    writeups = WriteUp.objects.filter(
+        competition__edition__ends_on__lt=cutoff, author__isnull=False
+    )
     if dry_run:
-        return due.count() + flags_sent.count()
+        return due.count() + flags_sent.count() + writeups.count()
     with transaction.atomic():
-        changed = _anonymise(due)
+        # Accepted write-ups stay readable as screened, without their author; the rest go.
+        changed = writeups.exclude(status=WriteUp.Status.ACCEPTED).delete()[0]
+        changed += writeups.update(author=None, text=F("public_text"))
+        changed += _anonymise(due)
         # The flags people typed (wrong ones may say anything) go; solves keep the board.
         SharingIncident.objects.filter(submission__in=flags_sent).delete()
         changed += flags_sent.delete()[0]
@@ -180,7 +214,7 @@ def purge(*, today, dry_run: bool) -> int:
 SOURCES = [
     PersonalDataSource(
         key="ctf.teams",
-        label=_("CTF: your teams, the flags you sent, your solves and hint unlocks"),
+        label=_("CTF: your teams, the flags you sent, your solves, hint unlocks and write-ups"),
         origin=_("You, when you register or join a team and play"),
         retention=Retention.CONTEST,
         models=(
@@ -190,6 +224,7 @@ SOURCES = [
             "ctf.Solve",
             "ctf.HintUnlock",
             "ctf.SharingIncident",
+            "ctf.WriteUp",
         ),
         export=export,
         erase=erase,

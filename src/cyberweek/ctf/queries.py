@@ -3,14 +3,16 @@ someone sees the live board or the board as it was at the freeze."""
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from cyberweek.core.permissions import has_scope
+from cyberweek.geo.models import Region
 
 from . import board
 from .actions import MANAGE
-from .models import Challenge, Competition, HintUnlock, Solve, Team
+from .models import Challenge, Competition, HintUnlock, Solve, Team, WriteUp
 
 
 def public_competitions() -> QuerySet[Competition]:
@@ -35,21 +37,63 @@ class BoardPage:
     frozen: bool
 
 
+# Pages of at most this many rows are cached under the live board's version.
+CACHED_ROWS_MAX = 200
+
+
+def board_state(competition: Competition, actor) -> str | None:
+    """What the board an actor sees depends on, as one tag (for ETags and cache keys), or
+    None when it cannot be known (the cache is away). The frozen board's tag holds no live
+    version: not even a changed ETag tells the public that something moved after the
+    freeze."""
+    if sees_frozen(competition, actor):
+        return f"F{competition.board_generation}.{int(competition.freeze_at.timestamp())}"
+    version = board.live_version(competition.pk)
+    if version is None:
+        return None
+    return f"L{version}.{competition.board_generation}.{int(competition.board_published)}"
+
+
+def _live_rows(competition: Competition, where: board.Slice, offset: int, limit: int):
+    version = board.live_version(competition.pk) if limit <= CACHED_ROWS_MAX else None
+    key = f"ctf-rows:{competition.pk}:{version}:{where.key()}:{offset}:{limit}"
+    if version is not None:
+        found = cache.get(key)
+        if found is not None:
+            return found
+    # The version was read first: rows read now are at least that new.
+    found = (
+        board.live_rows(competition, where=where, offset=offset, limit=limit),
+        board.live_size(competition, where=where),
+    )
+    if version is not None:
+        cache.set(key, found, board.ROWS_CACHE_SECONDS)
+    return found
+
+
 def board_page(
-    competition: Competition, actor, *, team: Team | None, division_id=None, offset=0, limit=50
+    competition: Competition,
+    actor,
+    *,
+    team: Team | None,
+    where: board.Slice = board.ALL,
+    offset=0,
+    limit=50,
 ) -> BoardPage:
+    """A page of the board the actor may see: one division, province or sector, or all."""
     if sees_frozen(competition, actor):
         snapshot = board.frozen(competition)
         return BoardPage(
-            rows=snapshot.rows(division_id=division_id, offset=offset, limit=limit),
-            size=snapshot.size(division_id=division_id),
-            my_rank=snapshot.rank(team.pk, division_id=division_id) if team else None,
+            rows=snapshot.rows(where=where, offset=offset, limit=limit),
+            size=snapshot.size(where=where),
+            my_rank=snapshot.rank(team.pk, where=where) if team else None,
             frozen=True,
         )
+    rows, size = _live_rows(competition, where, offset, limit)
     return BoardPage(
-        rows=board.live_rows(competition, division_id=division_id, offset=offset, limit=limit),
-        size=board.live_size(competition, division_id=division_id),
-        my_rank=board.live_rank(team, division_id=division_id) if team else None,
+        rows=rows,
+        size=size,
+        my_rank=board.live_rank(team, where=where) if team else None,
         frozen=False,
     )
 
@@ -124,3 +168,66 @@ def score_history(competition: Competition, actor, *, top: int = 10) -> list[dic
             [solve.solved_at.isoformat(), running[solve.team_id]]
         )
     return list(series.values())
+
+
+def provinces_queryset() -> QuerySet[Region]:
+    return Region.objects.filter(level=Region.Level.PROVINCE, is_active=True).order_by("code")
+
+
+PROVINCES_CACHE_SECONDS = 3600
+
+
+def provinces() -> list[Region]:
+    """The provinces a team may choose, for the province boards (they change with a new
+    regions data set only, so the board page reads them from the cache)."""
+    return cache.get_or_set(
+        "ctf-provinces", lambda: list(provinces_queryset()), PROVINCES_CACHE_SECONDS
+    )
+
+
+def _member_team(competition: Competition, actor) -> Team | None:
+    if not getattr(actor, "is_authenticated", False):
+        return None
+    return Team.objects.filter(competition=competition, memberships__user=actor).first()
+
+
+def may_download(competition: Competition, challenge: Challenge, actor) -> bool:
+    """Organisers always; otherwise a member of a team taking part, once the competition
+    has started and the challenge is released."""
+    if is_organiser(actor):
+        return True
+    now = timezone.now()
+    if now < competition.starts_at or not challenge.is_released_at(now):
+        return False
+    team = _member_team(competition, actor)
+    return team is not None and team.status == Team.Status.APPROVED
+
+
+def may_read_writeups(competition: Competition, actor) -> bool:
+    rule = competition.writeups_visible_to
+    if rule == Competition.WriteUpRule.PUBLIC or is_organiser(actor):
+        return True
+    return rule == Competition.WriteUpRule.TEAMS and _member_team(competition, actor) is not None
+
+
+def readable_writeups(competition: Competition, actor, *, challenge=None) -> list[WriteUp]:
+    """Accepted write-ups the actor may read under the competition's rule (their screened
+    text only)."""
+    if not may_read_writeups(competition, actor):
+        return []
+    found = WriteUp.objects.filter(competition=competition, status=WriteUp.Status.ACCEPTED)
+    if challenge is not None:
+        found = found.filter(challenge=challenge)
+    return list(found.select_related("team", "challenge").order_by("challenge", "team__name"))
+
+
+def team_writeups(team: Team) -> list[WriteUp]:
+    return list(team.writeups.select_related("challenge").order_by("challenge"))
+
+
+def writeups_to_review(competition: Competition) -> QuerySet[WriteUp]:
+    return (
+        WriteUp.objects.filter(competition=competition)
+        .select_related("team", "challenge")
+        .order_by("status", "challenge", "team__name")
+    )

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import views
+from . import team_views, views
 
 
 class RowIdConverter:
@@ -29,5 +29,12 @@ urlpatterns = [
     path("<slug:slug>/board/", views.scoreboard, name="board"),
     path("<slug:slug>/board/chart.json", views.chart_data, name="chart"),
     path("<slug:slug>/board.csv", views.board_csv, name="board_csv"),
+    path("<slug:slug>/board.xlsx", views.board_xlsx, name="board_xlsx"),
+    path("<slug:slug>/files/<str:token>/", views.attachment, name="attachment"),
+    path("<slug:slug>/my-team/", team_views.my_team, name="my_team"),
+    path("<slug:slug>/my-team/leave/", team_views.leave, name="leave"),
+    path("<slug:slug>/my-team/captain/", team_views.hand_over, name="hand_over"),
+    path("<slug:slug>/challenges/<ctfid:pk>/write-up/", team_views.write_up, name="write_up"),
+    path("<slug:slug>/write-ups/", team_views.writeup_list, name="writeups"),
     path("<slug:slug>/ctftime.json", views.ctftime, name="ctftime"),
 ]

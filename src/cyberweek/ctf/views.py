@@ -2,27 +2,34 @@
 place), team registration and invites, the board with its chart, and the CTFtime feed and
 CSV export. What the public and teams see after the freeze is decided in `queries`."""
 
-import csv
+import hashlib
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, JsonResponse
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import etag, require_POST
 
 from cyberweek.core.errors import DomainError, NotFound
+from cyberweek.geo.models import Sector
 
-from . import markdown, queries, services
+from . import board, exports, markdown, queries, services
 from .forms import FlagForm, JoinForm, TeamForm
-from .models import Challenge, Division, Hint, Team
+from .models import Attachment, Challenge, Division, Hint, Team
 
 PAGE_SIZE = 50
 
 
-def _competition_or_404(slug):
+def competition_or_404(slug):
     return get_object_or_404(queries.public_competitions(), slug=slug[:60])
 
 
@@ -32,7 +39,7 @@ def competition_list(request):
 
 
 def competition_detail(request, slug):
-    competition = _competition_or_404(slug)
+    competition = competition_or_404(slug)
     team = services.team_of(request.user, competition.pk)
     context = {
         "competition": competition,
@@ -49,7 +56,7 @@ def competition_detail(request, slug):
 
 
 def challenge_detail(request, slug, pk):
-    competition = _competition_or_404(slug)
+    competition = competition_or_404(slug)
     challenge = get_object_or_404(Challenge, pk=pk, competition=competition)
     if not challenge.is_released_at(timezone.now()):
         raise Http404(_("No such challenge is open."))
@@ -69,6 +76,13 @@ def challenge_detail(request, slug, pk):
         "team": team,
         "description": markdown.render(description),
         "hints": [(h, h.pk in unlocked) for h in challenge.hints.all()],
+        "attachments": challenge.attachments.all()
+        if queries.may_download(competition, challenge, request.user)
+        else [],
+        "writeups": [
+            (w, markdown.render(w.public_text))
+            for w in queries.readable_writeups(competition, request.user, challenge=challenge)
+        ],
         "flag_form": FlagForm(),
     }
     return render(request, "ctf/challenge_detail.html", context)
@@ -77,7 +91,7 @@ def challenge_detail(request, slug, pk):
 @login_required
 @require_POST
 def submit(request, slug, pk):
-    competition = _competition_or_404(slug)
+    competition = competition_or_404(slug)
     form = FlagForm(request.POST)
     status = 200
     if not form.is_valid():
@@ -108,7 +122,7 @@ def submit(request, slug, pk):
 @login_required
 @require_POST
 def unlock_hint(request, slug, pk):
-    competition = _competition_or_404(slug)
+    competition = competition_or_404(slug)
     hint = get_object_or_404(Hint, pk=pk, challenge__competition=competition)
     try:
         services.unlock_hint(actor=request.user, hint_id=hint.pk)
@@ -119,7 +133,7 @@ def unlock_hint(request, slug, pk):
 
 @login_required
 def register_team(request, slug):
-    competition = _competition_or_404(slug)
+    competition = competition_or_404(slug)
     form = TeamForm(request.POST if request.method == "POST" else None, competition=competition)
     status = 200
     if request.method == "POST":
@@ -182,12 +196,22 @@ def join(request, token):
     return render(request, "ctf/join.html", context, status=status)
 
 
-def _division(divisions, request):
-    try:
-        wanted = int(request.GET.get("division") or 0)
-    except ValueError:
-        return None
-    return next((d for d in divisions if d.pk == wanted), None)
+def _slice(request, divisions, provinces) -> board.Slice:
+    """The board a request asks for: a division, province or sector of the competition;
+    a value that is none of them is ignored (the whole board is shown)."""
+
+    def number(name):
+        value = request.GET.get(name) or ""
+        return int(value) if value.isdigit() and len(value) <= 18 else None
+
+    division_id = number("division")
+    region_id = number("region")
+    sector = request.GET.get("sector") or None
+    return board.Slice(
+        division_id=division_id if division_id in {d.pk for d in divisions} else None,
+        region_id=region_id if region_id in {r.pk for r in provinces} else None,
+        sector=sector if sector in Sector.values else None,
+    )
 
 
 def _page_number(request) -> int:
@@ -197,25 +221,63 @@ def _page_number(request) -> int:
         return 1
 
 
-def scoreboard(request, slug):
-    competition = _competition_or_404(slug)
-    divisions = list(competition.divisions.all())
-    division = _division(divisions, request)
-    team = services.team_of(request.user, competition.pk)
-    page = _page_number(request)
+def _board_competition(request, slug):
+    # The ETag function and the view both need it: looked up once per request.
+    if not hasattr(request, "_ctf_competition"):
+        request._ctf_competition = competition_or_404(slug)
+    return request._ctf_competition
+
+
+def _board_etag(request, slug):
+    """The board page's ETag: who asks, in which language, which page, and the board's
+    state (see `queries.board_state`). None (no ETag) when a message waits to be shown."""
+    try:
+        competition = _board_competition(request, slug)
+    except Http404:
+        return None
+    if len(get_messages(request)):
+        return None
+    state = queries.board_state(competition, request.user)
+    if state is None:
+        return None
+    who = request.user.pk if request.user.is_authenticated else 0
+    parts = [state, str(who), request.LANGUAGE_CODE, request.get_full_path()]
+    parts.append("htmx" if request.htmx else "page")
+    request._ctf_etag = hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
+    return request._ctf_etag
+
+
+def _filters(where: board.Slice) -> str:
+    chosen = (
+        ("division", where.division_id),
+        ("region", where.region_id),
+        ("sector", where.sector),
+    )
+    return urlencode({name: value for name, value in chosen if value})
+
+
+def _board_rows_html(request, competition, where: board.Slice, team, page: int) -> str:
+    """The board's rows, rendered. Without a team of the asker's (the public's view) they
+    are the same for everyone who sees the same board state, so they are cached under it:
+    a read between two solves costs one cache read. The state says live or frozen, so a
+    fragment cached before the freeze is never served after it."""
+    state = queries.board_state(competition, request.user) if team is None else None
+    key = f"ctf-board-html:{competition.pk}:{state}:{where.key()}:{page}:{request.LANGUAGE_CODE}"
+    if state is not None:
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
     found = queries.board_page(
         competition,
         request.user,
         team=team,
-        division_id=division.pk if division else None,
+        where=where,
         offset=(page - 1) * PAGE_SIZE,
         limit=PAGE_SIZE,
     )
     pages = max(1, -(-found.size // PAGE_SIZE))
     context = {
-        "competition": competition,
-        "divisions": divisions,
-        "division": division,
+        "filters": _filters(where),
         "board": found,
         "team": team,
         "page": page,
@@ -223,35 +285,113 @@ def scoreboard(request, slug):
         "previous_page": page - 1 if page > 1 else None,
         "next_page": page + 1 if page < pages else None,
     }
-    template = "ctf/_board_rows.html" if request.htmx else "ctf/scoreboard.html"
-    return render(request, template, context)
+    html = render_to_string("ctf/_board_rows.html", context, request=request)
+    if state is not None:
+        cache.set(key, html, board.ROWS_CACHE_SECONDS)
+    return html
+
+
+def _no_store_in_shared_caches(response):
+    # Every poll asks again (If-None-Match); a browser or proxy never shows a stale board
+    # and never shares one person's page with another.
+    response["Cache-Control"] = "private, no-cache"
+    patch_vary_headers(response, ["Cookie", "HX-Request"])
+    return response
+
+
+@etag(_board_etag)
+def scoreboard(request, slug):
+    """The board page (or, for htmx polls, its rows). A visitor's page holds nothing of
+    their own (no CSRF token, no team), so it is cached whole under its ETag, which
+    names the board's state: between two solves a visitor's read is a few cache reads."""
+    page_key = None
+    if not request.user.is_authenticated and getattr(request, "_ctf_etag", None):
+        page_key = f"ctf-board-page:{request._ctf_etag}"
+        cached = cache.get(page_key)
+        if cached is not None:
+            return _no_store_in_shared_caches(HttpResponse(cached))
+    competition = _board_competition(request, slug)
+    divisions = list(competition.divisions.all())
+    provinces = queries.provinces()
+    where = _slice(request, divisions, provinces)
+    team = services.team_of(request.user, competition.pk)
+    rows_html = _board_rows_html(request, competition, where, team, _page_number(request))
+    if request.htmx:
+        response = HttpResponse(rows_html)
+    else:
+        context = {
+            "competition": competition,
+            "divisions": divisions,
+            "provinces": provinces,
+            "sectors": Sector.choices,
+            "where": where,
+            "filters": _filters(where),
+            "rows_html": rows_html,
+        }
+        response = render(request, "ctf/scoreboard.html", context)
+    if page_key is not None:
+        cache.set(page_key, response.content, board.ROWS_CACHE_SECONDS)
+    return _no_store_in_shared_caches(response)
 
 
 def chart_data(request, slug):
     """The top ten's points over time, for the chart (ECharts, static/ctf/board.js)."""
-    competition = _competition_or_404(slug)
+    competition = competition_or_404(slug)
     series = queries.score_history(competition, request.user, top=10)
     return JsonResponse({"series": series})
 
 
+def _whole_board(request, slug):
+    competition = competition_or_404(slug)
+    where = _slice(request, list(competition.divisions.all()), queries.provinces())
+    found = queries.board_page(competition, request.user, team=None, where=where, limit=100_000)
+    return competition, found
+
+
 def ctftime(request, slug):
     """The standings in CTFtime's scoreboard feed format."""
-    competition = _competition_or_404(slug)
-    found = queries.board_page(competition, request.user, team=None, limit=100_000)
+    _competition, found = _whole_board(request, slug)
     standings = [{"pos": r.rank, "team": r.name, "score": r.score} for r in found.rows]
     return JsonResponse({"standings": standings}, json_dumps_params={"ensure_ascii": False})
 
 
 def board_csv(request, slug):
-    competition = _competition_or_404(slug)
-    found = queries.board_page(competition, request.user, team=None, limit=100_000)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    competition, found = _whole_board(request, slug)
+    response = HttpResponse(exports.board_csv(found.rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{competition.slug}-board.csv"'
-    response.write("\ufeff")  # so spreadsheet programs read the team names as UTF-8
-    writer = csv.writer(response)
-    writer.writerow([_("Rank"), _("Team"), _("Points")])
-    for row in found.rows:
-        # A name starting with = + - @ would be run as a formula by a spreadsheet.
-        name = f"'{row.name}" if row.name[:1] in "=+-@\t\r" else row.name
-        writer.writerow([row.rank, name, row.score])
+    return response
+
+
+def board_xlsx(request, slug):
+    competition, found = _whole_board(request, slug)
+    response = HttpResponse(exports.board_xlsx(found.rows), content_type=exports.XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{competition.slug}-board.xlsx"'
+    return response
+
+
+def attachment(request, slug, token):
+    """A challenge's file, for a team taking part (or an organiser) once the challenge
+    is open to it; to anyone else it does not exist."""
+    competition = competition_or_404(slug)
+    found = get_object_or_404(
+        Attachment.objects.select_related("challenge"),
+        token=token[:40],
+        challenge__competition=competition,
+    )
+    if not queries.may_download(competition, found.challenge, request.user):
+        raise Http404(_("No such file."))
+    try:
+        default_storage.path(found.file.name)
+    except NotImplementedError:  # S3: a short-lived signed address
+        return HttpResponseRedirect(default_storage.url(found.file.name))
+    if not default_storage.exists(found.file.name):
+        raise Http404(_("No such file."))
+    response = FileResponse(
+        default_storage.open(found.file.name, "rb"),
+        as_attachment=True,
+        filename=found.name,
+        content_type=found.content_type,
+    )
+    response["Cache-Control"] = "private, max-age=300"
+    response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -12,6 +12,7 @@ from cyberweek.core.errors import (
     Conflict,
     InvalidTransition,
     NotFound,
+    PermissionDenied,
     ValidationFailed,
 )
 from cyberweek.core.permissions import require_scope
@@ -231,4 +232,43 @@ def reinstate_team(*, actor, team_id: int, note: str = "") -> Team:
         raise InvalidTransition(_("Only a banned team can be reinstated."))
     _set_status(team, Team.Status.APPROVED, note)
     audit.record(actor, "ctf.team.reinstated", team)
+    return team
+
+
+@service
+def leave_team(*, actor, team_id: int) -> Team:
+    """The actor leaves their team before the end. A captain hands over first while others
+    remain; the last member may leave too, and the team keeps its solves and score."""
+    team = Team.objects.select_for_update().select_related("competition").filter(pk=team_id).first()
+    membership = Membership.objects.filter(team=team, user=actor).first() if team else None
+    if membership is None:
+        raise NotFound(_("You are not in this team."))
+    if timezone.now() >= team.competition.ends_at:
+        raise InvalidTransition(_("The competition has ended; teams stay as they played."))
+    others = team.memberships.exclude(pk=membership.pk).count()
+    if team.captain_id == actor.pk and others:
+        raise InvalidTransition(
+            _("Hand the captaincy to another member before you leave."), field="captain"
+        )
+    membership.delete()
+    if team.captain_id == actor.pk:
+        team.captain = None
+        team.save(update_fields=["captain", "updated_at"])
+    audit.record(actor, "ctf.team.left", team, members_left=others)
+    return team
+
+
+@service
+def hand_over_captaincy(*, actor, team_id: int, new_captain_id: int) -> Team:
+    """The captain makes another member of the team captain."""
+    team = Team.objects.select_for_update().filter(pk=team_id).first()
+    if team is None or team.captain_id != actor.pk:
+        raise PermissionDenied(_("Only the team's captain can hand over the captaincy."))
+    if new_captain_id == actor.pk:
+        raise InvalidTransition(_("You are the captain already."), field="captain")
+    if not team.memberships.filter(user_id=new_captain_id).exists():
+        raise ValidationFailed(_("Choose a member of your team."), field="captain")
+    team.captain_id = new_captain_id
+    team.save(update_fields=["captain", "updated_at"])
+    audit.record(actor, "ctf.team.captain_changed", team)
     return team
