@@ -12,11 +12,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cyberweek.core.errors import DomainError
+from cyberweek.core import rate_limits
+from cyberweek.core.errors import DomainError, NotFound
 from cyberweek.core.rate_limits import client_ip
 
-from . import queries, services, voting
-from .forms import CaptionsForm, CodeForm, EntryForm, MobileForm, ScoreForm
+from . import certificates, queries, reports, services, voting
+from .forms import CaptionsForm, CodeForm, EntryForm, MobileForm, ReportForm, ScoreForm
 from .models import Category, Entry, VideoFile
 
 MEDIA_KINDS = {"poster": ("poster_name", "image/jpeg"), "video": ("rendition_name", "video/mp4")}
@@ -150,6 +151,67 @@ def entry_page(request, ref):
             "voting_open": contest.voting_open(timezone.now()),
             "verified": request.user.is_authenticated and voting.is_verified(request.user),
             "share_url": request.build_absolute_uri(),
+            "report_form": ReportForm(),
+        },
+    )
+
+
+@require_POST
+def report(request, ref):
+    """The report button: a reason and, optionally, details for the organisers."""
+    form = ReportForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a reason for the report."))
+        return redirect("showcase:entry", ref=ref)
+    try:
+        reports.report_entry(
+            actor=request.user, entry_ref=ref, address=client_ip(request), **form.cleaned_data
+        )
+    except NotFound as error:
+        raise Http404(error.message) from error
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Thank you: the organisers will look at your report."))
+    return redirect("showcase:entry", ref=ref)
+
+
+@login_required
+def certificate_pdf(request, ref):
+    """The winner's certificate of one's own entry, as a PDF."""
+    entry = _my_entry_or_404(request, ref)
+    certificate = getattr(entry, "certificate", None)
+    if certificate is None:
+        raise Http404(_("This entry has no certificate."))
+    verdict = rate_limits.hit("showcase-certificate", str(request.user.pk), limit=20, window=300)
+    if not verdict.allowed:
+        response = HttpResponse(_("Too many downloads; try again in a few minutes."), status=429)
+        response["Retry-After"] = str(verdict.retry_after)
+        return response
+    verify_url = request.build_absolute_uri(certificates.verify_path(certificate))
+    response = HttpResponse(
+        certificates.render_pdf(certificate, verify_url=verify_url), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="certificate-{certificate.code[:8]}.pdf"'
+    )
+    return response
+
+
+def verify_certificate(request, code):
+    try:
+        certificate = queries.certificate_by_code(code)
+    except NotFound:
+        # The same page for a code never issued and one whose entry was erased.
+        return render(request, "showcase/certificate_invalid.html", {"code": code[:32]}, status=404)
+    return render(
+        request,
+        "showcase/certificate_verify.html",
+        {
+            "certificate": certificate,
+            "entry": certificate.entry,
+            "contest": certificate.entry.contest,
+            "name": queries.public_name(certificate.entry),
         },
     )
 
