@@ -5,7 +5,7 @@ with its player and vote button, phone verification, results, and the judges' pa
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,6 +18,7 @@ from cyberweek.core.rate_limits import client_ip
 
 from . import certificates, queries, reports, services, voting
 from .forms import CaptionsForm, CodeForm, EntryForm, MobileForm, ReportForm, ScoreForm
+from .media_files import local_file_response
 from .models import Category, Entry, VideoFile
 
 MEDIA_KINDS = {"poster": ("poster_name", "image/jpeg"), "video": ("rendition_name", "video/mp4")}
@@ -223,7 +224,7 @@ def media(request, ref, kind):
         entry = _public_or_own(request, ref)
         if not entry.captions_name:
             raise Http404
-        return _serve(entry.captions_name, "text/vtt; charset=utf-8")
+        return _serve(request, entry.captions_name, "text/vtt; charset=utf-8")
     if kind not in MEDIA_KINDS:
         raise Http404
     entry = _public_or_own(request, ref)
@@ -231,7 +232,7 @@ def media(request, ref, kind):
     name = getattr(video, MEDIA_KINDS[kind][0], "") if video else ""
     if not name:
         raise Http404
-    return _serve(name, MEDIA_KINDS[kind][1])
+    return _serve(request, name, MEDIA_KINDS[kind][1])
 
 
 def _public_or_own(request, ref):
@@ -250,16 +251,14 @@ def _public_or_own(request, ref):
     return entry
 
 
-def _serve(name, content_type):
+def _serve(request, name, content_type):
     try:
-        default_storage.path(name)
+        path = default_storage.path(name)
     except NotImplementedError:
         return HttpResponseRedirect(default_storage.url(name))
     if not default_storage.exists(name):
         raise Http404
-    response = FileResponse(default_storage.open(name, "rb"), content_type=content_type)
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return local_file_response(request, path, content_type)
 
 
 @require_POST
