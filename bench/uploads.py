@@ -178,9 +178,12 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--megabytes", type=int, default=200)
     parser.add_argument("--nodes", type=int, default=2, help="gunicorn nodes, pieces alternate")
+    parser.add_argument("--redis-db", type=int, default=REDIS_DB, help="Redis database (emptied)")
     args = parser.parse_args()
 
-    env = production_environment(WORK, database=DB_NAME, redis_db=REDIS_DB, prefix="bench-uploads")
+    env = production_environment(
+        WORK, database=DB_NAME, redis_db=args.redis_db, prefix="bench-uploads"
+    )
     env["SHOWCASE_STAGING_DIR"] = str(WORK / "staging")
     # This checkout's code, not whichever one the virtualenv was installed from.
     env["PYTHONPATH"] = str(REPO / "src")
