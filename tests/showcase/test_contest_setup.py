@@ -23,11 +23,6 @@ from .factories import accepted_entry, contest, criteria
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def national():
-    return organiser(OrganiserRole.Level.NATIONAL)
-
-
 def values(**changes):
     now = timezone.now().replace(second=0, microsecond=0)
     result = {

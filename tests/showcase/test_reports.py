@@ -2,7 +2,6 @@
 
 import pytest
 
-from cyberweek.accounts.models import OrganiserRole
 from cyberweek.core.errors import (
     InvalidTransition,
     LimitReached,
@@ -13,7 +12,7 @@ from cyberweek.core.errors import (
 from cyberweek.core.models import AuditEvent
 from cyberweek.showcase import reports
 from cyberweek.showcase.models import Entry, Report
-from tests.accounts.factories import UserFactory, organiser
+from tests.accounts.factories import UserFactory
 
 from .factories import accepted_entry, contest
 
@@ -23,11 +22,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def entry():
     return accepted_entry(contest(), UserFactory())
-
-
-@pytest.fixture
-def national():
-    return organiser(OrganiserRole.Level.NATIONAL)
 
 
 def report(entry, address="203.0.113.5", **fields):
