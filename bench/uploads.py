@@ -1,17 +1,20 @@
 """The upload path: a large video sent in tus pieces to gunicorn with production settings,
 then checked, with the web worker's memory watched.
 
-    python bench/uploads.py                  # a 200 MB video
-    python bench/uploads.py --megabytes 50
+    python bench/uploads.py                  # a 200 MB video, two web nodes
+    python bench/uploads.py --megabytes 50 --nodes 1
 
 What it does: makes (once, kept under var/bench-uploads) a video of about `--megabytes` MB
 with ffmpeg (a noisy 720p picture and a tone, MPEG-4 at a fixed bitrate, so it is a real
 video the check accepts), creates (or reuses) the database `cyberweek_uploads_bench`, seeds a
-contest, an entrant with a session and an entry, starts gunicorn with one worker, and sends
-the file over tus in 4 MiB pieces as the page does (POST, then PATCHes, each piece read
-from disk as it is sent). It reads the worker's resident memory (VmRSS) before the upload
-and its peak (VmHWM) after, then runs the check (`processing.check_video`) as the Celery
-worker would, and verifies the entry is waiting for screening. The last line is
+contest, an entrant with a session and an entry, starts `--nodes` gunicorn nodes (one
+worker each) sharing one staging folder, as several nodes behind nginx share a volume, and
+sends the file over tus in 4 MiB pieces as the page does (POST, then PATCHes, each piece
+read from disk as it is sent), each piece to the next node in turn: the worst case, where
+nothing routes one upload to one node. It reads each worker's resident memory (VmRSS)
+before the upload and its peak (VmHWM) after (the line gives the highest), then runs the
+check (`processing.check_video`) as the Celery worker would, and verifies the entry is
+waiting for screening. The last line is
 
     bench uploads: mb=<n> upload_s=<n> mb_per_s=<n> rss_before_mb=<n> peak_rss_mb=<n> check_s=<n>
 
@@ -128,7 +131,7 @@ def memory_mb(pid: int, field: str) -> float:
     return 0.0
 
 
-def upload(base: str, path: Path, ref: str, session: str) -> None:
+def upload(bases: list[str], path: Path, ref: str, session: str) -> None:
     import httpx
 
     csrf = secrets.token_hex(16)
@@ -142,20 +145,22 @@ def upload(base: str, path: Path, ref: str, session: str) -> None:
         f"{k} {base64.b64encode(v.encode()).decode()}"
         for k, v in {"entry": ref, "filename": path.name}.items()
     )
-    with httpx.Client(base_url=base, timeout=120) as client:
+    with httpx.Client(timeout=120) as client:
         created = client.post(
-            "/showcase/tus/",
+            f"{bases[0]}/showcase/tus/",
             headers={**headers, "Upload-Length": str(size), "Upload-Metadata": metadata},
         )
         if created.status_code != 201:
             sys.exit(f"creating the upload failed: {created.status_code} {created.text}")
-        location = created.headers["Location"]
+        path_part = httpx.URL(created.headers["Location"]).raw_path.decode()
         offset = 0
+        pieces = 0
         with open(path, "rb") as source:
             while offset < size:
+                source.seek(offset)
                 piece = source.read(PIECE)
                 response = client.patch(
-                    location,
+                    bases[pieces % len(bases)] + path_part,
                     content=piece,
                     headers={
                         **headers,
@@ -166,15 +171,22 @@ def upload(base: str, path: Path, ref: str, session: str) -> None:
                 if response.status_code != 204:
                     sys.exit(f"a piece failed at {offset}: {response.status_code} {response.text}")
                 offset = int(response.headers["Upload-Offset"])
+                pieces += 1
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--megabytes", type=int, default=200)
+    parser.add_argument("--nodes", type=int, default=2, help="gunicorn nodes, pieces alternate")
+    parser.add_argument("--redis-db", type=int, default=REDIS_DB, help="Redis database (emptied)")
     args = parser.parse_args()
 
-    env = production_environment(WORK, database=DB_NAME, redis_db=REDIS_DB, prefix="bench-uploads")
+    env = production_environment(
+        WORK, database=DB_NAME, redis_db=args.redis_db, prefix="bench-uploads"
+    )
     env["SHOWCASE_STAGING_DIR"] = str(WORK / "staging")
+    # This checkout's code, not whichever one the virtualenv was installed from.
+    env["PYTHONPATH"] = str(REPO / "src")
     os.environ.update(env)
     print("making the video …", flush=True)
     video = make_video(args.megabytes)
@@ -184,22 +196,27 @@ def main():
     from django.db import connection
 
     connection.close()
-    port = free_port()
-    server = start_gunicorn(env, port, health_path="/healthz", args=["-w", "1"])
+    servers = []
     try:
-        pid = worker_pid(server.pid)
-        before = memory_mb(pid, "VmRSS")
+        for _node in range(max(1, args.nodes)):
+            port = free_port()
+            servers.append(
+                (port, start_gunicorn(env, port, health_path="/healthz", args=["-w", "1"]))
+            )
+        pids = [worker_pid(server.pid) for _port, server in servers]
+        before = max(memory_mb(pid, "VmRSS") for pid in pids)
         started = time.perf_counter()
-        upload(f"http://127.0.0.1:{port}", video, ref, session)
+        upload([f"http://127.0.0.1:{port}" for port, _server in servers], video, ref, session)
         upload_s = time.perf_counter() - started
-        peak = memory_mb(pid, "VmHWM")
+        peak = max(memory_mb(pid, "VmHWM") for pid in pids)
     finally:
-        stop_server(server)
+        for _port, server in servers:
+            stop_server(server)
 
     mb = size / 1_000_000
     print(
-        f"upload: {mb:.0f} MB in {upload_s:.1f} s = {mb / upload_s:.1f} MB/s; web worker "
-        f"{before:.0f} MB before, peak {peak:.0f} MB",
+        f"upload: {mb:.0f} MB in {upload_s:.1f} s = {mb / upload_s:.1f} MB/s over "
+        f"{len(servers)} node(s); web workers {before:.0f} MB before, peak {peak:.0f} MB",
         flush=True,
     )
     from cyberweek.showcase import processing

@@ -190,9 +190,14 @@ def main():
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--trivial-seconds", type=float, default=10.0)
     parser.add_argument("--limit-seconds", type=float, default=300.0, help="cap on the burst")
+    parser.add_argument("--redis-db", type=int, default=REDIS_DB, help="Redis database (emptied)")
     args = parser.parse_args()
 
-    env = production_environment(WORK, database=DB_NAME, redis_db=REDIS_DB, prefix="bench-votes")
+    env = production_environment(
+        WORK, database=DB_NAME, redis_db=args.redis_db, prefix="bench-votes"
+    )
+    # This checkout's code, not whichever one the virtualenv was installed from.
+    env["PYTHONPATH"] = str(REPO / "src")
     os.environ.update(env)
     prepare_django(env, DB_NAME)
     refs, voters = seed(args.voters, args.entries)

@@ -5,11 +5,16 @@ no wider than a 360 px phone or a 1280 px screen, one language, no axe-core viol
 import pytest
 
 from cyberweek.accounts.models import OrganiserRole
+from cyberweek.core.certificates import new_code
 from cyberweek.core.permissions import acting_without_session
 from cyberweek.ctf import demo as ctf_demo
 from cyberweek.ctf import services as ctf_services
 from cyberweek.demo import edition_2019
 from cyberweek.showcase import demo as showcase_demo
+from cyberweek.showcase import queries as showcase_queries
+from cyberweek.showcase import reports as showcase_reports
+from cyberweek.showcase import services as showcase_services
+from cyberweek.showcase.models import Certificate, Entry
 from cyberweek.tipline import demo as tipline_demo
 from tests.accounts.factories import UserFactory, organiser
 from tests.browser.conftest import enable_axe
@@ -36,6 +41,8 @@ VISITOR = [
     "/tipline/statistics/",
     "/showcase/",
     "/showcase/{showcase}/",
+    "/showcase/entries/{showcase_entry}/",
+    "/showcase/certificates/{showcase_certificate}/",
 ]
 ORGANISER = [
     "/organiser/ctf/",
@@ -49,6 +56,9 @@ ORGANISER = [
     "/organiser/showcase/{showcase_id}/screening/",
     "/organiser/showcase/{showcase_id}/progress/",
     "/organiser/showcase/{showcase_id}/fraud/",
+    "/organiser/showcase/new/",
+    "/organiser/showcase/{showcase_id}/edit/",
+    "/organiser/showcase/{showcase_id}/setup/",
 ]
 COMPETITOR = [
     "/ctf/{ctf}/my-team/",
@@ -76,6 +86,14 @@ def apps(regions):
     )
     tipline_demo.load(national)
     contest = showcase_demo.load(national)
+    # One entry accepted, reported and awarded, so its page, the screening page's reports
+    # and a certificate's verification page have something to show.
+    shown = contest.entries.filter(status=Entry.Status.SCREENING).first()
+    showcase_services.screen_entry(actor=national, entry_id=shown.pk, decision="accept")
+    showcase_reports.report_entry(
+        actor=national, entry_ref=shown.ref, reason="copyright", details="疑似抄袭", address="::1"
+    )
+    certificate = Certificate.objects.create(entry=shown, rank=1, code=new_code())
     # Names organisers and entrants gave things, shown as written in either language.
     USER_TEXT.update(
         [competition.title, competition.description, competition.description_en, contest.title]
@@ -93,6 +111,8 @@ def apps(regions):
         + [team.name for team in competition.teams.all()]
         + [entry.title for entry in contest.entries.all()]
         + [entry.description for entry in contest.entries.all()]
+        + [showcase_queries.public_name(entry) for entry in contest.entries.all()]
+        + [report.details for report in shown.reports.all()]
         + contest.theme_list()
         + [line for line in contest.rules.splitlines() if line.strip()]
     )
@@ -102,6 +122,8 @@ def apps(regions):
         "ctf_challenge": competition.challenges.order_by("pk").first().pk,
         "showcase": contest.slug,
         "showcase_id": contest.pk,
+        "showcase_entry": shown.ref,
+        "showcase_certificate": certificate.code,
     }
 
 

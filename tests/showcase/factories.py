@@ -7,11 +7,13 @@ from pathlib import Path
 from django.utils import timezone
 
 from cyberweek.showcase.models import (
+    Certificate,
     ConflictDeclaration,
     Criterion,
     Entry,
     JudgeAssignment,
     PhoneVerification,
+    Report,
     Score,
     VideoContest,
     VideoFile,
@@ -102,3 +104,7 @@ def use_the_showcase(user) -> None:
     JudgeAssignment.objects.create(contest=the_contest, judge=user, category="open")
     ConflictDeclaration.objects.create(judge=user, entry=other, reason="a friend")
     Score.objects.create(entry=other, judge=user, criterion=criterion, value=3, comment="ok")
+    Certificate.objects.create(entry=entry, rank=1, code="certificate-code")
+    Report.objects.create(
+        entry=other, reporter=user, reason="other", details="d", note="n", closed_at=timezone.now()
+    )

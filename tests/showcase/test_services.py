@@ -6,7 +6,6 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from cyberweek.accounts.models import OrganiserRole
 from cyberweek.core.errors import (
     Conflict,
     InvalidTransition,
@@ -20,16 +19,11 @@ from cyberweek.privacy import services as privacy_services
 from cyberweek.privacy.models import Purpose
 from cyberweek.showcase import queries, services, voting
 from cyberweek.showcase.models import Entry, JudgeAssignment, PhoneVerification, Vote
-from tests.accounts.factories import UserFactory, organiser
+from tests.accounts.factories import UserFactory
 
 from .factories import accepted_entry, contest, criteria
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def national():
-    return organiser(OrganiserRole.Level.NATIONAL)
 
 
 def verified(user=None, number=None):

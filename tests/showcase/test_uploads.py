@@ -238,3 +238,37 @@ def test_a_replacement_that_fails_keeps_the_good_video(
     entry.refresh_from_db()
     assert entry.video != good
     assert not default_storage.exists(good.rendition_name)
+
+
+def test_pieces_reaching_another_node_with_the_shared_staging_folder_continue(
+    client, entry, tmp_path, settings, django_capture_on_commit_callbacks
+):
+    # Two nodes, one shared staging volume: where a piece lands does not matter.
+    data = make_clip(tmp_path / "good.mp4").read_bytes()
+    location = create(client, entry, len(data))["Location"]
+    assert patch(client, location, data[:10_000], 0).status_code == 204
+    settings.SHOWCASE_STAGING_DIR = tmp_path / "staging"  # the other node, same volume
+    with django_capture_on_commit_callbacks(execute=True):
+        assert patch(client, location, data[10_000:], 10_000).status_code == 204
+    entry.refresh_from_db()
+    assert entry.status == Entry.Status.SCREENING
+
+
+def test_a_node_without_the_bytes_makes_the_client_resume_from_what_it_has(
+    client, entry, tmp_path, settings, django_capture_on_commit_callbacks
+):
+    # A node whose staging folder is not the one the first pieces went to: it must not
+    # append after a hole; it reports what it has and the client sends the rest.
+    data = make_clip(tmp_path / "good.mp4").read_bytes()
+    location = create(client, entry, len(data))["Location"]
+    assert patch(client, location, data[:10_000], 0).status_code == 204
+    settings.SHOWCASE_STAGING_DIR = tmp_path / "other-node"
+    refused = patch(client, location, data[10_000:], 10_000)
+    assert refused.status_code == 409
+    assert refused["Upload-Offset"] == "0"
+    assert client.head(location, **TUS)["Upload-Offset"] == "0"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert patch(client, location, data, 0).status_code == 204
+    entry.refresh_from_db()
+    assert entry.status == Entry.Status.SCREENING
+    assert entry.video.probe["video_codec"] == "h264"

@@ -9,6 +9,15 @@ WIDGET_CLASSES = {
 }
 
 
+class DateTimeLocalInput(forms.DateTimeInput):
+    """The browser's date and time picker, in the format it reads and sends."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
 class BootstrapFormMixin:
     """Gives every widget Bootstrap's class, and marks fields with errors as invalid."""
 

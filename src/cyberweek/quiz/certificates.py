@@ -1,10 +1,10 @@
-"""The pass certificate: an A4 PDF (WeasyPrint, Noto Sans CJK for Chinese) with a QR code
-that opens the public verification page."""
+"""The pass certificate: an A4 PDF with a QR code that opens the public verification page
+(the shared mechanism is `core.certificates`)."""
 
-import segno
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+
+from cyberweek.core import certificates
 
 from . import queries
 from .models import Certificate
@@ -15,15 +15,9 @@ def verify_path(certificate: Certificate) -> str:
         return reverse("quiz:verify", args=[certificate.code])
 
 
-def qr_data_uri(url: str) -> str:
-    return segno.make(url, error="m").svg_data_uri(scale=4, border=2)
-
-
 def render_pdf(certificate: Certificate, *, verify_url: str) -> bytes:
-    from weasyprint import HTML
-
     attempt = certificate.attempt
-    html = render_to_string(
+    return certificates.render_pdf(
         "quiz/certificate.html",
         {
             "certificate": certificate,
@@ -31,8 +25,6 @@ def render_pdf(certificate: Certificate, *, verify_url: str) -> bytes:
             "edition": attempt.contest.edition,
             "attempt": attempt,
             "band": queries.score_band(attempt.score, attempt.max_score),
-            "qr": qr_data_uri(verify_url),
-            "verify_url": verify_url,
         },
+        verify_url=verify_url,
     )
-    return HTML(string=html).write_pdf()

@@ -66,6 +66,11 @@ class VideoContest(TimeStampedModel):
     judge_weight = models.PositiveSmallIntegerField(_("judges' share (%)"), default=70)
     public_weight = models.PositiveSmallIntegerField(_("public vote share (%)"), default=30)
     results_published_at = models.DateTimeField(_("results published"), null=True, blank=True)
+    winners = models.PositiveSmallIntegerField(
+        _("places with a certificate"),
+        default=3,
+        help_text=_("The entries ranked this high get a winner's certificate."),
+    )
 
     class Meta:
         verbose_name = _("video contest")
@@ -404,3 +409,72 @@ class PhoneVerification(TimeStampedModel):
 
     def __str__(self):
         return f"{self.user_id}"
+
+
+class Certificate(models.Model):
+    """A winner's certificate, verifiable by anyone with its code (on the PDF's QR code).
+    Issued when the results are published, to the entries placed within the contest's
+    `winners`; it goes with the entry."""
+
+    entry = models.OneToOneField(
+        Entry, verbose_name=_("entry"), on_delete=models.CASCADE, related_name="certificate"
+    )
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    rank = models.PositiveSmallIntegerField(_("place"))
+    issued_at = models.DateTimeField(_("issued"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("winner's certificate")
+        verbose_name_plural = _("winners' certificates")
+
+    def __str__(self):
+        return self.code
+
+
+class Report(models.Model):
+    """Someone from the public reports an entry (copyright, personal information, harmful
+    content...). Organisers see open reports beside screening and close them, with what
+    they did."""
+
+    class Reason(models.TextChoices):
+        PERSONAL_DATA = "personal", _("It shows someone's personal information")
+        COPYRIGHT = "copyright", _("It copies someone else's work")
+        HARMFUL = "harmful", _("It is harmful, offensive or misleading")
+        OFF_TOPIC = "off_topic", _("It is not about cybersecurity")
+        OTHER = "other", _("Something else")
+
+    class Outcome(models.TextChoices):
+        OPEN = "open", _("open")
+        DISMISSED = "dismissed", _("dismissed")
+        RETURNED = "returned", _("entry returned to its entrant")
+        REJECTED = "rejected", _("entry rejected")
+
+    entry = models.ForeignKey(
+        Entry, verbose_name=_("entry"), on_delete=models.CASCADE, related_name="reports"
+    )
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="video_reports",
+    )
+    reason = models.CharField(_("reason"), max_length=10, choices=Reason.choices)
+    # Screened by the pii engine before an organiser reads it.
+    details = models.TextField(_("details"), blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.OPEN
+    )
+    note = models.CharField(_("what the organisers did"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("reported"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report of an entry")
+        verbose_name_plural = _("reports of entries")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["outcome", "entry"])]
+
+    def __str__(self):
+        return f"{self.entry_id}/{self.reason}"

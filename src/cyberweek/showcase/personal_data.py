@@ -8,6 +8,9 @@
 - The voter's verified mobile number (encrypted): deleted with the account, or when the
   votes go.
 - Judging: a judge's assignments, declared conflicts and scores; kept as long as entries.
+- Winners' certificates go with their entry.
+- Reports of entries: the reason and screened details, linked to the reporter when signed
+  in; kept as long as entries. Erasing a person unlinks their reports.
 """
 
 from datetime import date, datetime, time
@@ -19,10 +22,12 @@ from django.utils.translation import gettext_lazy as _
 from cyberweek.core.personal_data import PersonalDataSource, Retention, field_label, iso
 
 from .models import (
+    Certificate,
     ConflictDeclaration,
     Entry,
     JudgeAssignment,
     PhoneVerification,
+    Report,
     Score,
     Vote,
 )
@@ -67,6 +72,7 @@ ENTRIES_EXEMPT = {
     "showcase.entry.erased": "Set only when the entry is erased.",
     "showcase.videofile.entry": "Your entry, listed with it.",
     "showcase.videofile.upload_id": "A random key of the upload, not about you.",
+    "showcase.certificate.entry": "Your entry, listed with it.",
 }
 
 
@@ -76,6 +82,9 @@ def _export_entries(user) -> list[dict]:
         records.append(_record(_("Video contest entry"), entry, ENTRIES_EXEMPT))
         for video in entry.videos.all():
             records.append(_record(_("Uploaded video"), video, ENTRIES_EXEMPT))
+        certificate = Certificate.objects.filter(entry=entry).first()
+        if certificate is not None:
+            records.append(_record(_("Winner's certificate"), certificate, ENTRIES_EXEMPT))
     return records
 
 
@@ -197,13 +206,37 @@ def _purge_judging(*, today: date, dry_run: bool) -> int:
         return sum(q.delete()[0] for q in querysets)
 
 
+# --- Reports of entries ---------------------------------------------------------------------
+REPORTS_EXEMPT = {"showcase.report.reporter": "You."}
+
+
+def _export_reports(user) -> list[dict]:
+    return [
+        _record(_("Report of an entry"), report, REPORTS_EXEMPT)
+        for report in Report.objects.filter(reporter=user).select_related("entry")
+    ]
+
+
+def _erase_reports(user) -> int:
+    # The report stays for the organisers (it is about the entry); who made it goes.
+    return Report.objects.filter(reporter=user).update(reporter=None)
+
+
+def _purge_reports(*, today: date, dry_run: bool) -> int:
+    before = _voting_closed_before(today, Retention.CONTRIBUTION)
+    if before is None:
+        return 0
+    due = Report.objects.filter(entry__contest__voting_closes_at__lt=before)
+    return due.count() if dry_run else due.delete()[0]
+
+
 SOURCES = [
     PersonalDataSource(
         key="showcase.entries",
         label=_("Micro-video contest: your entries and videos"),
         origin=_("You, when you enter the micro-video contest and upload a video"),
         retention=Retention.CONTRIBUTION,
-        models=("showcase.Entry", "showcase.VideoFile"),
+        models=("showcase.Entry", "showcase.VideoFile", "showcase.Certificate"),
         export=_export_entries,
         erase=_erase_entries,
         purge=_purge_entries,
@@ -237,5 +270,17 @@ SOURCES = [
         purge=_purge_judging,
         purpose=_("To judge entries blind and fairly, and to show the organisers progress."),
         exempt_fields=JUDGING_EXEMPT,
+    ),
+    PersonalDataSource(
+        key="showcase.reports",
+        label=_("Micro-video contest: your reports of entries"),
+        origin=_("You, when you report an entry"),
+        retention=Retention.CONTRIBUTION,
+        models=("showcase.Report",),
+        export=_export_reports,
+        erase=_erase_reports,
+        purge=_purge_reports,
+        purpose=_("To let organisers check entries the public reports."),
+        exempt_fields=REPORTS_EXEMPT,
     ),
 ]

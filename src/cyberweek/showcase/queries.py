@@ -10,11 +10,16 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cyberweek.core.certificates import looks_like_code
+from cyberweek.core.errors import NotFound
+
 from .models import (
+    Certificate,
     ConflictDeclaration,
     Criterion,
     Entry,
     JudgeAssignment,
+    Report,
     Score,
     VideoContest,
     Vote,
@@ -55,7 +60,7 @@ def public_name(entry: Entry) -> str:
 def my_entries(user) -> QuerySet[Entry]:
     return (
         Entry.objects.filter(entrant=user, erased=False)
-        .select_related("contest", "video")
+        .select_related("contest", "video", "certificate")
         .order_by("-created_at")
     )
 
@@ -196,6 +201,34 @@ def results(contest: VideoContest) -> list[Result]:
         row.rank = rank
         row.final = round(row.final, 2)
     return rows
+
+
+def certificate_by_code(code: str) -> Certificate:
+    """A winner's certificate by its code; not once its entry is erased or taken out."""
+    certificate = (
+        Certificate.objects.select_related("entry__contest")
+        .filter(code=code, entry__erased=False)
+        .first()
+        if looks_like_code(code)
+        else None
+    )
+    if certificate is None:
+        raise NotFound(_("No certificate with that code."))
+    return certificate
+
+
+def open_reports(contest: VideoContest) -> QuerySet[Report]:
+    """Open reports of the contest's entries still in the gallery, oldest first."""
+    return (
+        Report.objects.filter(
+            entry__contest=contest,
+            entry__status=Entry.Status.ACCEPTED,
+            entry__erased=False,
+            outcome=Report.Outcome.OPEN,
+        )
+        .select_related("entry")
+        .order_by("created_at", "pk")
+    )
 
 
 # --- Fraud signals --------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cyberweek.core import audit
+from cyberweek.core import audit, certificates
 from cyberweek.core.errors import (
     Conflict,
     InvalidTransition,
@@ -22,11 +22,12 @@ from cyberweek.core.transactions import service
 from cyberweek.privacy import services as privacy_services
 from cyberweek.privacy.models import Purpose
 
+from . import queries
 from .actions import MANAGE, SCREEN
 from .models import (
     Category,
+    Certificate,
     ConflictDeclaration,
-    Criterion,
     Entry,
     JudgeAssignment,
     Score,
@@ -223,41 +224,6 @@ def screen_entry(*, actor, entry_id: int, decision: str, reason: str = "") -> En
     return entry
 
 
-# --- Contest set-up -------------------------------------------------------------------------
-@service
-def add_criterion(*, actor, contest_id: int, name: str, weight: int, max_score: int = 10):
-    require_scope(actor, action=MANAGE)
-    contest = VideoContest.objects.filter(pk=contest_id).first()
-    if contest is None:
-        raise NotFound(_("No such contest."))
-    if not 1 <= weight <= 100 or not 1 <= max_score <= 100:
-        raise ValidationFailed(_("Weights and highest scores are from 1 to 100."))
-    criterion = Criterion.objects.create(
-        contest=contest,
-        name=_clean(name, field="name", limit=80),
-        weight=weight,
-        max_score=max_score,
-        position=contest.criteria.count(),
-    )
-    audit.record(actor, "showcase.criterion_added", criterion)
-    return criterion
-
-
-@service
-def assign_judge(*, actor, contest_id: int, judge, category: str) -> JudgeAssignment:
-    require_scope(actor, action=MANAGE)
-    if category not in Category.values:
-        raise ValidationFailed(_("Unknown category."), field="category")
-    contest = VideoContest.objects.filter(pk=contest_id).first()
-    if contest is None:
-        raise NotFound(_("No such contest."))
-    assignment, _new = JudgeAssignment.objects.get_or_create(
-        contest=contest, judge=judge, category=category
-    )
-    audit.record(actor, "showcase.judge_assigned", assignment)
-    return assignment
-
-
 # --- Judging --------------------------------------------------------------------------------
 def _judged_entry(actor, entry_id: int) -> Entry:
     _signed_in(actor)
@@ -329,6 +295,8 @@ def score_entry(*, actor, entry_id: int, scores: dict[int, int], comment: str = 
 
 @service
 def publish_results(*, actor, contest_id: int, now=None) -> VideoContest:
+    """Publish the ranking once voting has closed, and issue a certificate to each entry
+    placed within the contest's `winners`. Publishing again changes nothing."""
     require_scope(actor, action=MANAGE)
     now = now or timezone.now()
     contest = VideoContest.objects.select_for_update().filter(pk=contest_id).first()
@@ -339,5 +307,10 @@ def publish_results(*, actor, contest_id: int, now=None) -> VideoContest:
     if contest.results_published_at is None:
         contest.results_published_at = now
         contest.save(update_fields=["results_published_at", "updated_at"])
-        audit.record(actor, "showcase.results_published", contest)
+        winners = [row for row in queries.results(contest) if row.rank <= contest.winners]
+        Certificate.objects.bulk_create(
+            Certificate(entry=row.entry, rank=row.rank, code=certificates.new_code())
+            for row in winners
+        )
+        audit.record(actor, "showcase.results_published", contest, certificates=len(winners))
     return contest

@@ -15,6 +15,12 @@ browser side is the maintained client `tus-js-client` (npm, vendored).
 - DELETE /showcase/tus/<id>      abandon the upload
 - OPTIONS                        what this server supports
 
+Several web nodes: `SHOWCASE_STAGING_DIR` is a volume they share, and nginx sends every
+piece of one upload to one node (deploy/nginx/cyberweek.conf). A node never trusts the
+row's offset beyond the bytes its staging file holds: where they are missing (a folder
+that is not shared after all), HEAD and PATCH answer with the shorter offset and the
+client sends the rest again; the file is never patched with a hole.
+
 An upload that stops half way expires after `SHOWCASE_UPLOAD_EXPIRY_HOURS`; the Celery beat
 task `showcase.expire_uploads` deletes its staging file and row. One PATCH at a time per
 upload: an exclusive lock on the staging file refuses a second one (423).
@@ -113,6 +119,7 @@ def upload(request, upload_id: str):
     except DomainError as error:
         return _problem(error.status, error.message)
     if request.method == "HEAD":
+        video = _offset_on_disk(video)
         return _response(
             200,
             Upload_Offset=video.offset,
@@ -124,6 +131,19 @@ def upload(request, upload_id: str):
         staging_path(video).unlink(missing_ok=True)
         return _response(204)
     return _patch(request, video)
+
+
+def _offset_on_disk(video: VideoFile) -> VideoFile:
+    """The upload with the offset this node can resume from: the row's, unless the staging
+    file here is shorter (then the row is set back to it, and the client sends the rest)."""
+    path = staging_path(video)
+    on_disk = path.stat().st_size if path.exists() else 0
+    if on_disk >= video.offset or video.state != VideoFile.State.RECEIVING:
+        return video
+    try:
+        return uploads.record_progress(video_id=video.pk, offset=on_disk)
+    except DomainError:
+        return video
 
 
 def _patch(request, video: VideoFile) -> HttpResponse:
@@ -147,6 +167,12 @@ def _patch(request, video: VideoFile) -> HttpResponse:
             fcntl.flock(part, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             return _problem(423, "Another part of this upload is being received.")
+        on_disk = os.fstat(part.fileno()).st_size
+        if on_disk < offset:
+            # This node's staging folder lacks bytes the row counts (a folder not shared
+            # between nodes, or lost): the client resumes from what is really here.
+            video = uploads.record_progress(video_id=video.pk, offset=on_disk)
+            return _response(409, Upload_Offset=video.offset)
         # What is on disk is the truth: a request that died after writing but before the
         # row was updated left bytes past `offset`; they are cut off and sent again.
         part.truncate(offset)

@@ -5,18 +5,20 @@ with its player and vote button, phone verification, results, and the judges' pa
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cyberweek.core.errors import DomainError
+from cyberweek.core import rate_limits
+from cyberweek.core.errors import DomainError, NotFound
 from cyberweek.core.rate_limits import client_ip
 
-from . import queries, services, voting
-from .forms import CaptionsForm, CodeForm, EntryForm, MobileForm, ScoreForm
+from . import certificates, queries, reports, services, voting
+from .forms import CaptionsForm, CodeForm, EntryForm, MobileForm, ReportForm, ScoreForm
+from .media_files import local_file_response
 from .models import Category, Entry, VideoFile
 
 MEDIA_KINDS = {"poster": ("poster_name", "image/jpeg"), "video": ("rendition_name", "video/mp4")}
@@ -150,6 +152,67 @@ def entry_page(request, ref):
             "voting_open": contest.voting_open(timezone.now()),
             "verified": request.user.is_authenticated and voting.is_verified(request.user),
             "share_url": request.build_absolute_uri(),
+            "report_form": ReportForm(),
+        },
+    )
+
+
+@require_POST
+def report(request, ref):
+    """The report button: a reason and, optionally, details for the organisers."""
+    form = ReportForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a reason for the report."))
+        return redirect("showcase:entry", ref=ref)
+    try:
+        reports.report_entry(
+            actor=request.user, entry_ref=ref, address=client_ip(request), **form.cleaned_data
+        )
+    except NotFound as error:
+        raise Http404(error.message) from error
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Thank you: the organisers will look at your report."))
+    return redirect("showcase:entry", ref=ref)
+
+
+@login_required
+def certificate_pdf(request, ref):
+    """The winner's certificate of one's own entry, as a PDF."""
+    entry = _my_entry_or_404(request, ref)
+    certificate = getattr(entry, "certificate", None)
+    if certificate is None:
+        raise Http404(_("This entry has no certificate."))
+    verdict = rate_limits.hit("showcase-certificate", str(request.user.pk), limit=20, window=300)
+    if not verdict.allowed:
+        response = HttpResponse(_("Too many downloads; try again in a few minutes."), status=429)
+        response["Retry-After"] = str(verdict.retry_after)
+        return response
+    verify_url = request.build_absolute_uri(certificates.verify_path(certificate))
+    response = HttpResponse(
+        certificates.render_pdf(certificate, verify_url=verify_url), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="certificate-{certificate.code[:8]}.pdf"'
+    )
+    return response
+
+
+def verify_certificate(request, code):
+    try:
+        certificate = queries.certificate_by_code(code)
+    except NotFound:
+        # The same page for a code never issued and one whose entry was erased.
+        return render(request, "showcase/certificate_invalid.html", {"code": code[:32]}, status=404)
+    return render(
+        request,
+        "showcase/certificate_verify.html",
+        {
+            "certificate": certificate,
+            "entry": certificate.entry,
+            "contest": certificate.entry.contest,
+            "name": queries.public_name(certificate.entry),
         },
     )
 
@@ -161,7 +224,7 @@ def media(request, ref, kind):
         entry = _public_or_own(request, ref)
         if not entry.captions_name:
             raise Http404
-        return _serve(entry.captions_name, "text/vtt; charset=utf-8")
+        return _serve(request, entry.captions_name, "text/vtt; charset=utf-8")
     if kind not in MEDIA_KINDS:
         raise Http404
     entry = _public_or_own(request, ref)
@@ -169,7 +232,7 @@ def media(request, ref, kind):
     name = getattr(video, MEDIA_KINDS[kind][0], "") if video else ""
     if not name:
         raise Http404
-    return _serve(name, MEDIA_KINDS[kind][1])
+    return _serve(request, name, MEDIA_KINDS[kind][1])
 
 
 def _public_or_own(request, ref):
@@ -188,16 +251,14 @@ def _public_or_own(request, ref):
     return entry
 
 
-def _serve(name, content_type):
+def _serve(request, name, content_type):
     try:
-        default_storage.path(name)
+        path = default_storage.path(name)
     except NotImplementedError:
         return HttpResponseRedirect(default_storage.url(name))
     if not default_storage.exists(name):
         raise Http404
-    response = FileResponse(default_storage.open(name, "rb"), content_type=content_type)
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return local_file_response(request, path, content_type)
 
 
 @require_POST

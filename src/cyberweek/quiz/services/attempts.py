@@ -14,7 +14,6 @@ Rules kept for every caller (page, API, command):
 """
 
 import random
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -24,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cyberweek.core import certificates
 from cyberweek.core.errors import (
     Conflict,
     InvalidTransition,
@@ -477,7 +477,7 @@ def _finish(attempt: Attempt, entry: Entry, *, now, automatic: bool) -> Attempt:
         leaderboards.record(entry)
     if attempt.passed and not Certificate.objects.filter(attempt__entry=entry).exists():
         Certificate.objects.create(
-            attempt=attempt, code=secrets.token_urlsafe(16), holder_name=entry.display_name
+            attempt=attempt, code=certificates.new_code(), holder_name=entry.display_name
         )
     return attempt
 
