@@ -3,7 +3,7 @@ for organisers: create a campaign and join activities to it."""
 
 import datetime as dt
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from cyberweek.core.api_auth import organiser
@@ -126,7 +126,7 @@ def create_campaign(request, payload: CampaignIn):
     campaign = services.create_campaign(
         actor=request.auth, edition=_edition(payload.year), data=data
     )
-    return 201, CampaignOut.from_campaign(campaign)
+    return Status(201, CampaignOut.from_campaign(campaign))
 
 
 class CampaignLinkIn(Schema):
@@ -139,7 +139,7 @@ class CampaignLinkOut(Schema):
 
 
 @router.post(
-    "/{int:campaign_id}/activities",
+    "/manage/{int:campaign_id}/activities",
     response={201: CampaignLinkOut, **ORGANISER_ERRORS},
     auth=organiser,
 )
@@ -148,14 +148,14 @@ def add_activity(request, campaign_id: int, payload: CampaignLinkIn):
     link = services.add_activity(
         actor=request.auth, campaign_id=campaign_id, activity_id=payload.activity
     )
-    return 201, {"campaign": link.campaign_id, "activity": link.activity_id}
+    return Status(201, {"campaign": link.campaign_id, "activity": link.activity_id})
 
 
 @router.delete(
-    "/{int:campaign_id}/activities/{int:activity_id}",
+    "/manage/{int:campaign_id}/activities/{int:activity_id}",
     response={204: None, **ORGANISER_ERRORS},
     auth=organiser,
 )
 def remove_activity(request, campaign_id: int, activity_id: int):
     services.remove_activity(actor=request.auth, campaign_id=campaign_id, activity_id=activity_id)
-    return 204, None
+    return Status(204, None)

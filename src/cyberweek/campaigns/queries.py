@@ -128,7 +128,7 @@ def linked_activities(campaign: Campaign) -> QuerySet[CampaignActivity]:
         .select_related("activity", "activity__region")
         .only(
             "pk",
-            "activity__pk",
+            "activity__id",
             "activity__title",
             "activity__status",
             "activity__sector",
