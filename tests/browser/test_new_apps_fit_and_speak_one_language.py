@@ -1,10 +1,14 @@
-"""The CTF, the tip line and the micro-video contest, loaded with their demo data, pass
+"""The CTF, the tip line, the micro-video contest and campaigns, loaded with their demo data, pass
 the same checks as the other apps' pages (test_pages_fit_and_speak_one_language): 200,
 no wider than a 360 px phone or a 1280 px screen, one language, no axe-core violation."""
 
 import pytest
 
 from cyberweek.accounts.models import OrganiserRole
+from cyberweek.activities import demo as activities_demo
+from cyberweek.activities.models import Activity
+from cyberweek.campaigns import demo as campaigns_demo
+from cyberweek.campaigns.models import Campaign
 from cyberweek.core.permissions import acting_without_session
 from cyberweek.ctf import demo as ctf_demo
 from cyberweek.demo import edition_2019
@@ -33,6 +37,8 @@ VISITOR = [
     "/tipline/statistics/",
     "/showcase/",
     "/showcase/{showcase}/",
+    "/campaigns/",
+    "/campaigns/2019/university/",
 ]
 ORGANISER = [
     "/organiser/ctf/",
@@ -42,6 +48,11 @@ ORGANISER = [
     "/organiser/showcase/{showcase_id}/screening/",
     "/organiser/showcase/{showcase_id}/progress/",
     "/organiser/showcase/{showcase_id}/fraud/",
+    "/organiser/campaigns/",
+    "/organiser/campaigns/new/",
+    "/organiser/campaigns/{campaign_id}/",
+    "/organiser/campaigns/{campaign_id}/edit/",
+    "/organiser/activities/reporting/?region=120000",
 ]
 PAGES = {"visitor": VISITOR, "organiser": ORGANISER}
 # Names of competitions, services, formats and a challenge category, the same in Chinese.
@@ -55,10 +66,12 @@ def apps(regions):
     national = acting_without_session(
         organiser(OrganiserRole.Level.NATIONAL, email="national@example.org")
     )
-    edition_2019.load(national)
+    edition = edition_2019.load(national)
     competition = ctf_demo.load(national)
     tipline_demo.load(national)
     contest = showcase_demo.load(national)
+    activities_demo.load(national)
+    campaigns_demo.load(national, edition)
     # Names organisers and entrants gave things, shown as written in either language.
     USER_TEXT.update(
         [competition.title, contest.title]
@@ -67,12 +80,17 @@ def apps(regions):
         + [entry.description for entry in contest.entries.all()]
         + contest.theme_list()
         + [line for line in contest.rules.splitlines() if line.strip()]
+        # Campaign summaries, and activity titles (the loader writes place names in the
+        # language active when it runs: English under the tests).
+        + [c.summary for c in Campaign.objects.all()]
+        + [a.title for a in Activity.objects.all()]
     )
     return {
         "ctf": competition.slug,
         "ctf_id": competition.pk,
         "showcase": contest.slug,
         "showcase_id": contest.pk,
+        "campaign_id": Campaign.objects.get(slug="university").pk,
     }
 
 

@@ -28,7 +28,7 @@ CAMPAIGNS = [
         Campaign.Kind.EDUCATION,
         "000000",
         [Sector.SCHOOL],
-        (12, 20000, 10),
+        (20, 40000, 20),
         "面向高校师生开展个人信息保护、防范网络诈骗主题宣讲和知识竞赛。",
     ),
     (
@@ -48,7 +48,7 @@ CAMPAIGNS = [
         Campaign.Kind.INDUSTRY,
         "000000",
         [Sector.ENTERPRISE, Sector.COMMUNITY],
-        (20, 50000, 15),
+        (30, 80000, 25),
         "银行、证券、保险机构走进社区，讲解防范金融诈骗与个人信息保护。",
     ),
 ]

@@ -130,6 +130,7 @@ def linked_activities(campaign: Campaign) -> QuerySet[CampaignActivity]:
             "pk",
             "activity__id",
             "activity__title",
+            "activity__title_en",
             "activity__status",
             "activity__sector",
             "activity__starts_at",
