@@ -44,7 +44,7 @@ def test_an_organiser_creates_a_campaign_and_a_zero_goal_is_a_form_error(client,
     campaign_ = Campaign.objects.get()
     page = client.get(f"/en/organiser/campaigns/{campaign_.pk}/")
     assert page.status_code == 200
-    assert campaign_.title in page.text
+    assert campaign_.title_en in page.text
 
 
 def test_an_organiser_of_another_region_cannot_open_a_campaign(client, hebei):
