@@ -32,7 +32,8 @@ def test_a_visitor_sees_progress_and_an_organiser_adds_an_activity(page, live_se
 
     sign_in(page, "tj@example.org")
     page.goto(f"/en/organiser/campaigns/{made.pk}/")
-    page.locator("#candidates li", has_text=second.title).get_by_role("button", name="Add").click()
+    candidate = page.locator("#candidates li", has_text=second.title_en)
+    candidate.get_by_role("button", name="Add").click()
     expect(page.get_by_text("The activity is now part of the campaign.")).to_be_visible()
     expect(page.locator("#linked li")).to_have_count(2)
 
