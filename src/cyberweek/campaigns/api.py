@@ -7,6 +7,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from cyberweek.core.api_auth import organiser
+from cyberweek.core.api_enums import named_choices
 from cyberweek.core.api_pagination import Pagination
 from cyberweek.core.api_problems import Problem
 from cyberweek.core.errors import NotFound
@@ -19,6 +20,7 @@ from .models import Campaign
 router = Router(tags=["campaigns"])
 ERRORS = {404: Problem, 422: Problem}
 ORGANISER_ERRORS = {401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
+CampaignKind = named_choices(Campaign.Kind, "CampaignKind")
 
 
 class CampaignGoalOut(Schema):
@@ -34,7 +36,7 @@ class CampaignOut(Schema):
     title: str
     title_en: str
     summary: str = Field(..., description="personal information masked")
-    kind: Campaign.Kind
+    kind: CampaignKind
     sectors: list[Sector] = Field(..., description="empty: every sector")
     region_code: str
     region: str
@@ -103,7 +105,7 @@ class CampaignIn(Schema):
     title: str = Field(..., max_length=120)
     title_en: str = Field("", max_length=120)
     summary: str = Field("", max_length=2000)
-    kind: Campaign.Kind
+    kind: CampaignKind
     sectors: list[Sector] = Field(default_factory=list, max_length=9)
     region: str = Field(..., pattern=r"^[0-9]{6}$", description="region code, in your scope")
     starts_on: dt.date
