@@ -23,9 +23,12 @@ def test_the_public_page_shows_progress_and_no_personal_data(client, tianjin):
     assert client.get("/en/campaigns/?year=2019").status_code == 200
 
 
-def test_an_unpublished_campaign_has_no_public_page(client):
+def test_an_unpublished_campaign_or_a_year_out_of_range_has_no_public_page(client):
     made = campaign(is_published=False)
     assert client.get(f"/en/campaigns/2019/{made.slug}/").status_code == 404
+    assert client.get(f"/en/campaigns/99999999999/{made.slug}/").status_code == 404
+    assert client.get("/en/campaigns/?year=99999999999").status_code == 200
+    assert client.get("/api/campaigns/99999999999/x").status_code == 404
 
 
 def test_an_organiser_creates_a_campaign_and_a_zero_goal_is_a_form_error(client, tianjin, edition):

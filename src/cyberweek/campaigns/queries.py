@@ -75,6 +75,9 @@ def published_campaigns(edition) -> QuerySet[Campaign]:
 
 
 def published_campaign(year: int, slug: str) -> Campaign:
+    if not 2000 <= year <= 2100:
+        # No edition then; and the year column would overflow on PostgreSQL.
+        raise NotFound(_("No published campaign at this address."))
     campaign = (
         Campaign.objects.filter(edition__year=year, slug=slug, is_published=True)
         .select_related("region", "edition")

@@ -19,7 +19,9 @@ from .models import Volunteer
 def campaign_list(request):
     year = request.GET.get("year", "")
     edition = (
-        published_editions().filter(year=int(year)).first() if year.isdigit() else None
+        published_editions().filter(year=int(year)).first()
+        if year.isdigit() and len(year) == 4
+        else None
     ) or current_edition()
     campaigns = list(queries.published_campaigns(edition)) if edition else []
     rows = [(campaign, queries.progress(campaign)) for campaign in campaigns]
