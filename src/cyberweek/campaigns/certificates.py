@@ -1,12 +1,10 @@
-"""The certificate of service: an A4 PDF (WeasyPrint, Noto Sans CJK) with a QR code that
-opens the public verification page. The QR code is the knowledge contest's
-(`quiz.certificates.qr_data_uri`), so both certificates verify the same way."""
+"""The certificate of service: an A4 PDF with a QR code that opens the public verification
+page, made by the shared mechanism in `core.certificates` (as the contests' certificates)."""
 
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from cyberweek.quiz.certificates import qr_data_uri
+from cyberweek.core import certificates
 
 from .models import ServiceCertificate
 
@@ -17,17 +15,9 @@ def verify_path(certificate: ServiceCertificate) -> str:
 
 
 def render_pdf(certificate: ServiceCertificate, *, verify_url: str) -> bytes:
-    from weasyprint import HTML
-
     campaign = certificate.volunteer.campaign
-    html = render_to_string(
+    return certificates.render_pdf(
         "campaigns/certificate.html",
-        {
-            "certificate": certificate,
-            "campaign": campaign,
-            "edition": campaign.edition,
-            "qr": qr_data_uri(verify_url),
-            "verify_url": verify_url,
-        },
+        {"certificate": certificate, "campaign": campaign, "edition": campaign.edition},
+        verify_url=verify_url,
     )
-    return HTML(string=html).write_pdf()

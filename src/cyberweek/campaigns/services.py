@@ -5,7 +5,6 @@ Organisers act with `campaigns.manage` on the campaign's region; volunteers act 
 own volunteering only. Each use case locks the row it decides on, checks, changes and
 audits in one transaction (`core.transactions.service`)."""
 
-import secrets
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -16,7 +15,7 @@ from django.utils.translation import gettext as _
 from cyberweek.accounts.models import User
 from cyberweek.activities import queries as activity_queries
 from cyberweek.activities.services import activity_window
-from cyberweek.core import audit, outbox
+from cyberweek.core import audit, certificates, outbox
 from cyberweek.core.errors import (
     Conflict,
     InvalidTransition,
@@ -374,7 +373,7 @@ def issue_certificate(*, actor, volunteer_id: int, holder_name: str) -> ServiceC
         )
     certificate = ServiceCertificate.objects.filter(volunteer=volunteer).first()
     if certificate is None:
-        certificate = ServiceCertificate(volunteer=volunteer, code=secrets.token_urlsafe(16))
+        certificate = ServiceCertificate(volunteer=volunteer, code=certificates.new_code())
     certificate.holder_name = name
     certificate.hours = hours
     certificate.issued_at = timezone.now()

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cyberweek.core.certificates import looks_like_code
 from cyberweek.core.errors import DomainError, NotFound
 from cyberweek.programme.queries import current_edition, published_editions
 
@@ -128,7 +129,7 @@ def certificate_pdf(request, pk):
 
 def verify_certificate(request, code):
     try:
-        if len(code) > 32:
+        if not looks_like_code(code):
             raise NotFound(_("No certificate with that code."))
         certificate = queries.certificate_by_code(code)
     except NotFound:
