@@ -1,6 +1,7 @@
 """The JSON API: one NinjaAPI, a router per app. OpenAPI at /api/openapi.json, docs at /api/docs."""
 
 from cyberweek.activities.api import router as activities_router
+from cyberweek.campaigns.api import router as campaigns_router
 from cyberweek.core.api_problems import ProblemNinjaAPI
 from cyberweek.core.api_problems import install as install_problem_handlers
 from cyberweek.ctf.api import router as ctf_router
@@ -31,3 +32,4 @@ api.add_router("/tickets", tickets_router)
 api.add_router("/ctf", ctf_router)
 api.add_router("/tipline", tipline_router)
 api.add_router("/showcase", showcase_router)
+api.add_router("/campaigns", campaigns_router)

@@ -4,6 +4,7 @@ from django.urls import path
 
 from cyberweek.accounts import organiser_urls as accounts_pages
 from cyberweek.activities import organiser_urls as activities_pages
+from cyberweek.campaigns import organiser_urls as campaigns_pages
 from cyberweek.core.organiser_views import OutboxView
 from cyberweek.core.views import DashboardView
 from cyberweek.ctf import organiser_urls as ctf_pages
@@ -26,4 +27,5 @@ urlpatterns = [
     *ctf_pages.urlpatterns,
     *tipline_pages.urlpatterns,
     *showcase_pages.urlpatterns,
+    *campaigns_pages.urlpatterns,
 ]

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "cyberweek.ctf",
     "cyberweek.tipline",
     "cyberweek.showcase",
+    "cyberweek.campaigns",
     "cyberweek.demo",
 ]
 

@@ -1,10 +1,14 @@
-"""The CTF, the tip line and the micro-video contest, loaded with their demo data, pass
+"""The CTF, the tip line, the micro-video contest and campaigns, loaded with their demo data, pass
 the same checks as the other apps' pages (test_pages_fit_and_speak_one_language): 200,
 no wider than a 360 px phone or a 1280 px screen, one language, no axe-core violation."""
 
 import pytest
 
 from cyberweek.accounts.models import OrganiserRole
+from cyberweek.activities import demo as activities_demo
+from cyberweek.activities.models import Activity
+from cyberweek.campaigns import demo as campaigns_demo
+from cyberweek.campaigns.models import Campaign
 from cyberweek.core.certificates import new_code
 from cyberweek.core.permissions import acting_without_session
 from cyberweek.ctf import demo as ctf_demo
@@ -43,6 +47,8 @@ VISITOR = [
     "/showcase/{showcase}/",
     "/showcase/entries/{showcase_entry}/",
     "/showcase/certificates/{showcase_certificate}/",
+    "/campaigns/",
+    "/campaigns/2019/university/",
 ]
 ORGANISER = [
     "/organiser/ctf/",
@@ -59,6 +65,11 @@ ORGANISER = [
     "/organiser/showcase/new/",
     "/organiser/showcase/{showcase_id}/edit/",
     "/organiser/showcase/{showcase_id}/setup/",
+    "/organiser/campaigns/",
+    "/organiser/campaigns/new/",
+    "/organiser/campaigns/{campaign_id}/",
+    "/organiser/campaigns/{campaign_id}/edit/",
+    "/organiser/activities/reporting/?region=120000",
 ]
 COMPETITOR = [
     "/ctf/{ctf}/my-team/",
@@ -77,7 +88,7 @@ def apps(regions):
     national = acting_without_session(
         organiser(OrganiserRole.Level.NATIONAL, email="national@example.org")
     )
-    edition_2019.load(national)
+    edition = edition_2019.load(national)
     competition = ctf_demo.load(national)
     # A competitor who signs in: a second member of the first demo team.
     first_team = competition.teams.order_by("pk").first()
@@ -94,6 +105,8 @@ def apps(regions):
         actor=national, entry_ref=shown.ref, reason="copyright", details="疑似抄袭", address="::1"
     )
     certificate = Certificate.objects.create(entry=shown, rank=1, code=new_code())
+    activities_demo.load(national)
+    campaigns_demo.load(national, edition)
     # Names organisers and entrants gave things, shown as written in either language.
     USER_TEXT.update(
         [competition.title, competition.description, competition.description_en, contest.title]
@@ -115,6 +128,10 @@ def apps(regions):
         + [report.details for report in shown.reports.all()]
         + contest.theme_list()
         + [line for line in contest.rules.splitlines() if line.strip()]
+        # Campaign summaries, and activity titles (the loader writes place names in the
+        # language active when it runs: English under the tests).
+        + [c.summary for c in Campaign.objects.all()]
+        + [a.title for a in Activity.objects.all()]
     )
     return {
         "ctf": competition.slug,
@@ -124,6 +141,7 @@ def apps(regions):
         "showcase_id": contest.pk,
         "showcase_entry": shown.ref,
         "showcase_certificate": certificate.code,
+        "campaign_id": Campaign.objects.get(slug="university").pk,
     }
 
 

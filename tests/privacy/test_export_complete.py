@@ -18,6 +18,7 @@ from cyberweek.privacy.models import Purpose
 from cyberweek.quiz import services as quiz_services
 from cyberweek.quiz.models import QuestionVersion
 from tests.accounts.factories import organiser
+from tests.campaigns.factories import use_campaigns
 from tests.quiz.factories import contest_with_paper
 from tests.quiz.test_services import right_answers
 from tests.showcase.factories import use_the_showcase
@@ -56,6 +57,7 @@ def a_person_who_used_everything(client, capture) -> User:
     # A tip-line volunteer who claimed, voted on and confirmed a report.
     tipline_volunteer(user, recruited_by=staff)
     use_the_showcase(user)
+    use_campaigns(user, staff)
     return User.objects.get(pk=user.pk)
 
 

@@ -10,6 +10,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import BeforeValidator
 
+from cyberweek.core.api_auth import organiser
 from cyberweek.core.api_enums import named_choices
 from cyberweek.core.api_pagination import Pagination
 from cyberweek.core.api_problems import Problem
@@ -18,7 +19,7 @@ from cyberweek.geo.models import Region, Sector
 from cyberweek.geo.queries import provinces
 from cyberweek.programme.queries import current_edition, published_editions
 
-from . import queries
+from . import queries, reporting
 from .models import Activity
 
 router = Router(tags=["activities"])
@@ -146,6 +147,78 @@ def counts_per_province(request, params: Query[ActivityQuery]):
         {"code": p.code, "name": p.name, "count": counts.get(p.code, 0)}
         for p in provinces().order_by("code")
     ]
+
+
+class ReportingQuery(Schema):
+    year: int | None = Field(None, ge=2014, le=2100, description="edition; default the newest")
+    region: str = Field(..., pattern=r"^[0-9]{6}$", description="region code, in your scope")
+    sector: Sector | None = None
+    as_of: IsoDate | None = Field(
+        None, description="count reports in by the end of this day; default today"
+    )
+
+
+class ReportingFiguresOut(Schema):
+    region_code: str
+    region: str
+    level: str
+    activity_expected: int = Field(..., description="activity regions expected to report")
+    activity_actual: int = Field(..., description="of those, regions that submitted one")
+    activity_on_time: int = Field(..., description="of those, before the Week's first day")
+    activity_rate: float | None = Field(..., description="percent; null when none expected")
+    activity_on_time_rate: float | None
+    outcome_expected: int = Field(..., description="approved activities whose outcome is due")
+    outcome_actual: int
+    outcome_on_time: int
+    outcome_rate: float | None
+    outcome_on_time_rate: float | None
+
+    @staticmethod
+    def resolve_region_code(figures):
+        return figures.region.code
+
+    @staticmethod
+    def resolve_region(figures):
+        return str(figures.region)
+
+    @staticmethod
+    def resolve_level(figures):
+        return figures.region.level
+
+
+class ReportingLevelOut(Schema):
+    level: str
+    total: ReportingFiguresOut
+    rows: list[ReportingFiguresOut]
+    laggards: list[ReportingFiguresOut] = Field(..., description="most missing reports first")
+
+
+class ReportingOut(Schema):
+    as_of: dt.date
+    outcome_due_days: int = Field(..., alias="due_days")
+    total: ReportingFiguresOut
+    levels: list[ReportingLevelOut]
+
+
+@router.get(
+    "/reporting",
+    response={200: ReportingOut, 401: Problem, 403: Problem, **ERRORS},
+    auth=organiser,
+)
+def reporting_completeness(request, params: Query[ReportingQuery]):
+    """Expected and actual activity and outcome reports per province, prefecture and county
+    under a region in your scope, with reporting and on-time rates and the laggards
+    (definitions in the README, *Reporting discipline*)."""
+    region = Region.objects.filter(code=params.region, is_active=True).first()
+    if region is None:
+        raise NotFound("There is no current region with that code.", field="region")
+    return reporting.completeness_for(
+        request.auth,
+        region=region,
+        edition=_edition(params.year),
+        as_of=params.as_of,
+        sector=params.sector or "",
+    )
 
 
 @router.get("/{int:activity_id}", response={200: ActivityOut, **ERRORS})

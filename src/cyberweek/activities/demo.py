@@ -229,4 +229,22 @@ def load(national_user, *, edition=None, count: int = COUNT) -> int:
             )
             status = target
     ActivityStep.objects.bulk_create(steps, batch_size=1000)
+    _date_submissions(steps, edition)
     return len(activities)
+
+
+def _date_submissions(steps, edition) -> None:
+    """Submissions dated as organisers make them, mostly days before the Week and some
+    late, so the reporting-discipline page has on-time and late reports to show. A
+    generator of its own: the activities drawn above stay the same."""
+    rng = random.Random(edition.year + 1)  # noqa: S311 - demo data, not security
+    now = timezone.now()
+    opens = datetime(
+        edition.starts_on.year, edition.starts_on.month, edition.starts_on.day, tzinfo=TZ
+    )
+    submitted = [s for s in steps if s.action == ActivityStep.Action.SUBMITTED]
+    for step in submitted:
+        before = opens - timedelta(days=rng.randint(1, 20))
+        late = min(step.activity.starts_at, opens + timedelta(days=2)) - timedelta(hours=1)
+        step.created_at = min(now, late if rng.random() < 0.25 else before)
+    ActivityStep.objects.bulk_update(submitted, ["created_at"], batch_size=1000)

@@ -297,3 +297,12 @@ class CoverageForm(BootstrapFormMixin, forms.Form):
         if region is None:
             raise forms.ValidationError(_("Choose a current region from the list."))
         return region
+
+
+class ReportingForm(CoverageForm):
+    as_of = forms.DateField(
+        label=_("As of"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Reports in by the end of this day; empty for today."),
+    )

@@ -18,6 +18,7 @@ urlpatterns = [
         name="activities_export",
     ),
     path("activities/coverage/", v.CoverageView.as_view(), name="activities_coverage"),
+    path("activities/reporting/", v.ReportingView.as_view(), name="activities_reporting"),
     path("activities/<int:pk>/", v.ActivityDetailView.as_view(), name="activities_detail"),
     path("activities/<int:pk>/edit/", v.ActivityEditView.as_view(), name="activities_edit"),
     path("activities/<int:pk>/submit/", v.SubmitView.as_view(), name="activities_submit"),

@@ -25,7 +25,7 @@ from cyberweek.geo.models import Sector
 from cyberweek.geo.queries import region_options
 from cyberweek.programme.queries import current_edition, published_editions
 
-from . import queries, services, spreadsheets
+from . import queries, reporting, services, spreadsheets
 from .forms import (
     ActivityForm,
     CommentForm,
@@ -34,6 +34,7 @@ from .forms import (
     ImportForm,
     OrganiserFilterForm,
     OutcomeForm,
+    ReportingForm,
 )
 from .models import Activity
 
@@ -519,3 +520,43 @@ class CoverageView(OrganiserRequiredMixin, TemplateView):
             table = report(render_table)
             cache.set(key, table, 120)
         return table
+
+
+class ReportingView(OrganiserRequiredMixin, TemplateView):
+    """Reporting discipline under a region: expected and actual activity and outcome
+    reports per level, the rates and the laggards (definitions in `reporting.py`). A region
+    outside the actor's scope is refused by the mixin, as on every organiser page."""
+
+    required_action = "activities.view"
+    template_name = "activities/organiser/reporting.html"
+
+    def get_scope(self):
+        user = self.request.user
+        self.form = ReportingForm(self.request.GET or None)
+        data = self.form.cleaned_data if self.form.is_valid() else {}
+        self.region = data.get("region") or queries.default_coverage_region(user)
+        if self.region is None:
+            return None
+        self.sector = data.get("sector") or queries.default_coverage_sector(user, self.region)
+        return {"region": self.region, "sector": self.sector or None}
+
+    def get(self, request, *args, **kwargs):
+        context = {"form": self.form, "region": self.region, "region_options": region_options()}
+        if self.form.is_bound and not self.form.is_valid():
+            return render(request, self.template_name, context, status=400)
+        edition = edition_for(request)
+        as_of = self.form.cleaned_data.get("as_of") if self.form.is_bound else None
+        try:
+            # Counting a whole region is reporting: it reads the standby where there is one.
+            context["report"] = report(
+                lambda: reporting.completeness(
+                    region=self.region, edition=edition, as_of=as_of, sector=self.sector
+                )
+            )
+        except DomainError as error:
+            self.form.add_error(
+                error.field if error.field in self.form.fields else None, error.message
+            )
+            return render(request, self.template_name, context, status=400)
+        context["edition"] = edition
+        return render(request, self.template_name, context)

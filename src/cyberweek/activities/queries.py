@@ -295,3 +295,64 @@ def default_coverage_region(actor) -> Region | None:
     if not roles:
         return None
     return min(roles, key=lambda r: r.region.path.count("/")).region
+
+
+# --- For other apps (campaigns, dashboards) ----------------------------------------------
+@dataclass(frozen=True)
+class OutcomeTotals:
+    """What a set of activities achieved, counted from verified records only."""
+
+    activities: int  # approved, or further along
+    participants: int  # on site and online, from verified outcome reports
+    awaiting_verification: int  # the same, from outcome reports not yet verified
+    regions: int  # distinct activity regions (counties) among the approved
+
+
+def outcome_totals(activity_ids) -> OutcomeTotals:
+    """Totals over the activities in `activity_ids` (a list or a values_list queryset)."""
+    public = Activity.objects.filter(pk__in=activity_ids, is_public=True)
+    reach = Coalesce(F("participants"), Value(0)) + Coalesce(F("online_reach"), Value(0))
+    row = public.aggregate(
+        activities=Count("pk"),
+        regions=Count("region_id", distinct=True),
+        verified=Sum(reach, filter=Q(status=Activity.Status.VERIFIED)),
+        reported=Sum(reach, filter=Q(status=Activity.Status.REPORTED)),
+    )
+    return OutcomeTotals(
+        activities=row["activities"],
+        participants=row["verified"] or 0,
+        awaiting_verification=row["reported"] or 0,
+        regions=row["regions"],
+    )
+
+
+def activity_for_link(activity_id: int) -> Activity | None:
+    """One activity's edition, region, sector, dates and status (no personal fields), for
+    another app that records a link to it."""
+    return (
+        Activity.objects.filter(pk=activity_id)
+        .select_related("region")
+        .only(
+            "pk",
+            "title",
+            "edition_id",
+            "region",
+            "region_path",
+            "sector",
+            "starts_at",
+            "ends_at",
+            "status",
+            "is_public",
+        )
+        .first()
+    )
+
+
+def public_activities_among(activity_ids) -> QuerySet[Activity]:
+    """The approved (and later) activities among `activity_ids`, as the public list shows."""
+    return (
+        Activity.objects.filter(pk__in=activity_ids, is_public=True)
+        .select_related("region", "region__parent")
+        .only("pk", "title", "title_en", "sector", "region", "starts_at", "ends_at", "status")
+        .order_by("starts_at", "pk")
+    )

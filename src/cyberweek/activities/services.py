@@ -106,6 +106,12 @@ def outcome_due_days() -> int:
     return int(getattr(settings, "ACTIVITIES_OUTCOME_DUE_DAYS", 7))
 
 
+def activity_window(edition) -> tuple[date, date]:
+    """The first and last day an activity of `edition` may run on: the Week and the
+    `EDITION_MARGIN` around it. Campaign windows and reporting dates are held to it too."""
+    return edition.starts_on - EDITION_MARGIN, edition.ends_on + EDITION_MARGIN
+
+
 # --- Checks ------------------------------------------------------------------------------
 def is_activity_region(region: Region) -> bool:
     """A county, or a prefecture-level city that has no counties (Dongguan, Zhongshan)."""

@@ -10,6 +10,7 @@ from django.utils import timezone
 from cyberweek.accounts.models import OrganiserRole, User
 from cyberweek.accounts.services import bootstrap_national_organiser, grant_role
 from cyberweek.activities import demo as activities_demo
+from cyberweek.campaigns import demo as campaigns_demo
 from cyberweek.core.permissions import acting_without_session
 from cyberweek.ctf import demo as ctf_demo
 from cyberweek.demo import consent_notices, edition_2019, edition_current
@@ -106,6 +107,7 @@ class Command(BaseCommand):
             ctf_demo.load(national)
             tipline_demo.load(national)
             showcase_demo.load(national)
+            campaigns_demo.load(national, current)
 
         self.stdout.write(
             self.style.SUCCESS(
