@@ -1,9 +1,11 @@
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
 from cyberweek.campaigns import services
 from cyberweek.campaigns.models import Campaign, Volunteer, VolunteerTask
+from cyberweek.core import certificates as core_certificates
 from tests.activities.factories import HEPING
 
 from .factories import campaign, campaign_data, verified_activity
@@ -85,6 +87,29 @@ def test_a_volunteer_accepts_records_and_downloads_a_verifiable_certificate(
     assert "3" in verified.text
     assert "张三" in verified.text
     assert client.get("/en/campaigns/certificates/not-a-code/").status_code == 404
+
+
+def test_certificate_downloads_are_limited_per_account(client, tianjin, person, monkeypatch):
+    monkeypatch.setattr(core_certificates, "DOWNLOADS_PER_WINDOW", 1)
+    made = campaign()
+    volunteer = services.invite_volunteer(actor=tianjin, campaign_id=made.pk, email=person.email)
+    services.respond_to_invitation(actor=person, volunteer_id=volunteer.pk, accept=True)
+    task = services.record_task(
+        actor=person,
+        volunteer_id=volunteer.pk,
+        description="讲座",
+        worked_on=date(2019, 9, 16),
+        hours=Decimal("2"),
+    )
+    services.decide_task(actor=tianjin, task_id=task.pk, confirm=True)
+    services.issue_certificate(actor=person, volunteer_id=volunteer.pk, holder_name="张三")
+    client.force_login(person)
+    url = f"/en/campaigns/volunteering/{volunteer.pk}/certificate.pdf"
+    assert client.get(url).status_code == 200
+    refused = client.get(url)
+    assert refused.status_code == 429
+    assert "Too many downloads" in refused.text
+    assert int(refused["Retry-After"]) > 0
 
 
 def test_someone_elses_certificate_cannot_be_downloaded(client, tianjin, person):

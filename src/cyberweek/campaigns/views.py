@@ -3,12 +3,12 @@ and certificates of service with their verification page."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cyberweek.core.certificates import looks_like_code
+from cyberweek.core.certificates import looks_like_code, pdf_download
 from cyberweek.core.errors import DomainError, NotFound
 from cyberweek.programme.queries import current_edition, published_editions
 
@@ -117,14 +117,12 @@ def certificate_pdf(request, pk):
     if certificate is None:
         raise Http404(_("You have no certificate for this campaign yet."))
     verify_url = request.build_absolute_uri(certificates.verify_path(certificate))
-    response = HttpResponse(
-        certificates.render_pdf(certificate, verify_url=verify_url),
-        content_type="application/pdf",
+    return pdf_download(
+        request,
+        scope="campaigns-certificate",
+        render=lambda: certificates.render_pdf(certificate, verify_url=verify_url),
+        filename=f"service-certificate-{certificate.code[:8]}.pdf",
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="service-certificate-{certificate.code[:8]}.pdf"'
-    )
-    return response
 
 
 def verify_certificate(request, code):

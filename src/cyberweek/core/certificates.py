@@ -38,3 +38,30 @@ def render_pdf(template_name: str, context: dict, *, verify_url: str) -> bytes:
         template_name, {**context, "verify_url": verify_url, "qr": qr_data_uri(verify_url)}
     )
     return HTML(string=html).write_pdf()
+
+
+# Rendering a PDF costs about half a second of a web worker: a person downloads their own
+# certificate a few times, never twenty times in five minutes.
+DOWNLOADS_PER_WINDOW = 20
+DOWNLOAD_WINDOW_SECONDS = 300
+
+
+def pdf_download(request, *, scope: str, render, filename: str):
+    """The PDF that `render()` makes, as an attachment named `filename`, or 429 when this
+    account has downloaded certificates of `scope` too often. Every certificate download
+    view answers through this, so none renders PDFs without a limit."""
+    from django.http import HttpResponse
+    from django.utils.translation import gettext as _
+
+    from cyberweek.core import rate_limits
+
+    verdict = rate_limits.hit(
+        scope, str(request.user.pk), limit=DOWNLOADS_PER_WINDOW, window=DOWNLOAD_WINDOW_SECONDS
+    )
+    if not verdict.allowed:
+        response = HttpResponse(_("Too many downloads; try again in a few minutes."), status=429)
+        response["Retry-After"] = str(verdict.retry_after)
+        return response
+    response = HttpResponse(render(), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

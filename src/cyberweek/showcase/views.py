@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cyberweek.core import rate_limits
+from cyberweek.core.certificates import pdf_download
 from cyberweek.core.errors import DomainError, NotFound
 from cyberweek.core.rate_limits import client_ip
 
@@ -184,19 +184,13 @@ def certificate_pdf(request, ref):
     certificate = getattr(entry, "certificate", None)
     if certificate is None:
         raise Http404(_("This entry has no certificate."))
-    verdict = rate_limits.hit("showcase-certificate", str(request.user.pk), limit=20, window=300)
-    if not verdict.allowed:
-        response = HttpResponse(_("Too many downloads; try again in a few minutes."), status=429)
-        response["Retry-After"] = str(verdict.retry_after)
-        return response
     verify_url = request.build_absolute_uri(certificates.verify_path(certificate))
-    response = HttpResponse(
-        certificates.render_pdf(certificate, verify_url=verify_url), content_type="application/pdf"
+    return pdf_download(
+        request,
+        scope="showcase-certificate",
+        render=lambda: certificates.render_pdf(certificate, verify_url=verify_url),
+        filename=f"certificate-{certificate.code[:8]}.pdf",
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="certificate-{certificate.code[:8]}.pdf"'
-    )
-    return response
 
 
 def verify_certificate(request, code):
