@@ -17,6 +17,7 @@ from cyberweek.core.rate_limits import client_ip
 
 from . import proof_of_work, queries, services
 from .models import Cluster, Report
+from .publication import PublishedThreats
 
 router = Router(tags=["tipline"])
 ERRORS = {400: Problem, 404: Problem, 413: Problem, 422: Problem, 429: Problem}
@@ -73,7 +74,7 @@ class LookupOut(Schema):
 class ThreatOut(Schema):
     id: int
     kind: ThreatKind
-    value: str
+    value: str = Field(..., description="a link's personal data (query, path) masked")
     reports: int = Field(..., alias="report_count")
     first_seen: dt.datetime
     confirmed_at: dt.datetime
@@ -160,15 +161,15 @@ def lookup(request, params: Query[LookupQuery]):
         "value": answer.value,
         "confirmed_threat": answer.threat is not None,
         "benign": answer.benign,
-        "threat_id": answer.threat.pk if answer.threat else None,
+        "threat_id": answer.threat.id if answer.threat else None,
     }
 
 
 @router.get("/threats", response={200: list[ThreatOut], **ERRORS})
 @paginate(Pagination)
 def threats(request):
-    """Confirmed threats, newest first."""
-    return queries.confirmed_threats()
+    """Confirmed threats, newest first; links with their victims' data masked."""
+    return PublishedThreats(queries.confirmed_threats())
 
 
 @router.get("/statistics", response={200: StatisticsOut})

@@ -10,6 +10,10 @@
   IDs are `user-account` objects.
 - A PhishTank-like feed of confirmed phishing links, CSV and JSON.
 
+All of them are made from `publication.PublicThreat`: a link's victim data (a phone number
+or token in its query or path) is masked. A masked link's STIX pattern is a `LIKE` with
+each masked run as `%`, so it still matches the real link without saying what was masked.
+
 Each export is parsed back with its library before it is handed out (and a sample of the
 STIX bundle goes through the OASIS validator), so a malformed one is an error here and not
 at the receiver. Indicators on a warning list (official sites
@@ -28,6 +32,7 @@ from django.utils import timezone
 from pymisp import MISPEvent, MISPObject
 
 from .models import Cluster
+from .publication import PublicThreat, published
 from .queries import confirmed_threats
 from .warninglists import is_benign
 
@@ -45,14 +50,16 @@ class ExportInvalid(Exception):
     """An export that its own library does not read back: a bug, never shown as data."""
 
 
-def threats(*, since: datetime | None = None) -> list[Cluster]:
+def threats(*, since: datetime | None = None) -> list[PublicThreat]:
+    """Confirmed threats as they are published (links masked: `publication`), without
+    the ones a warning list names."""
     qs = confirmed_threats()
     if since is not None:
         qs = qs.filter(confirmed_at__gte=since)
-    return [c for c in qs if not is_benign(c.kind, c.value)]
+    return [published(c) for c in qs if not is_benign(c.kind, c.value)]
 
 
-def _stix_id(kind: str, cluster: Cluster) -> str:
+def _stix_id(kind: str, cluster: PublicThreat) -> str:
     return f"{kind}--{uuid.uuid5(STIX_NAMESPACE, cluster.key)}"
 
 
@@ -71,9 +78,14 @@ def week_identity() -> stix2.Identity:
     )
 
 
-def _observable_and_pattern(cluster: Cluster):
+def _observable_and_pattern(cluster: PublicThreat):
     if cluster.kind == Cluster.Kind.URL:
-        return stix2.URL(value=cluster.value), f"[url:value = '{_escape(cluster.value)}']"
+        if cluster.masked:
+            # The masked link still matches the real one: each masked run is a wildcard.
+            pattern = f"[url:value LIKE '{_escape(cluster.mask_pattern)}']"
+        else:
+            pattern = f"[url:value = '{_escape(cluster.value)}']"
+        return stix2.URL(value=cluster.value), pattern
     account_type = ACCOUNT_TYPES[cluster.kind]
     observable = stix2.UserAccount(user_id=cluster.value, account_type=account_type)
     pattern = (
@@ -83,7 +95,7 @@ def _observable_and_pattern(cluster: Cluster):
     return observable, pattern
 
 
-def stix_bundle(clusters: list[Cluster]) -> str:
+def stix_bundle(clusters: list[PublicThreat]) -> str:
     identity = week_identity()
     objects = [identity]
     for cluster in clusters:
@@ -91,7 +103,7 @@ def stix_bundle(clusters: list[Cluster]) -> str:
         common = {"created_by_ref": identity.id, "created": cluster.confirmed_at}
         indicator = stix2.Indicator(
             id=_stix_id("indicator", cluster),
-            name=f"{cluster.get_kind_display()}: {cluster.display or cluster.value}",
+            name=f"{cluster.kind_label}: {cluster.display}",
             indicator_types=["malicious-activity"],
             pattern=pattern,
             pattern_type="stix",
@@ -164,7 +176,7 @@ def _when(value) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if value else ""
 
 
-def misp_event(clusters: list[Cluster], *, now: datetime | None = None) -> str:
+def misp_event(clusters: list[PublicThreat], *, now: datetime | None = None) -> str:
     now = now or timezone.now()
     event = MISPEvent()
     event.info = f"{WEEK_NAME}: confirmed threats"
@@ -177,8 +189,7 @@ def misp_event(clusters: list[Cluster], *, now: datetime | None = None) -> str:
         if cluster.kind == Cluster.Kind.URL:
             obj = MISPObject("phishing", standalone=False)
             obj.add_attribute("url", value=cluster.value)
-            host = cluster.value.split("://", 1)[1].split("/", 1)[0].split(":")[0]
-            obj.add_attribute("hostname", value=host)
+            obj.add_attribute("hostname", value=cluster.host)
             obj.add_attribute("verified", value="Yes")
             obj.add_attribute("verification-time", value=cluster.confirmed_at)
             obj.add_attribute("submission-time", value=cluster.first_seen)
@@ -228,10 +239,10 @@ FEED_FIELDS = [
 ]  # fmt: skip
 
 
-def phishing_feed(clusters: list[Cluster]) -> list[FeedRow]:
+def phishing_feed(clusters: list[PublicThreat]) -> list[FeedRow]:
     return [
         FeedRow(
-            id=c.pk,
+            id=c.id,
             url=c.value,
             submission_time=_when(c.first_seen),
             verification_time=_when(c.confirmed_at),
@@ -244,7 +255,7 @@ def phishing_feed(clusters: list[Cluster]) -> list[FeedRow]:
     ]
 
 
-def phishing_feed_csv(clusters: list[Cluster]) -> str:
+def phishing_feed_csv(clusters: list[PublicThreat]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(FEED_FIELDS)
@@ -254,7 +265,7 @@ def phishing_feed_csv(clusters: list[Cluster]) -> str:
     return out.getvalue()
 
 
-def phishing_feed_json(clusters: list[Cluster]) -> str:
+def phishing_feed_json(clusters: list[PublicThreat]) -> str:
     return json.dumps(
         [{name: getattr(row, name) for name in FEED_FIELDS} for row in phishing_feed(clusters)],
         ensure_ascii=False,

@@ -83,7 +83,7 @@ def _full_unquote(text: str) -> bytes:
     return data
 
 
-def _requote(data: bytes) -> str:
+def requote(data: bytes) -> str:
     # Safe Browsing escapes bytes <= 0x20, >= 0x7f, '#' and '%'; everything else stays.
     out = []
     for byte in data:
@@ -253,10 +253,10 @@ def canonical_url(text: str) -> CanonicalUrl:
     if port == DEFAULT_PORTS[scheme]:
         port = None
     path_text, _q, query = remainder.partition("?")
-    path = _requote(_canonical_path(_full_unquote(path_text or "/")))
+    path = requote(_canonical_path(_full_unquote(path_text or "/")))
     url = f"{scheme}://{host}{f':{port}' if port else ''}{path}"
     if _q:
-        url += "?" + _requote(_full_unquote(query))
+        url += "?" + requote(_full_unquote(query))
     if len(url) > MAX_URL_CHARS:
         raise NotNormalisable("too-long", f"the link is longer than {MAX_URL_CHARS} characters")
     return CanonicalUrl(

@@ -17,6 +17,7 @@ from .normalise import (
     canonical_url,
     canonical_wechat,
 )
+from .publication import PublicThreat, public_value, published
 from .warninglists import is_benign
 
 
@@ -56,8 +57,8 @@ def confirmed_threats() -> QuerySet[Cluster]:
 @dataclass(frozen=True)
 class LookupAnswer:
     kind: str  # "url", "phone", "qq", "wechat" or "" when unreadable
-    value: str
-    threat: Cluster | None  # a confirmed cluster, exact or host+path match
+    value: str  # as published: a link's personal data masked
+    threat: PublicThreat | None  # a confirmed cluster, exact or host+path match
     benign: bool  # on a warning list: an official site or hotline
     error: str = ""
 
@@ -97,10 +98,23 @@ def look_up(text: str) -> LookupAnswer:
                         .filter(links__report__observables__cluster=host_path)
                         .first()
                     )
-            answers.append(LookupAnswer("url", value.url, threat, is_benign("url", value.url)))
-        else:
             answers.append(
-                LookupAnswer(kind, value, _first_confirmed(kind, value), is_benign(kind, value))
+                LookupAnswer(
+                    "url",
+                    public_value("url", value.url),
+                    published(threat) if threat else None,
+                    is_benign("url", value.url),
+                )
+            )
+        else:
+            threat = _first_confirmed(kind, value)
+            answers.append(
+                LookupAnswer(
+                    kind,
+                    public_value(kind, value),
+                    published(threat) if threat else None,
+                    is_benign(kind, value),
+                )
             )
     # Digits may be a phone number or a QQ number: a known answer wins, else the first.
     for answer in answers:
@@ -108,7 +122,8 @@ def look_up(text: str) -> LookupAnswer:
             return answer
     if answers:
         return answers[0]
-    return LookupAnswer("", text, None, False, error="unreadable")
+    # Unreadable text is not echoed: it may be anything the person pasted.
+    return LookupAnswer("", "", None, False, error="unreadable")
 
 
 def statistics(*, days: int = 30) -> dict:

@@ -26,6 +26,7 @@ from .forms import (
     VoteForm,
 )
 from .models import Cluster, Report
+from .publication import public_value, published
 
 
 # --- Public -----------------------------------------------------------------------------
@@ -127,7 +128,7 @@ def statistics(request):
 
 def threat(request, pk):
     cluster = get_object_or_404(queries.confirmed_threats(), pk=pk)
-    return render(request, "tipline/threat.html", {"threat": cluster})
+    return render(request, "tipline/threat.html", {"threat": published(cluster)})
 
 
 def phishing_feed(request, fmt):
@@ -211,7 +212,10 @@ class ReportDetailView(VolunteerRequiredMixin, RevealMixin, DetailView):
         context = super().get_context_data(**kwargs)
         report = self.object
         context.update(
-            clusters=Cluster.objects.filter(links__report=report).order_by("kind"),
+            clusters=[
+                (cluster, public_value(cluster.kind, cluster.display or cluster.value))
+                for cluster in Cluster.objects.filter(links__report=report).order_by("kind")
+            ],
             steps=report.steps.select_related("actor"),
             votes=report.votes.all(),
             comment_form=CommentForm(),
