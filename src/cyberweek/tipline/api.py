@@ -1,19 +1,23 @@
 """JSON for the tip line: file a report (no account; a solved proof-of-work challenge),
-follow it by its receipt, look a link or number up, list confirmed threats, statistics.
-Screenshots are sent through the page, which reads them through the bounded reader."""
+with screenshots as a multipart form, follow it by its receipt, look a link or number up,
+list confirmed threats, statistics. Screenshots pass the same reader as the page's
+(`services.evidence_of`, then `core.bounded_files.reencoded_image`), the same address
+limit and proof of work, and the same body limit."""
 
 import datetime as dt
 from typing import Literal
 
 from django.views.decorators.cache import never_cache
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.decorators import decorate_view
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from cyberweek.core.api_enums import named_choices
 from cyberweek.core.api_pagination import Pagination
 from cyberweek.core.api_problems import Problem
 from cyberweek.core.rate_limits import client_ip
+from cyberweek.core.request_guards import body_limit
 
 from . import proof_of_work, queries, services
 from .models import Cluster, Report
@@ -119,10 +123,7 @@ def challenge(request):
     return proof_of_work.new_challenge()
 
 
-@router.post("/reports", response={201: FiledOut, **ERRORS})
-def file_report(request, data: ReportIn):
-    """File an anonymous report; personal information in `text` is masked before any
-    volunteer reads it. Limited per address; each challenge files one report."""
+def _filed(request, data: ReportIn, uploads=()):
     services.admit(address=client_ip(request), challenge=data.pow_challenge, nonce=data.pow_nonce)
     filed = services.file_report(
         kind=data.kind,
@@ -132,6 +133,7 @@ def file_report(request, data: ReportIn):
         qq=data.qq,
         wechat=data.wechat,
         text=data.text,
+        images=services.evidence_of(uploads),
     )
     return Status(
         201,
@@ -143,6 +145,25 @@ def file_report(request, data: ReportIn):
             "notes": list(filed.notes),
         },
     )
+
+
+@router.post("/reports", response={201: FiledOut, **ERRORS})
+@decorate_view(body_limit(services.MAX_REPORT_BODY))
+def file_report(request, data: ReportIn):
+    """File an anonymous report; personal information in `text` is masked before any
+    volunteer reads it. Limited per address; each challenge files one report."""
+    return _filed(request, data)
+
+
+@router.post("/reports/with-evidence", response={201: FiledOut, **ERRORS})
+@decorate_view(body_limit(services.MAX_REPORT_BODY))
+def file_report_with_evidence(
+    request, data: Form[ReportIn], evidence: File[list[UploadedFile]] = None
+):
+    """The same as `POST /reports`, as a multipart form with up to five screenshots in
+    `evidence` (PNG, JPEG, WebP or GIF, 5 MB each). Each is redrawn as PNG, which drops
+    EXIF (GPS position, camera, owner) and anything appended; other files are refused."""
+    return _filed(request, data, evidence or [])
 
 
 @router.post("/receipts", response={200: ReceiptOut, **ERRORS})

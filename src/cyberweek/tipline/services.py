@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from cyberweek.accounts.models import User
 from cyberweek.core import audit, rate_limits
-from cyberweek.core.bounded_files import FileLimits, reencoded_image
+from cyberweek.core.bounded_files import FileLimits, check_size, reencoded_image
 from cyberweek.core.crypto import key_ring
 from cyberweek.core.errors import (
     Conflict,
@@ -53,6 +53,8 @@ from .warninglists import is_benign
 MAX_TEXT_CHARS = 5000
 MAX_IMAGES = 5
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
+# The largest report body a page or the API accepts: five screenshots and the fields.
+MAX_REPORT_BODY = MAX_IMAGES * MAX_IMAGE_BYTES + 256 * 1024
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud, typed back
 RECEIPT_GROUPS = 4
 
@@ -234,6 +236,23 @@ def _region_and_province(region_code: str) -> tuple[Region, str]:
         region = Region.objects.get(level=Region.Level.COUNTRY)
     codes = [c for c in region.path.split("/") if c]
     return region, (codes[0] if codes else region.code)
+
+
+def evidence_of(uploads) -> list[bytes]:
+    """The bytes of uploaded screenshots, for `file_report`: at most `MAX_IMAGES`, each
+    refused past `MAX_IMAGE_BYTES` before it is read, and never read beyond that. The
+    report page and the API both read uploads here."""
+    uploads = [upload for upload in (uploads or []) if upload]
+    if len(uploads) > MAX_IMAGES:
+        raise ValidationFailed(
+            _("Attach at most %(n)s screenshots.") % {"n": MAX_IMAGES}, field="evidence"
+        )
+    limits = FileLimits.from_settings(file_bytes=MAX_IMAGE_BYTES)
+    contents = []
+    for upload in uploads:
+        check_size(upload.size, limits)
+        contents.append(upload.read(limits.file_bytes + 1))
+    return contents
 
 
 def _images(images) -> list:

@@ -13,6 +13,7 @@ from django.views.generic import DetailView, TemplateView
 
 from cyberweek.core.errors import DomainError, ValidationFailed
 from cyberweek.core.rate_limits import client_ip
+from cyberweek.core.request_guards import body_limit
 from cyberweek.core.reveal import Look, RevealMixin
 from cyberweek.core.screening import explain
 
@@ -44,6 +45,7 @@ def challenge(request):
     return JsonResponse(proof_of_work.new_challenge())
 
 
+@body_limit(services.MAX_REPORT_BODY)
 def report(request, kind):
     if kind not in Report.Kind.values:
         raise Http404
@@ -66,7 +68,7 @@ def report(request, kind):
                     qq=data.get("qq", ""),
                     wechat=data.get("wechat", ""),
                     text=data.get("text", ""),
-                    images=[upload.read() for upload in data["evidence"]],
+                    images=services.evidence_of(data["evidence"]),
                 )
             except DomainError as error:
                 field = error.field if error.field in form.fields else None
