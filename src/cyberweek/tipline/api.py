@@ -103,6 +103,13 @@ class DayOut(Schema):
     escalated: int
 
 
+class TipBrandOut(Schema):
+    id: str
+    name: str
+    name_en: str
+    reports: int = Field(..., description="confirmed reports imitating it")
+
+
 class StatisticsOut(Schema):
     days: int
     total: int
@@ -110,6 +117,9 @@ class StatisticsOut(Schema):
     by_kind: list[CountOut]
     by_province: list[ProvinceOut]
     by_day: list[DayOut]
+    top_brands: list[TipBrandOut] = Field(
+        ..., description="brands confirmed reports imitated, by link host and description"
+    )
 
 
 class LookupQuery(Schema):
@@ -195,5 +205,5 @@ def threats(request):
 
 @router.get("/statistics", response={200: StatisticsOut})
 def statistics(request):
-    """Reports in the last 30 days by kind, province and day."""
+    """Reports in the last 30 days by kind, province and day; the brands most imitated."""
     return queries.statistics()
