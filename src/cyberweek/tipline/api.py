@@ -24,7 +24,7 @@ from .models import Cluster, Report
 from .publication import PublishedThreats
 
 router = Router(tags=["tipline"])
-ERRORS = {400: Problem, 404: Problem, 413: Problem, 422: Problem, 429: Problem}
+ERRORS = {400: Problem, 404: Problem, 409: Problem, 413: Problem, 422: Problem, 429: Problem}
 
 ReportKind = named_choices(Report.Kind, "TipReportKind")
 ReportStatus = named_choices(Report.Status, "TipReportStatus")
@@ -181,6 +181,14 @@ def file_report_with_evidence(
 def receipt(request, data: ReceiptIn):
     """The status of a report, by its receipt code (POST, so the code stays out of logs)."""
     return services.report_by_receipt(code=data.code, address=client_ip(request))
+
+
+@router.post("/receipts/withdraw", response={200: ReceiptOut, **ERRORS})
+@decorate_view(never_cache)
+def withdraw(request, data: ReceiptIn):
+    """Withdraw a report by its receipt code while volunteers are still checking it: what
+    was sent is erased and its clusters count one report fewer. 409 once it is decided."""
+    return services.withdraw_report(code=data.code, address=client_ip(request))
 
 
 @router.get("/lookup", response={200: LookupOut, **ERRORS})

@@ -161,7 +161,8 @@ def statistics(*, days: int = 30) -> dict:
     """Public counts: reports by kind, by province, and per day, confirmed threats, and
     the brands confirmed reports imitated."""
     since = timezone.now() - timedelta(days=days)
-    recent = Report.objects.filter(created_at__gte=since)
+    # A withdrawn report was taken back by its reporter: it counts nowhere.
+    recent = Report.objects.filter(created_at__gte=since).exclude(status=Report.Status.WITHDRAWN)
     by_kind = dict(recent.values_list("kind").annotate(n=Count("pk")).order_by())
     by_province = dict(recent.values_list("province_code").annotate(n=Count("pk")).order_by())
     names = dict(Region.objects.filter(code__in=by_province).values_list("code", "name"))

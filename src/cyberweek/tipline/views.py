@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, TemplateView
 
 from cyberweek.core.errors import DomainError, ValidationFailed
@@ -93,6 +94,7 @@ def report(request, kind):
     )
 
 
+@never_cache
 def receipt(request):
     form = ReceiptForm(request.POST or None)
     found = None
@@ -108,6 +110,27 @@ def receipt(request):
                 status = error.status
         else:
             status = 400
+    return render(request, "tipline/receipt.html", {"form": form, "report": found}, status=status)
+
+
+@never_cache
+@require_POST
+def withdraw(request):
+    """The reporter withdraws a report with its receipt code (the receipt page's button)."""
+    form = ReceiptForm(request.POST)
+    found = None
+    status = 400
+    if form.is_valid():
+        try:
+            found = services.withdraw_report(
+                code=form.cleaned_data["code"], address=client_ip(request)
+            )
+        except DomainError as error:
+            form.add_error("code", error.message)
+            status = error.status
+        else:
+            status = 200
+            messages.success(request, _("Your report is withdrawn; what you sent is erased."))
     return render(request, "tipline/receipt.html", {"form": form, "report": found}, status=status)
 
 
