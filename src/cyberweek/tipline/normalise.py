@@ -303,7 +303,8 @@ def canonical_phone(text: str, region: str = DEFAULT_REGION) -> str:
 
 
 _QQ = re.compile(r"^[1-9][0-9]{4,10}$")
-_QQ_PREFIX = re.compile(r"^(?:qq|ＱＱ|扣扣)\s*(?:号|号码)?\s*[:：]?\s*", re.IGNORECASE)
+# Longer alternatives first: "微信号：abc" must lose "微信号", not only "微信".
+_QQ_PREFIX = re.compile(r"^(?:qq|ＱＱ|扣扣)\s*(?:号码|号)?\s*[:：]?\s*", re.IGNORECASE)
 
 
 def canonical_qq(text: str) -> str:
@@ -317,7 +318,7 @@ def canonical_qq(text: str) -> str:
 
 
 _WECHAT = re.compile(r"^[a-z][a-z0-9_\-]{5,19}$")
-_WECHAT_PREFIX = re.compile(r"^(?:wechat|weixin|wx|vx|微信|微信号)\s*[:：]?\s*", re.IGNORECASE)
+_WECHAT_PREFIX = re.compile(r"^(?:wechat|weixin|wx|vx|微信号|微信)\s*[:：]?\s*", re.IGNORECASE)
 
 
 def canonical_wechat(text: str) -> str:
