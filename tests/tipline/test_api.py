@@ -154,3 +154,15 @@ def test_a_body_larger_than_five_screenshots_is_refused_before_it_is_read(client
         CONTENT_LENGTH=str(services.MAX_REPORT_BODY + 1),
     )
     assert response.status_code == 413
+
+
+def test_lookup_takes_the_text_in_the_body_too(client):
+    escalated()
+    answer = client.post(
+        "/api/tipline/lookup",
+        {"q": "icbc-secure.example.net/login"},
+        content_type="application/json",
+    ).json()
+    assert answer["confirmed_threat"] is True
+    empty = client.post("/api/tipline/lookup", {"q": ""}, content_type="application/json")
+    assert empty.status_code == 422

@@ -134,8 +134,11 @@ def withdraw(request):
     return render(request, "tipline/receipt.html", {"form": form, "report": found}, status=status)
 
 
+@never_cache
 def lookup(request):
-    form = LookupForm(request.GET or None)
+    # The form posts: a link pasted here may carry the asker's own phone number or token,
+    # which a query string would leave in every access log. GET still answers old links.
+    form = LookupForm(request.POST or request.GET or None)
     answer = None
     if form.is_bound and form.is_valid():
         answer = queries.look_up(form.cleaned_data["q"])
