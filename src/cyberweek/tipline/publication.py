@@ -157,7 +157,9 @@ class PublicThreat:
 
     @property
     def host(self) -> str:
-        return urlsplit(self.value).hostname or "" if self.kind == Cluster.Kind.URL else ""
+        if self.kind != Cluster.Kind.URL:
+            return ""
+        return urlsplit(self.value).hostname or ""
 
     @property
     def mask_pattern(self) -> str:
