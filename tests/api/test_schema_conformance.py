@@ -31,7 +31,12 @@ CONTENT_CHECKED = {"/privacy/check/file", "/api/privacy/check/file"}
 # The tip line refuses a report whose proof-of-work nonce does not solve its challenge, or
 # whose link or number cannot be read, and a receipt code of the wrong length, with their
 # documented 422: what solves a SHA-256 puzzle or is a phone number is beyond a schema.
-CONTENT_CHECKED |= {"/api/tipline/reports", "/api/tipline/receipts"}
+CONTENT_CHECKED |= {
+    "/api/tipline/reports",
+    "/api/tipline/reports/with-evidence",
+    "/api/tipline/receipts",
+    "/api/tipline/receipts/withdraw",
+}
 
 
 @pytest.fixture

@@ -1,9 +1,13 @@
+import io
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
-from cyberweek.tipline import proof_of_work
-from cyberweek.tipline.models import Report
+from cyberweek.tipline import proof_of_work, services
+from cyberweek.tipline.models import Evidence, Report
 
-from .factories import escalated
+from .factories import escalated, png
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +89,80 @@ def test_lookup_threats_and_statistics(client):
     stats = client.get("/api/tipline/statistics").json()
     assert stats["total"] == 1
     assert client.get("/api/tipline/lookup").status_code == 422
+
+
+def multipart(client, files, **fields):
+    return client.post(
+        "/api/tipline/reports/with-evidence",
+        {
+            "kind": "phishing",
+            "link": "http://icbc-secure.example.net/login",
+            "text": "截图里有我的名字",
+            **solved(client),
+            **fields,
+            "evidence": files,
+        },
+    )
+
+
+def test_screenshots_through_the_api_are_redrawn_without_their_metadata(client):
+    response = multipart(client, [SimpleUploadedFile("shot.jpg", png(exif=True), "image/jpeg")])
+    assert response.status_code == 201
+    [evidence] = Evidence.objects.all()
+    stored = services.decode_evidence(evidence)
+    assert evidence.content_type == "image/png"
+    assert stored.startswith(b"\x89PNG")
+    assert "张三".encode() not in stored
+    assert not Image.open(io.BytesIO(stored)).getexif()
+
+
+@pytest.mark.parametrize(
+    ("files", "status"),
+    [
+        ([SimpleUploadedFile("shot.png", b"%PDF-1.4 not an image", "image/png")], 422),
+        ([SimpleUploadedFile(f"{n}.png", png(), "image/png") for n in range(6)], 422),
+        ([SimpleUploadedFile("bomb.png", png(20000, 20000, fmt="PNG"), "image/png")], 413),
+    ],
+    ids=["not-an-image", "six-screenshots", "decompression-bomb"],
+)
+def test_bad_screenshots_through_the_api_are_refused_and_write_nothing(client, files, status):
+    response = multipart(client, files)
+    assert response.status_code == status
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["detail"]
+    assert not Report.objects.exists()
+    assert not Evidence.objects.exists()
+
+
+def test_screenshots_through_the_api_need_a_proof_of_work_and_count_against_the_limit(
+    client, settings
+):
+    image = [SimpleUploadedFile("shot.png", png(), "image/png")]
+    unsolved = multipart(client, image, pow_challenge="x", pow_nonce="1")
+    assert unsolved.status_code == 422
+    settings.TIPLINE_REPORTS_PER_HOUR = 1  # the refused attempt above counted
+    limited = multipart(client, [SimpleUploadedFile("shot.png", png(), "image/png")])
+    assert limited.status_code == 429
+    assert not Report.objects.exists()
+
+
+def test_a_body_larger_than_five_screenshots_is_refused_before_it_is_read(client):
+    response = client.post(
+        "/api/tipline/reports/with-evidence",
+        data=b"x",
+        content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=str(services.MAX_REPORT_BODY + 1),
+    )
+    assert response.status_code == 413
+
+
+def test_lookup_takes_the_text_in_the_body_too(client):
+    escalated()
+    answer = client.post(
+        "/api/tipline/lookup",
+        {"q": "icbc-secure.example.net/login"},
+        content_type="application/json",
+    ).json()
+    assert answer["confirmed_threat"] is True
+    empty = client.post("/api/tipline/lookup", {"q": ""}, content_type="application/json")
+    assert empty.status_code == 422

@@ -89,3 +89,40 @@ def test_phishing_feed_shows_online_status_and_takedown_time():
     assert rows[0]["takedown_time"].endswith("Z")
     [entry] = json.loads(exports.phishing_feed_json(exports.threats()))
     assert entry["reports"] == 1
+
+
+def test_every_shape_the_stix_bundle_takes_passes_stix2_and_the_oasis_validator():
+    """The bundle is written as plain JSON and not checked on each download: this is the
+    check, over every shape (masked and plain link, taken down, phone, QQ, WeChat)."""
+    escalated(link="http://icbc-secure.example.net/login")
+    escalated(link="http://icbc-verify.example.net/u?phone=13812345678&token=abc")
+    escalated(link="http://etc-refund.example.net/apply")
+    services.mark_taken_down(
+        actor=volunteer(),
+        cluster_id=Cluster.objects.get(value="http://etc-refund.example.net/apply").pk,
+    )
+    confirmed_phone()
+    filed = services.file_report(kind="fraud_phone", region_code="110101", wechat="wx: Refund_88a")
+    first, second = volunteer(), volunteer()
+    services.claim_report(actor=first, report_id=filed.report.pk)
+    services.confirm_report(actor=first, report_id=filed.report.pk)
+    services.escalate_report(actor=second, report_id=filed.report.pk)
+    text = exports.stix_bundle(exports.threats())
+    exports.validate_stix(text)  # raises ExportInvalid on any error
+    bundle = stix2.parse(text, allow_custom=False)
+    patterns = [o.pattern for o in bundle.objects if o.type == "indicator"]
+    assert any(" LIKE " in p for p in patterns)
+    assert {a.account_type for a in bundle.objects if a.type == "user-account"} == {
+        "phone-number",
+        "qq",
+        "wechat",
+    }
+    assert any("valid_until" in o for o in bundle.objects if o.type == "indicator")
+    # Cyber observables carry the ids stix2 itself derives from their properties.
+    for obj in bundle.objects:
+        if obj.type == "url":
+            assert obj.id == stix2.URL(value=obj.value).id
+        elif obj.type == "user-account":
+            assert (
+                obj.id == stix2.UserAccount(user_id=obj.user_id, account_type=obj.account_type).id
+            )

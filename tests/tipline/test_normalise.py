@@ -199,6 +199,9 @@ def test_qq_and_wechat_ids():
     assert canonical_qq("１２３４５６７") == "1234567"
     assert canonical_wechat("微信：Zhang_San88") == "zhang_san88"
     assert canonical_wechat("wx: abc-def") == "abc-def"
+    # The longer prefix is dropped whole ("微信号", not "微信" leaving "号").
+    assert canonical_wechat("微信号：Zhang_San88") == "zhang_san88"
+    assert canonical_qq("QQ号码：12345678") == "12345678"
     for bad in ["0123456", "1234", "123456789012", "qq"]:
         with pytest.raises(NotNormalisable):
             canonical_qq(bad)

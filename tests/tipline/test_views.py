@@ -198,3 +198,12 @@ def test_pages_are_in_chinese_by_default(client):
         form = client.get("/tipline/report/phishing/")
     assert "举报诈骗、钓鱼和信息泄露" in page.text
     assert "提交举报" in form.text
+
+
+def test_the_lookup_form_posts_so_a_pasted_link_stays_out_of_access_logs(client):
+    escalated()
+    form = client.get(reverse("tipline:lookup"))
+    assert 'method="post"' in form.text
+    answer = client.post(reverse("tipline:lookup"), {"q": "icbc-secure.example.net/login"})
+    assert answer.status_code == 200
+    assert "is a confirmed scam" in answer.text

@@ -94,6 +94,7 @@ LABELS = {
     "showcase.video_refused": _("Video refused"),
     "showcase.vote_voided": _("Vote voided"),
     "tipline.report_filed": _("Report filed on the tip line"),
+    "tipline.report_withdrawn": _("Report withdrawn by its reporter"),
     "tipline.filed": _("Report filed on the tip line"),
     "tipline.claimed": _("Report claimed for triage"),
     "tipline.released": _("Report released"),

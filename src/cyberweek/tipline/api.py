@@ -1,25 +1,30 @@
 """JSON for the tip line: file a report (no account; a solved proof-of-work challenge),
-follow it by its receipt, look a link or number up, list confirmed threats, statistics.
-Screenshots are sent through the page, which reads them through the bounded reader."""
+with screenshots as a multipart form, follow it by its receipt, look a link or number up,
+list confirmed threats, statistics. Screenshots pass the same reader as the page's
+(`services.evidence_of`, then `core.bounded_files.reencoded_image`), the same address
+limit and proof of work, and the same body limit."""
 
 import datetime as dt
 from typing import Literal
 
 from django.views.decorators.cache import never_cache
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.decorators import decorate_view
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from cyberweek.core.api_enums import named_choices
 from cyberweek.core.api_pagination import Pagination
 from cyberweek.core.api_problems import Problem
 from cyberweek.core.rate_limits import client_ip
+from cyberweek.core.request_guards import body_limit
 
 from . import proof_of_work, queries, services
 from .models import Cluster, Report
+from .publication import PublishedThreats
 
 router = Router(tags=["tipline"])
-ERRORS = {400: Problem, 404: Problem, 413: Problem, 422: Problem, 429: Problem}
+ERRORS = {400: Problem, 404: Problem, 409: Problem, 413: Problem, 422: Problem, 429: Problem}
 
 ReportKind = named_choices(Report.Kind, "TipReportKind")
 ReportStatus = named_choices(Report.Status, "TipReportStatus")
@@ -73,7 +78,7 @@ class LookupOut(Schema):
 class ThreatOut(Schema):
     id: int
     kind: ThreatKind
-    value: str
+    value: str = Field(..., description="a link's personal data (query, path) masked")
     reports: int = Field(..., alias="report_count")
     first_seen: dt.datetime
     confirmed_at: dt.datetime
@@ -98,6 +103,13 @@ class DayOut(Schema):
     escalated: int
 
 
+class TipBrandOut(Schema):
+    id: str
+    name: str
+    name_en: str
+    reports: int = Field(..., description="confirmed reports imitating it")
+
+
 class StatisticsOut(Schema):
     days: int
     total: int
@@ -105,6 +117,9 @@ class StatisticsOut(Schema):
     by_kind: list[CountOut]
     by_province: list[ProvinceOut]
     by_day: list[DayOut]
+    top_brands: list[TipBrandOut] = Field(
+        ..., description="brands confirmed reports imitated, by link host and description"
+    )
 
 
 class LookupQuery(Schema):
@@ -118,10 +133,7 @@ def challenge(request):
     return proof_of_work.new_challenge()
 
 
-@router.post("/reports", response={201: FiledOut, **ERRORS})
-def file_report(request, data: ReportIn):
-    """File an anonymous report; personal information in `text` is masked before any
-    volunteer reads it. Limited per address; each challenge files one report."""
+def _filed(request, data: ReportIn, uploads=()):
     services.admit(address=client_ip(request), challenge=data.pow_challenge, nonce=data.pow_nonce)
     filed = services.file_report(
         kind=data.kind,
@@ -131,6 +143,7 @@ def file_report(request, data: ReportIn):
         qq=data.qq,
         wechat=data.wechat,
         text=data.text,
+        images=services.evidence_of(uploads),
     )
     return Status(
         201,
@@ -144,6 +157,25 @@ def file_report(request, data: ReportIn):
     )
 
 
+@router.post("/reports", response={201: FiledOut, **ERRORS})
+@decorate_view(body_limit(services.MAX_REPORT_BODY))
+def file_report(request, data: ReportIn):
+    """File an anonymous report; personal information in `text` is masked before any
+    volunteer reads it. Limited per address; each challenge files one report."""
+    return _filed(request, data)
+
+
+@router.post("/reports/with-evidence", response={201: FiledOut, **ERRORS})
+@decorate_view(body_limit(services.MAX_REPORT_BODY))
+def file_report_with_evidence(
+    request, data: Form[ReportIn], evidence: File[list[UploadedFile]] = None
+):
+    """The same as `POST /reports`, as a multipart form with up to five screenshots in
+    `evidence` (PNG, JPEG, WebP or GIF, 5 MB each). Each is redrawn as PNG, which drops
+    EXIF (GPS position, camera, owner) and anything appended; other files are refused."""
+    return _filed(request, data, evidence or [])
+
+
 @router.post("/receipts", response={200: ReceiptOut, **ERRORS})
 @decorate_view(never_cache)
 def receipt(request, data: ReceiptIn):
@@ -151,27 +183,47 @@ def receipt(request, data: ReceiptIn):
     return services.report_by_receipt(code=data.code, address=client_ip(request))
 
 
-@router.get("/lookup", response={200: LookupOut, **ERRORS})
-def lookup(request, params: Query[LookupQuery]):
-    """Whether a link, phone number, QQ number or WeChat ID is a confirmed threat."""
-    answer = queries.look_up(params.q)
+@router.post("/receipts/withdraw", response={200: ReceiptOut, **ERRORS})
+@decorate_view(never_cache)
+def withdraw(request, data: ReceiptIn):
+    """Withdraw a report by its receipt code while volunteers are still checking it: what
+    was sent is erased and its clusters count one report fewer. 409 once it is decided."""
+    return services.withdraw_report(code=data.code, address=client_ip(request))
+
+
+def _answer(text: str) -> dict:
+    answer = queries.look_up(text)
     return {
         "kind": answer.kind,
         "value": answer.value,
         "confirmed_threat": answer.threat is not None,
         "benign": answer.benign,
-        "threat_id": answer.threat.pk if answer.threat else None,
+        "threat_id": answer.threat.id if answer.threat else None,
     }
+
+
+@router.get("/lookup", response={200: LookupOut, **ERRORS})
+def lookup(request, params: Query[LookupQuery]):
+    """Whether a link, phone number, QQ number or WeChat ID is a confirmed threat. For a
+    link that may carry personal data, prefer `POST /lookup`: a query string is logged."""
+    return _answer(params.q)
+
+
+@router.post("/lookup", response={200: LookupOut, **ERRORS})
+@decorate_view(never_cache)
+def lookup_in_body(request, data: LookupQuery):
+    """The same look-up with the text in the body, so it stays out of access logs."""
+    return _answer(data.q)
 
 
 @router.get("/threats", response={200: list[ThreatOut], **ERRORS})
 @paginate(Pagination)
 def threats(request):
-    """Confirmed threats, newest first."""
-    return queries.confirmed_threats()
+    """Confirmed threats, newest first; links with their victims' data masked."""
+    return PublishedThreats(queries.confirmed_threats())
 
 
 @router.get("/statistics", response={200: StatisticsOut})
 def statistics(request):
-    """Reports in the last 30 days by kind, province and day."""
+    """Reports in the last 30 days by kind, province and day; the brands most imitated."""
     return queries.statistics()

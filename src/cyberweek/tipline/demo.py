@@ -1,7 +1,8 @@
 """Demo tip-line data: a few dozen reports from Tianjin of every kind, duplicates written
 in varied notations (so clusters show counts), and triage in every state, with the
-Tianjin and Heping organisers as the two volunteers. `load(national_user)` is called by
-`cyberweek load_demo`; it adds nothing when reports are already there.
+Tianjin and Heping organisers as the two volunteers; one report withdrawn by its
+reporter. `load(national_user)` is called by `cyberweek load_demo`; it adds nothing when
+reports are already there.
 
 Links use the reserved example domains (RFC 2606), so the demo accuses no real site.
 """
@@ -73,7 +74,7 @@ def _volunteers(national) -> tuple[User, User]:
     return people[0], people[1]
 
 
-def _file_all() -> list[Report]:
+def _file_all() -> list[services.FiledReport]:
     filed = []
     district = iter(DISTRICTS * 10)
     for link, text in PHISHING:
@@ -101,7 +102,7 @@ def _file_all() -> list[Report]:
         )
     for text in OTHER:
         filed.append(services.file_report(kind="other", region_code=next(district), text=text))
-    return [f.report for f in filed]
+    return filed
 
 
 def _triage(reports: list[Report], first: User, second: User) -> None:
@@ -150,6 +151,8 @@ def load(national_user) -> int:
     first, second = _volunteers(national_user)
     if Report.objects.exists():
         return 0
-    reports = _file_all()
-    _triage(reports, first, second)
-    return len(reports)
+    filed = _file_all()
+    _triage([f.report for f in filed], first, second)
+    # The reporter of the last one takes it back with the receipt.
+    services.withdraw_report(code=filed[-1].receipt, address="127.0.0.1")
+    return len(filed)

@@ -10,10 +10,15 @@
   IDs are `user-account` objects.
 - A PhishTank-like feed of confirmed phishing links, CSV and JSON.
 
-Each export is parsed back with its library before it is handed out (and a sample of the
-STIX bundle goes through the OASIS validator), so a malformed one is an error here and not
-at the receiver. Indicators on a warning list (official sites
-and hotlines) are left out even when confirmed before the list named them.
+All of them are made from `publication.PublicThreat`: a link's victim data (a phone number
+or token in its query or path) is masked. A masked link's STIX pattern is a `LIKE` with
+each masked run as `%`, so it still matches the real link without saying what was masked.
+
+The MISP event is loaded back with pymisp before it is handed out. The STIX bundle is
+written as plain JSON and checked by `stix2` and the OASIS validator in the tests, for
+every shape it can take (see `stix_bundle` for the measured reason). Indicators on a
+warning list (official sites and hotlines) are left out even when confirmed before the
+list named them.
 """
 
 import csv
@@ -28,6 +33,7 @@ from django.utils import timezone
 from pymisp import MISPEvent, MISPObject
 
 from .models import Cluster
+from .publication import PublicThreat, published
 from .queries import confirmed_threats
 from .warninglists import is_benign
 
@@ -45,14 +51,16 @@ class ExportInvalid(Exception):
     """An export that its own library does not read back: a bug, never shown as data."""
 
 
-def threats(*, since: datetime | None = None) -> list[Cluster]:
+def threats(*, since: datetime | None = None) -> list[PublicThreat]:
+    """Confirmed threats as they are published (links masked: `publication`), without
+    the ones a warning list names."""
     qs = confirmed_threats()
     if since is not None:
         qs = qs.filter(confirmed_at__gte=since)
-    return [c for c in qs if not is_benign(c.kind, c.value)]
+    return [published(c) for c in qs if not is_benign(c.kind, c.value)]
 
 
-def _stix_id(kind: str, cluster: Cluster) -> str:
+def _stix_id(kind: str, cluster: PublicThreat) -> str:
     return f"{kind}--{uuid.uuid5(STIX_NAMESPACE, cluster.key)}"
 
 
@@ -60,22 +68,45 @@ def _escape(value: str) -> str:
     return value.replace("\\", "\\\\").replace("'", "\\'")
 
 
-def week_identity() -> stix2.Identity:
-    return stix2.Identity(
-        id=f"identity--{uuid.uuid5(STIX_NAMESPACE, 'the-week')}",
-        created="2026-01-01T00:00:00Z",
-        modified="2026-01-01T00:00:00Z",
-        name=WEEK_NAME,
-        identity_class="organization",
-        sectors=["government"],
-    )
+# STIX 2.1 §2.9: a cyber observable's id is a UUIDv5 in this namespace over its
+# ID-contributing properties, canonically serialised (what `stix2` computes too).
+SCO_NAMESPACE = uuid.UUID("00abedb4-aa42-466c-9c01-fed23315a9b7")
+WEEK_IDENTITY = {
+    "type": "identity",
+    "spec_version": "2.1",
+    "id": f"identity--{uuid.uuid5(STIX_NAMESPACE, 'the-week')}",
+    "created": "2026-01-01T00:00:00.000Z",
+    "modified": "2026-01-01T00:00:00.000Z",
+    "name": WEEK_NAME,
+    "identity_class": "organization",
+    "sectors": ["government"],
+}
 
 
-def _observable_and_pattern(cluster: Cluster):
+def _stix_time(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _observable(type_: str, **properties) -> dict:
+    canonical = json.dumps(properties, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return {
+        "type": type_,
+        "spec_version": "2.1",
+        "id": f"{type_}--{uuid.uuid5(SCO_NAMESPACE, canonical)}",
+        **properties,
+    }
+
+
+def _observable_and_pattern(cluster: PublicThreat) -> tuple[dict, str]:
     if cluster.kind == Cluster.Kind.URL:
-        return stix2.URL(value=cluster.value), f"[url:value = '{_escape(cluster.value)}']"
+        if cluster.masked:
+            # The masked link still matches the real one: each masked run is a wildcard.
+            pattern = f"[url:value LIKE '{_escape(cluster.mask_pattern)}']"
+        else:
+            pattern = f"[url:value = '{_escape(cluster.value)}']"
+        return _observable("url", value=cluster.value), pattern
     account_type = ACCOUNT_TYPES[cluster.kind]
-    observable = stix2.UserAccount(user_id=cluster.value, account_type=account_type)
+    observable = _observable("user-account", user_id=cluster.value, account_type=account_type)
     pattern = (
         f"[user-account:account_type = '{account_type}' AND "
         f"user-account:user_id = '{_escape(cluster.value)}']"
@@ -83,78 +114,85 @@ def _observable_and_pattern(cluster: Cluster):
     return observable, pattern
 
 
-def stix_bundle(clusters: list[Cluster]) -> str:
-    identity = week_identity()
-    objects = [identity]
+def _stix_objects(cluster: PublicThreat) -> list[dict]:
+    observable, pattern = _observable_and_pattern(cluster)
+    confirmed = _stix_time(cluster.confirmed_at)
+    first, last = cluster.first_seen, max(cluster.last_seen, cluster.first_seen)
+    common = {
+        "spec_version": "2.1",
+        "created_by_ref": WEEK_IDENTITY["id"],
+        "created": confirmed,
+        "modified": confirmed,
+    }
+    indicator = {
+        "type": "indicator",
+        "id": _stix_id("indicator", cluster),
+        **common,
+        "modified": _stix_time(cluster.taken_down_at or cluster.confirmed_at),
+        "name": f"{cluster.kind_label}: {cluster.display}",
+        "indicator_types": ["malicious-activity"],
+        "pattern": pattern,
+        "pattern_type": "stix",
+        "pattern_version": "2.1",
+        "valid_from": confirmed,
+    }
+    if cluster.taken_down_at:
+        indicator["valid_until"] = _stix_time(cluster.taken_down_at)
+    observed = {
+        "type": "observed-data",
+        "id": _stix_id("observed-data", cluster),
+        **common,
+        "first_observed": _stix_time(first),
+        "last_observed": _stix_time(last),
+        "number_observed": max(1, cluster.report_count),
+        "object_refs": [observable["id"]],
+    }
+    sighting = {
+        "type": "sighting",
+        "id": _stix_id("sighting", cluster),
+        **common,
+        "first_seen": _stix_time(first),
+        "last_seen": _stix_time(last),
+        "count": max(1, cluster.report_count),
+        "sighting_of_ref": indicator["id"],
+        "observed_data_refs": [observed["id"]],
+        "where_sighted_refs": [WEEK_IDENTITY["id"]],
+    }
+    return [observable, indicator, observed, sighting]
+
+
+def stix_bundle(clusters: list[PublicThreat]) -> str:
+    """A STIX 2.1 bundle of the threats: the Week's identity, then per threat its
+    observable, indicator, observed data and sighting.
+
+    Written as plain JSON, not through `stix2`'s objects: building and re-checking them
+    took 8 of the 23 s of a 300-threat export, and importing the OASIS validator another
+    10 s in each worker (`bench/tipline.py --profile-export`, December 2026), all to check
+    again what one function writes the same way every time. `validate_stix` (both
+    libraries, strict) checks every shape this function writes, in the tests
+    (`tests/tipline/test_exports.py`), not on every download."""
+    objects = [WEEK_IDENTITY]
     for cluster in clusters:
-        observable, pattern = _observable_and_pattern(cluster)
-        common = {"created_by_ref": identity.id, "created": cluster.confirmed_at}
-        indicator = stix2.Indicator(
-            id=_stix_id("indicator", cluster),
-            name=f"{cluster.get_kind_display()}: {cluster.display or cluster.value}",
-            indicator_types=["malicious-activity"],
-            pattern=pattern,
-            pattern_type="stix",
-            valid_from=cluster.confirmed_at,
-            modified=cluster.taken_down_at or cluster.confirmed_at,
-            **({"valid_until": cluster.taken_down_at} if cluster.taken_down_at else {}),
-            **common,
-        )
-        observed = stix2.ObservedData(
-            id=_stix_id("observed-data", cluster),
-            first_observed=cluster.first_seen,
-            last_observed=max(cluster.last_seen, cluster.first_seen),
-            number_observed=max(1, cluster.report_count),
-            object_refs=[observable.id],
-            modified=cluster.confirmed_at,
-            **common,
-        )
-        sighting = stix2.Sighting(
-            id=_stix_id("sighting", cluster),
-            sighting_of_ref=indicator.id,
-            observed_data_refs=[observed.id],
-            where_sighted_refs=[identity.id],
-            count=max(1, cluster.report_count),
-            first_seen=cluster.first_seen,
-            last_seen=max(cluster.last_seen, cluster.first_seen),
-            modified=cluster.confirmed_at,
-            **common,
-        )
-        objects += [observable, indicator, observed, sighting]
-    bundle = stix2.Bundle(objects=objects)
-    text = bundle.serialize(pretty=False)
-    validate_stix(text)
-    return text
+        objects += _stix_objects(cluster)
+    return json.dumps(
+        {"type": "bundle", "id": f"bundle--{uuid.uuid4()}", "objects": objects},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
 
 
 def validate_stix(text: str) -> None:
-    """Parse the whole bundle back with stix2 (strict: no custom content; it checks every
-    object's properties and every pattern), and run the OASIS validator's checks on the
-    identity and one threat of each kind. Every threat comes out of the same code with
-    other values, and the validator takes about 30 ms an object (`bench/tipline.py`): a
-    day's thousand threats would take minutes."""
+    """Parse a bundle back with `stix2` (strict: no custom content; it checks every
+    object's properties and every pattern) and run the OASIS validator over all of it.
+    Raises `ExportInvalid`. Slow (tens of ms an object): the tests run it."""
     from stix2validator import ValidationOptions, validate_string
 
     try:
-        bundle = json.loads(text)
         stix2.parse(text, allow_custom=False)
     except Exception as error:  # stix2 raises many kinds; any of them is a bad bundle
         raise ExportInvalid(f"stix2 does not read the bundle back: {error}") from error
-    sample, seen = [], set()
-    objects = bundle.get("objects", [])
-    for index, obj in enumerate(objects):
-        if obj.get("type") == "identity":
-            sample.append(obj)
-        elif obj.get("type") in ("url", "user-account"):
-            kind = (obj["type"], obj.get("account_type"))
-            if kind not in seen:
-                seen.add(kind)
-                sample.extend(
-                    objects[index : index + 4]
-                )  # observable, indicator, observed, sighting
-    sampled = json.dumps({**bundle, "objects": sample})
     # Warnings (open vocabularies such as our account types) are not errors.
-    results = validate_string(sampled, ValidationOptions(version="2.1", strict=False))
+    results = validate_string(text, ValidationOptions(version="2.1", strict=False))
     if not results.is_valid:
         errors = [str(e) for obj in results.object_results for e in obj.errors]
         raise ExportInvalid("STIX validator: " + "; ".join(errors[:5]))
@@ -164,7 +202,7 @@ def _when(value) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if value else ""
 
 
-def misp_event(clusters: list[Cluster], *, now: datetime | None = None) -> str:
+def misp_event(clusters: list[PublicThreat], *, now: datetime | None = None) -> str:
     now = now or timezone.now()
     event = MISPEvent()
     event.info = f"{WEEK_NAME}: confirmed threats"
@@ -177,8 +215,7 @@ def misp_event(clusters: list[Cluster], *, now: datetime | None = None) -> str:
         if cluster.kind == Cluster.Kind.URL:
             obj = MISPObject("phishing", standalone=False)
             obj.add_attribute("url", value=cluster.value)
-            host = cluster.value.split("://", 1)[1].split("/", 1)[0].split(":")[0]
-            obj.add_attribute("hostname", value=host)
+            obj.add_attribute("hostname", value=cluster.host)
             obj.add_attribute("verified", value="Yes")
             obj.add_attribute("verification-time", value=cluster.confirmed_at)
             obj.add_attribute("submission-time", value=cluster.first_seen)
@@ -228,10 +265,10 @@ FEED_FIELDS = [
 ]  # fmt: skip
 
 
-def phishing_feed(clusters: list[Cluster]) -> list[FeedRow]:
+def phishing_feed(clusters: list[PublicThreat]) -> list[FeedRow]:
     return [
         FeedRow(
-            id=c.pk,
+            id=c.id,
             url=c.value,
             submission_time=_when(c.first_seen),
             verification_time=_when(c.confirmed_at),
@@ -244,7 +281,7 @@ def phishing_feed(clusters: list[Cluster]) -> list[FeedRow]:
     ]
 
 
-def phishing_feed_csv(clusters: list[Cluster]) -> str:
+def phishing_feed_csv(clusters: list[PublicThreat]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(FEED_FIELDS)
@@ -254,7 +291,7 @@ def phishing_feed_csv(clusters: list[Cluster]) -> str:
     return out.getvalue()
 
 
-def phishing_feed_json(clusters: list[Cluster]) -> str:
+def phishing_feed_json(clusters: list[PublicThreat]) -> str:
     return json.dumps(
         [{name: getattr(row, name) for name in FEED_FIELDS} for row in phishing_feed(clusters)],
         ensure_ascii=False,

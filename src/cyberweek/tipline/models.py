@@ -31,6 +31,7 @@ class Report(TimeStampedModel):
         ESCALATED = "escalated", _("Confirmed and passed to CERT teams and platforms")
         REJECTED = "rejected", _("Not a threat")
         DUPLICATE = "duplicate", _("Already reported")
+        WITHDRAWN = "withdrawn", _("Withdrawn by the reporter")
 
     OPEN = (Status.NEW, Status.CLAIMED, Status.CONFIRMED)
 
@@ -186,6 +187,7 @@ class TriageStep(models.Model):
         REJECTED = "rejected", _("rejected")
         DUPLICATE = "duplicate", _("marked as duplicate")
         TAKEN_DOWN = "taken_down", _("taken down")
+        WITHDRAWN = "withdrawn", _("withdrawn by the reporter")
 
     report = models.ForeignKey(
         Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="steps"

@@ -83,7 +83,7 @@ def _full_unquote(text: str) -> bytes:
     return data
 
 
-def _requote(data: bytes) -> str:
+def requote(data: bytes) -> str:
     # Safe Browsing escapes bytes <= 0x20, >= 0x7f, '#' and '%'; everything else stays.
     out = []
     for byte in data:
@@ -253,10 +253,10 @@ def canonical_url(text: str) -> CanonicalUrl:
     if port == DEFAULT_PORTS[scheme]:
         port = None
     path_text, _q, query = remainder.partition("?")
-    path = _requote(_canonical_path(_full_unquote(path_text or "/")))
+    path = requote(_canonical_path(_full_unquote(path_text or "/")))
     url = f"{scheme}://{host}{f':{port}' if port else ''}{path}"
     if _q:
-        url += "?" + _requote(_full_unquote(query))
+        url += "?" + requote(_full_unquote(query))
     if len(url) > MAX_URL_CHARS:
         raise NotNormalisable("too-long", f"the link is longer than {MAX_URL_CHARS} characters")
     return CanonicalUrl(
@@ -303,7 +303,8 @@ def canonical_phone(text: str, region: str = DEFAULT_REGION) -> str:
 
 
 _QQ = re.compile(r"^[1-9][0-9]{4,10}$")
-_QQ_PREFIX = re.compile(r"^(?:qq|ＱＱ|扣扣)\s*(?:号|号码)?\s*[:：]?\s*", re.IGNORECASE)
+# Longer alternatives first: "微信号：abc" must lose "微信号", not only "微信".
+_QQ_PREFIX = re.compile(r"^(?:qq|ＱＱ|扣扣)\s*(?:号码|号)?\s*[:：]?\s*", re.IGNORECASE)
 
 
 def canonical_qq(text: str) -> str:
@@ -317,7 +318,7 @@ def canonical_qq(text: str) -> str:
 
 
 _WECHAT = re.compile(r"^[a-z][a-z0-9_\-]{5,19}$")
-_WECHAT_PREFIX = re.compile(r"^(?:wechat|weixin|wx|vx|微信|微信号)\s*[:：]?\s*", re.IGNORECASE)
+_WECHAT_PREFIX = re.compile(r"^(?:wechat|weixin|wx|vx|微信号|微信)\s*[:：]?\s*", re.IGNORECASE)
 
 
 def canonical_wechat(text: str) -> str:

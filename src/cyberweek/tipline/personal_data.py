@@ -3,7 +3,11 @@
 Reports are anonymous: no account is linked to one, and the reporter follows it with the
 receipt code, of which only a keyed digest is kept. What a reporter wrote and the
 screenshots they sent may still name them or a victim, so they are encrypted, shown to
-volunteers masked, and unmasked only through the access-logged reveal. Reports are kept
+volunteers masked, and unmasked only through the access-logged reveal. A reporter who
+withdraws a report with its receipt (`services.withdraw_report`, while it is still being
+checked) erases all of that at once: the description as written and masked, the link or
+number as written and the screenshots; a cluster nobody else reported goes with it, canonical
+link included. Reports are kept
 `Retention.REPORT` days (two years) after they are closed, and reports nobody closed as
 long after they were filed; the clusters' counts and the confirmed threats stay, naming no
 one.
@@ -154,7 +158,8 @@ SOURCES = [
         label=_("Tip line reports you triaged"),
         origin=_(
             "Reports are filed anonymously; the reports listed are those you claimed, "
-            "confirmed or escalated as a volunteer."
+            "confirmed or escalated as a volunteer. A reporter may withdraw a report with "
+            "its receipt while it is checked, which erases what they sent."
         ),
         retention=Retention.REPORT,
         models=("tipline.report", "tipline.evidence", "tipline.reportobservable"),

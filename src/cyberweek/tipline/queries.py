@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
@@ -9,7 +10,8 @@ from django.utils import timezone
 
 from cyberweek.geo.models import Region
 
-from .models import Cluster, Report, Volunteer
+from .brands import brands, targeted_brands
+from .models import Cluster, Report, ReportObservable, Volunteer
 from .normalise import (
     NotNormalisable,
     canonical_phone,
@@ -17,6 +19,7 @@ from .normalise import (
     canonical_url,
     canonical_wechat,
 )
+from .publication import PublicThreat, public_value, published
 from .warninglists import is_benign
 
 
@@ -56,8 +59,8 @@ def confirmed_threats() -> QuerySet[Cluster]:
 @dataclass(frozen=True)
 class LookupAnswer:
     kind: str  # "url", "phone", "qq", "wechat" or "" when unreadable
-    value: str
-    threat: Cluster | None  # a confirmed cluster, exact or host+path match
+    value: str  # as published: a link's personal data masked
+    threat: PublicThreat | None  # a confirmed cluster, exact or host+path match
     benign: bool  # on a warning list: an official site or hotline
     error: str = ""
 
@@ -97,10 +100,23 @@ def look_up(text: str) -> LookupAnswer:
                         .filter(links__report__observables__cluster=host_path)
                         .first()
                     )
-            answers.append(LookupAnswer("url", value.url, threat, is_benign("url", value.url)))
-        else:
             answers.append(
-                LookupAnswer(kind, value, _first_confirmed(kind, value), is_benign(kind, value))
+                LookupAnswer(
+                    "url",
+                    public_value("url", value.url),
+                    published(threat) if threat else None,
+                    is_benign("url", value.url),
+                )
+            )
+        else:
+            threat = _first_confirmed(kind, value)
+            answers.append(
+                LookupAnswer(
+                    kind,
+                    public_value(kind, value),
+                    published(threat) if threat else None,
+                    is_benign(kind, value),
+                )
             )
     # Digits may be a phone number or a QQ number: a known answer wins, else the first.
     for answer in answers:
@@ -108,13 +124,45 @@ def look_up(text: str) -> LookupAnswer:
             return answer
     if answers:
         return answers[0]
-    return LookupAnswer("", text, None, False, error="unreadable")
+    # Unreadable text is not echoed: it may be anything the person pasted.
+    return LookupAnswer("", "", None, False, error="unreadable")
+
+
+TOP_BRANDS = 10
+
+
+def top_brands(*, since, limit: int = TOP_BRANDS) -> list[dict]:
+    """The brands most imitated by reports two volunteers confirmed since `since`, by
+    their confirmed links' hosts and their masked descriptions (see `brands`)."""
+    confirmed = Report.objects.filter(status=Report.Status.ESCALATED, closed_at__gte=since)
+    hosts: dict[int, list[str]] = {}
+    for report_id, url in ReportObservable.objects.filter(
+        report__in=confirmed, cluster__kind=Cluster.Kind.URL, cluster__confirmed_at__isnull=False
+    ).values_list("report_id", "cluster__value"):
+        hosts.setdefault(report_id, []).append(urlsplit(url).hostname or "")
+    counts: dict[str, int] = {}
+    for report_id, text in confirmed.values_list("pk", "masked_text"):
+        for brand_id in targeted_brands(hosts=hosts.get(report_id, ()), text=text):
+            counts[brand_id] = counts.get(brand_id, 0) + 1
+    by_id = {brand.id: brand for brand in brands()}
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
+    return [
+        {
+            "id": brand_id,
+            "name": by_id[brand_id].name_zh,
+            "name_en": by_id[brand_id].name_en,
+            "reports": n,
+        }
+        for brand_id, n in ranked
+    ]
 
 
 def statistics(*, days: int = 30) -> dict:
-    """Public counts: reports by kind, by province, and per day, and confirmed threats."""
+    """Public counts: reports by kind, by province, and per day, confirmed threats, and
+    the brands confirmed reports imitated."""
     since = timezone.now() - timedelta(days=days)
-    recent = Report.objects.filter(created_at__gte=since)
+    # A withdrawn report was taken back by its reporter: it counts nowhere.
+    recent = Report.objects.filter(created_at__gte=since).exclude(status=Report.Status.WITHDRAWN)
     by_kind = dict(recent.values_list("kind").annotate(n=Count("pk")).order_by())
     by_province = dict(recent.values_list("province_code").annotate(n=Count("pk")).order_by())
     names = dict(Region.objects.filter(code__in=by_province).values_list("code", "name"))
@@ -146,6 +194,7 @@ def statistics(*, days: int = 30) -> dict:
         ),
         "by_day": by_day,
         "confirmed_threats": confirmed_threats().count(),
+        "top_brands": top_brands(since=since),
     }
 
 

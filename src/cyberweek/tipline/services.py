@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from cyberweek.accounts.models import User
 from cyberweek.core import audit, rate_limits
-from cyberweek.core.bounded_files import FileLimits, reencoded_image
+from cyberweek.core.bounded_files import FileLimits, check_size, reencoded_image
 from cyberweek.core.crypto import key_ring
 from cyberweek.core.errors import (
     Conflict,
@@ -35,7 +35,7 @@ from cyberweek.core.errors import (
     ValidationFailed,
 )
 from cyberweek.core.permissions import ScopeDenied, require_scope
-from cyberweek.core.screening import screen_text
+from cyberweek.core.screening import Screening, screen_text
 from cyberweek.core.transactions import service
 from cyberweek.geo.models import Region
 
@@ -53,6 +53,8 @@ from .warninglists import is_benign
 MAX_TEXT_CHARS = 5000
 MAX_IMAGES = 5
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
+# The largest report body a page or the API accepts: five screenshots and the fields.
+MAX_REPORT_BODY = MAX_IMAGES * MAX_IMAGE_BYTES + 256 * 1024
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud, typed back
 RECEIPT_GROUPS = 4
 
@@ -224,7 +226,9 @@ def admit(*, address: str, challenge: str, nonce: str) -> None:
     proof_of_work.spend(challenge, nonce)
 
 
-def _region_and_province(region_code: str) -> tuple[Region, str]:
+def region_and_province(region_code: str) -> tuple[Region, str]:
+    """The region a report is filed in (the country when none is given) and its province's
+    code; `ValidationFailed` for a code that is not an active region."""
     region = None
     if region_code:
         region = Region.objects.filter(code=region_code, is_active=True).first()
@@ -236,6 +240,23 @@ def _region_and_province(region_code: str) -> tuple[Region, str]:
     return region, (codes[0] if codes else region.code)
 
 
+def evidence_of(uploads) -> list[bytes]:
+    """The bytes of uploaded screenshots, for `file_report`: at most `MAX_IMAGES`, each
+    refused past `MAX_IMAGE_BYTES` before it is read, and never read beyond that. The
+    report page and the API both read uploads here."""
+    uploads = [upload for upload in (uploads or []) if upload]
+    if len(uploads) > MAX_IMAGES:
+        raise ValidationFailed(
+            _("Attach at most %(n)s screenshots.") % {"n": MAX_IMAGES}, field="evidence"
+        )
+    limits = FileLimits.from_settings(file_bytes=MAX_IMAGE_BYTES)
+    contents = []
+    for upload in uploads:
+        check_size(upload.size, limits)
+        contents.append(upload.read(limits.file_bytes + 1))
+    return contents
+
+
 def _images(images) -> list:
     images = list(images or [])
     if len(images) > MAX_IMAGES:
@@ -244,6 +265,52 @@ def _images(images) -> list:
         )
     limits = FileLimits.from_settings(file_bytes=MAX_IMAGE_BYTES)
     return [reencoded_image(content, limits) for content in images]
+
+
+def prepared_report(
+    *,
+    kind: str,
+    region: Region,
+    province: str,
+    link: str = "",
+    phone: str = "",
+    qq: str = "",
+    wechat: str = "",
+    text: str = "",
+) -> tuple[Report, Observables, Screening]:
+    """A report read, checked and masked, not yet saved, with the observables it names.
+    `file_report` saves it; the benchmark seeds a million of them with `bulk_create`
+    through this same function. Raises `ValidationFailed` naming the field."""
+    if kind not in Report.Kind.values:
+        raise ValidationFailed(_("Choose what kind of threat you are reporting."), field="kind")
+    text = (text or "").strip()
+    if len(text) > MAX_TEXT_CHARS:
+        raise ValidationFailed(
+            _("Describe it in at most %(n)s characters.") % {"n": MAX_TEXT_CHARS}, field="text"
+        )
+    if "\x00" in text:
+        raise ValidationFailed(_("The description holds a NUL character."), field="text")
+    observed = observables_of(kind=kind, link=link, phone=phone, qq=qq, wechat=wechat)
+    if kind != Report.Kind.OTHER and not observed.items and not text:
+        raise ValidationFailed(_("Describe what happened."), field="text")
+    screening = screen_text(text)
+    report = Report(
+        kind=kind,
+        region=region,
+        province_code=province,
+        reported_value=json.dumps(
+            {
+                k: v
+                for k, v in {"link": link, "phone": phone, "qq": qq, "wechat": wechat}.items()
+                if v
+            },
+            ensure_ascii=False,
+        ),
+        original_text=text,
+        masked_text=screening.public_text,
+        masked_types=list(screening.found_types),
+    )
+    return report, observed, screening
 
 
 @service
@@ -260,40 +327,21 @@ def file_report(
 ) -> FiledReport:
     """File an anonymous report. Callers admit the request first (`admit`). Everything is
     read and checked before anything is written, so a refusal writes nothing."""
-    if kind not in Report.Kind.values:
-        raise ValidationFailed(_("Choose what kind of threat you are reporting."), field="kind")
-    text = (text or "").strip()
-    if len(text) > MAX_TEXT_CHARS:
-        raise ValidationFailed(
-            _("Describe it in at most %(n)s characters.") % {"n": MAX_TEXT_CHARS}, field="text"
-        )
-    if "\x00" in text:
-        raise ValidationFailed(_("The description holds a NUL character."), field="text")
-    observed = observables_of(kind=kind, link=link, phone=phone, qq=qq, wechat=wechat)
-    if kind != Report.Kind.OTHER and not observed.items and not text:
-        raise ValidationFailed(_("Describe what happened."), field="text")
-    region, province = _region_and_province(region_code)
-    pictures = _images(images)
-    screening = screen_text(text)
-    receipt = _new_receipt()
-    now = timezone.now()
-    report = Report.objects.create(
+    region, province = region_and_province(region_code)
+    report, observed, screening = prepared_report(
         kind=kind,
         region=region,
-        province_code=province,
-        reported_value=json.dumps(
-            {
-                k: v
-                for k, v in {"link": link, "phone": phone, "qq": qq, "wechat": wechat}.items()
-                if v
-            },
-            ensure_ascii=False,
-        ),
-        original_text=text,
-        masked_text=screening.public_text,
-        masked_types=list(screening.found_types),
-        receipt_digest=receipt_digest(receipt),
+        province=province,
+        link=link,
+        phone=phone,
+        qq=qq,
+        wechat=wechat,
+        text=text,
     )
+    pictures = _images(images)
+    receipt = _new_receipt()
+    report.receipt_digest = receipt_digest(receipt)
+    report.save(force_insert=True)
     for picture in pictures:
         Evidence.objects.create(
             report=report,
@@ -303,7 +351,7 @@ def file_report(
             height=picture.height,
             size=len(picture.content),
         )
-    _join_clusters(report, observed.items, now)
+    _join_clusters(report, observed.items, timezone.now())
     TriageStep.objects.create(report=report, action=TriageStep.Action.FILED)
     audit.record(None, "tipline.report_filed", report, region=region, kind=kind)
     return FiledReport(
@@ -315,8 +363,7 @@ def file_report(
     )
 
 
-def report_by_receipt(*, code: str, address: str) -> Report:
-    """The report a receipt names, for its reporter (no account). Limited per address."""
+def _by_receipt(code: str, address: str, reports=Report.objects) -> Report:
     verdict = rate_limits.hit(
         "tipline.receipt", address, limit=settings.TIPLINE_LOOKUPS_PER_HOUR, window=3600
     )
@@ -328,9 +375,53 @@ def report_by_receipt(*, code: str, address: str) -> Report:
             _("A receipt code has 16 letters and digits, e.g. ABCD-EFGH-JKLM-NPQR."),
             field="code",
         )
-    report = Report.objects.filter(receipt_digest=receipt_digest(normalised)).first()
+    report = reports.filter(receipt_digest=receipt_digest(normalised)).first()
     if report is None:
         raise NotFound(_("No report has this receipt code."), field="code")
+    return report
+
+
+def report_by_receipt(*, code: str, address: str) -> Report:
+    """The report a receipt names, for its reporter (no account). Limited per address."""
+    return _by_receipt(code, address)
+
+
+@service
+def withdraw_report(*, code: str, address: str) -> Report:
+    """The reporter takes a report back with its receipt, while volunteers are still
+    deciding (received, being checked, or confirmed and waiting for a second volunteer);
+    a decided report stays as decided. What the reporter sent (the description, masked and
+    as written, the link or number as written, the screenshots) is erased at once; the
+    report's kind, region and dates stay, so the receipt still answers "withdrawn". Each
+    cluster it joined counts one report fewer, and a cluster no one else reported and no
+    one confirmed is deleted with its canonical link. Limited per address, as look-ups."""
+    report = _by_receipt(code, address, Report.objects.select_for_update())
+    if not report.is_open:
+        raise InvalidTransition(
+            _("This report is already decided (%(status)s) and can no longer be withdrawn.")
+            % {"status": report.get_status_display()},
+            field="code",
+        )
+    clusters = list(Cluster.objects.select_for_update().filter(links__report=report))
+    ReportObservable.objects.filter(report=report).delete()
+    for cluster in clusters:
+        Cluster.objects.filter(pk=cluster.pk).update(report_count=F("report_count") - 1)
+    Cluster.objects.filter(
+        pk__in=[c.pk for c in clusters], report_count__lte=0, confirmed_at__isnull=True
+    ).delete()
+    report.evidence.all().delete()
+    _close(
+        report,
+        Report.Status.WITHDRAWN,
+        original_text="",
+        reported_value="",
+        masked_text="",
+        masked_types=[],
+    )
+    TriageStep.objects.create(report=report, action=TriageStep.Action.WITHDRAWN)
+    audit.record(
+        None, "tipline.report_withdrawn", report, region=report.region, clusters=len(clusters)
+    )
     return report
 
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("challenge/", views.challenge, name="challenge"),
     path("report/<slug:kind>/", views.report, name="report"),
     path("receipt/", views.receipt, name="receipt"),
+    path("receipt/withdraw/", views.withdraw, name="withdraw"),
     path("lookup/", views.lookup, name="lookup"),
     path("statistics/", views.statistics, name="statistics"),
     path("threats/<int:pk>/", views.threat, name="threat"),

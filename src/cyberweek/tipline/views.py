@@ -9,10 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, TemplateView
 
 from cyberweek.core.errors import DomainError, ValidationFailed
 from cyberweek.core.rate_limits import client_ip
+from cyberweek.core.request_guards import body_limit
 from cyberweek.core.reveal import Look, RevealMixin
 from cyberweek.core.screening import explain
 
@@ -26,6 +28,7 @@ from .forms import (
     VoteForm,
 )
 from .models import Cluster, Report
+from .publication import public_value, published
 
 
 # --- Public -----------------------------------------------------------------------------
@@ -43,6 +46,7 @@ def challenge(request):
     return JsonResponse(proof_of_work.new_challenge())
 
 
+@body_limit(services.MAX_REPORT_BODY)
 def report(request, kind):
     if kind not in Report.Kind.values:
         raise Http404
@@ -65,7 +69,7 @@ def report(request, kind):
                     qq=data.get("qq", ""),
                     wechat=data.get("wechat", ""),
                     text=data.get("text", ""),
-                    images=[upload.read() for upload in data["evidence"]],
+                    images=services.evidence_of(data["evidence"]),
                 )
             except DomainError as error:
                 field = error.field if error.field in form.fields else None
@@ -90,6 +94,7 @@ def report(request, kind):
     )
 
 
+@never_cache
 def receipt(request):
     form = ReceiptForm(request.POST or None)
     found = None
@@ -108,8 +113,32 @@ def receipt(request):
     return render(request, "tipline/receipt.html", {"form": form, "report": found}, status=status)
 
 
+@never_cache
+@require_POST
+def withdraw(request):
+    """The reporter withdraws a report with its receipt code (the receipt page's button)."""
+    form = ReceiptForm(request.POST)
+    found = None
+    status = 400
+    if form.is_valid():
+        try:
+            found = services.withdraw_report(
+                code=form.cleaned_data["code"], address=client_ip(request)
+            )
+        except DomainError as error:
+            form.add_error("code", error.message)
+            status = error.status
+        else:
+            status = 200
+            messages.success(request, _("Your report is withdrawn; what you sent is erased."))
+    return render(request, "tipline/receipt.html", {"form": form, "report": found}, status=status)
+
+
+@never_cache
 def lookup(request):
-    form = LookupForm(request.GET or None)
+    # The form posts: a link pasted here may carry the asker's own phone number or token,
+    # which a query string would leave in every access log. GET still answers old links.
+    form = LookupForm(request.POST or request.GET or None)
     answer = None
     if form.is_bound and form.is_valid():
         answer = queries.look_up(form.cleaned_data["q"])
@@ -127,7 +156,7 @@ def statistics(request):
 
 def threat(request, pk):
     cluster = get_object_or_404(queries.confirmed_threats(), pk=pk)
-    return render(request, "tipline/threat.html", {"threat": cluster})
+    return render(request, "tipline/threat.html", {"threat": published(cluster)})
 
 
 def phishing_feed(request, fmt):
@@ -211,7 +240,10 @@ class ReportDetailView(VolunteerRequiredMixin, RevealMixin, DetailView):
         context = super().get_context_data(**kwargs)
         report = self.object
         context.update(
-            clusters=Cluster.objects.filter(links__report=report).order_by("kind"),
+            clusters=[
+                (cluster, public_value(cluster.kind, cluster.display or cluster.value))
+                for cluster in Cluster.objects.filter(links__report=report).order_by("kind")
+            ],
             steps=report.steps.select_related("actor"),
             votes=report.votes.all(),
             comment_form=CommentForm(),
