@@ -12,11 +12,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cyberweek.activities.queries import activity_points
-from cyberweek.core.errors import DomainError
+from cyberweek.core.errors import DomainError, NotFound
 from cyberweek.core.permissions import has_scope, roles_of
 from cyberweek.core.replicas import report
 from cyberweek.geo.models import Region, Sector
 from cyberweek.geo.queries import country
+from cyberweek.programme.queries import current_edition, published_editions
 
 from . import catalogue
 from .actions import VIEW
@@ -37,6 +38,19 @@ COUNTRY_MAP = "100000"
 
 class DatesOutsideEdition(DomainError):
     """A day asked for is not one of the edition's days."""
+
+
+def edition_for_year(year: str):
+    """The published edition of `year`, or the current one when no year is given."""
+    if not year:
+        edition = current_edition()
+    elif year.isdigit():
+        edition = published_editions().filter(year=int(year)).first()
+    else:
+        edition = None
+    if edition is None:
+        raise NotFound(_("There is no published edition of that year."))
+    return edition
 
 
 def figure_code(region: Region) -> str:
@@ -257,12 +271,13 @@ def region_figures(*, edition, level: int) -> list[dict]:
         return merged
 
     merged = report(compute)
+    nation = country()
     names = {r.code: r for r in Region.objects.filter(code__in=[code for code, _ in merged])}
     return [
         {
-            "region_code": code or country().code,
-            "region_name": names[code].name if code in names else "中华人民共和国",
-            "parent_code": parent or ("" if not code else country().code),
+            "region_code": code or nation.code,
+            "region_name": names[code].name if code in names else nation.name,
+            "parent_code": parent or ("" if not code else nation.code),
             "values": _complete(values),
         }
         for (code, parent), values in sorted(merged.items())
