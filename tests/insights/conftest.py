@@ -101,4 +101,3 @@ def week_of_figures(edition):
     activities(edition, GUANGZHOU_TIANHE, 20, day=18, sector=Sector.ENTERPRISE)
     attempts(edition, HEPING, 15, passed=9)
     tips("110101", 11)
-

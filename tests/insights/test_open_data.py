@@ -90,9 +90,13 @@ def test_every_export_suppresses_small_counts_so_none_can_be_recovered(client, w
     regions = client.get("/api/insights/open-data/2019/regions").json()["rows"]
     national = next(row for row in regions if row["level"] == "country")
     assert_safe(dataset, table, national)
-    listed = list(csv.DictReader(io.StringIO(client.get(
-        reverse("insights:open_data_csv", args=[2019, dataset])
-    ).content.decode())))
+    listed = list(
+        csv.DictReader(
+            io.StringIO(
+                client.get(reverse("insights:open_data_csv", args=[2019, dataset])).content.decode()
+            )
+        )
+    )
     assert len(listed) == len(table)
     for row, parsed in zip(table, listed, strict=True):
         for metric in catalogue.CODES:
@@ -114,8 +118,15 @@ def test_exports_hold_only_aggregate_fields(client, week):
         body = client.get(f"/api/insights/open-data/2019/{dataset}").json()
         names = {f["name"] for f in body["fields"]}
         assert names == set(body["rows"][0])
-        assert names <= {"region_code", "region_name", "level", "parent_code", "day", "sector",
-                         *catalogue.CODES}
+        assert names <= {
+            "region_code",
+            "region_name",
+            "level",
+            "parent_code",
+            "day",
+            "sector",
+            *catalogue.CODES,
+        }
 
 
 def test_the_schema_page_documents_every_field(client, week):
