@@ -118,7 +118,7 @@ def seed(rows: int, reseed: bool) -> int:
         "audience, starts_at, ends_at, expected_reach, public_registration, capacity, "
         "contact_name, contact_phone, status, is_public, search_text, participants, "
         "online_reach, outcome_summary, public_outcome_summary, outcome_reported_at, "
-        "created_at, updated_at"
+        "created_at, updated_at, hand_masks"
     )
     with connection.cursor() as cursor:
         copy_cursor = cursor.cursor
@@ -168,6 +168,7 @@ def seed(rows: int, reseed: bool) -> int:
                         starts + timedelta(days=2) if reported else None,
                         now,
                         now,
+                        "",
                     )
                 )
     with connection.cursor() as cursor:

@@ -188,7 +188,7 @@ def main():
 
     from cyberweek.geo.queries import country
     from cyberweek.insights import reports, summaries
-    from cyberweek.insights.models import ReportBuild
+    from cyberweek.insights.models import Figure, ReportBuild
     from cyberweek.programme.models import Edition
 
     rng = random.Random(2019)
@@ -261,7 +261,8 @@ def main():
 
     print(
         f"activities={n_activities} attempts={n_attempts} tips={n_tips} "
-        f"summary rows={state.generation and 'refreshed'} refresh_s={refresh_s:.1f}"
+        f"summary rows={Figure.objects.filter(edition=edition).count()} "
+        f"refresh_s={refresh_s:.1f} (generation {state.generation})"
     )
     print(
         f"{'page':<10}{'requests':>10}{'p50 ms':>10}{'p99 ms':>10}{'req/s':>10}"

@@ -1,4 +1,4 @@
-"""The CTF, the tip line and the micro-video contest, loaded with their demo data, pass
+"""The CTF, the tip line, the micro-video contest and the dashboards, loaded with their demo data, pass
 the same checks as the other apps' pages (test_pages_fit_and_speak_one_language): 200,
 no wider than a 360 px phone or a 1280 px screen, one language, no axe-core violation."""
 
@@ -33,6 +33,7 @@ VISITOR = [
     "/tipline/statistics/",
     "/showcase/",
     "/showcase/{showcase}/",
+    "/open-data/",
 ]
 ORGANISER = [
     "/organiser/ctf/",
@@ -42,12 +43,15 @@ ORGANISER = [
     "/organiser/showcase/{showcase_id}/screening/",
     "/organiser/showcase/{showcase_id}/progress/",
     "/organiser/showcase/{showcase_id}/fraud/",
+    "/organiser/insights/",
+    "/organiser/insights/?region=120101",
 ]
 PAGES = {"visitor": VISITOR, "organiser": ORGANISER}
 # Names of competitions, services, formats and a challenge category, the same in Chinese.
 LATIN_ALLOWED |= {"CTF", "CTFd", "CTFtime", "Web", "flag", "CERT", "QQ", "GIF", "JPEG", "PNG"}
 LATIN_ALLOWED |= {"WebP"}
 LATIN_ALLOWED |= {"mp4", "mkv", "mov", "webm", "MP4", "WebVTT"}
+LATIN_ALLOWED |= {"GB", "T", "ISO", "null"}
 
 
 @pytest.fixture

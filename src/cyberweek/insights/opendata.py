@@ -28,6 +28,7 @@ from cyberweek.geo.models import Sector
 from . import catalogue, queries
 
 K = 10
+SUPPRESSED = _("Empty: suppressed.")
 
 
 @dataclass(frozen=True)
@@ -35,13 +36,19 @@ class Field:
     name: str
     type: str
     description: str
+    values: tuple[str, ...] = ()
 
 
 KEY_FIELDS = {
     "regions": [
         Field("region_code", "string", _("GB/T 2260 code of the region (100000: the country).")),
         Field("region_name", "string", _("Name of the region, in Chinese.")),
-        Field("level", "string", _("country, province, prefecture or county.")),
+        Field(
+            "level",
+            "string",
+            _("The level of the region: the country, a province, a prefecture or a county."),
+            ("country", "province", "prefecture", "county"),
+        ),
         Field("parent_code", "string", _("Code of the region it belongs to (empty: none).")),
     ],
     "days": [Field("day", "date", _("The day of the Week (ISO 8601, China Standard Time)."))],
@@ -62,7 +69,7 @@ def fields(dataset: str) -> list[Field]:
     return [
         *KEY_FIELDS[dataset],
         *(
-            Field(m.code, "integer or empty", f"{m.description} {_('Empty: suppressed.')}")
+            Field(m.code, "integer | null", f"{m.description} {SUPPRESSED}")
             for m in catalogue.METRICS
         ),
     ]

@@ -88,6 +88,7 @@ class DashboardView(OrganiserRequiredMixin, TemplateView):
             "year": self.edition.year,
             "cards": [(m, self.payload["totals"][m["code"]]) for m in self.payload["metrics"]],
             "refresh_ms": settings.INSIGHTS_REFRESH_SECONDS * 1000,
+            "refreshed": self.payload["refreshed_at"][:19].replace("T", " "),
         }
 
 

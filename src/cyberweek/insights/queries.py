@@ -8,6 +8,7 @@ from functools import lru_cache
 from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.db.models import Sum
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -97,7 +98,7 @@ def generation(edition) -> tuple[int, str]:
     state = report(lambda: Refresh.objects.filter(edition=edition).first())
     if state is None:
         return 0, ""
-    return state.generation, state.refreshed_at.isoformat()
+    return state.generation, timezone.localtime(state.refreshed_at).isoformat()
 
 
 @lru_cache(maxsize=1024)

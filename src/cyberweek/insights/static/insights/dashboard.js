@@ -105,7 +105,7 @@
       if (cell) { cell.textContent = data.totals[code]; }
     });
     var stamp = document.getElementById("refreshed-at");
-    if (stamp && data.refreshed_at) { stamp.textContent = data.refreshed_at; }
+    if (stamp && data.refreshed_at) { stamp.textContent = data.refreshed_at.slice(0, 19).replace("T", " "); }
   }
 
   draw(payload);
