@@ -11,7 +11,7 @@ from cyberweek.core.models import AuditEvent
 from cyberweek.geo.models import Region
 from cyberweek.geo.queries import country
 from cyberweek.insights import services, summaries
-from cyberweek.insights.models import ReportBuild, ReportSubscription, Refresh
+from cyberweek.insights.models import Refresh, ReportBuild, ReportSubscription
 
 from .conftest import HEPING, HEXI, L, week_of_figures
 
@@ -27,7 +27,7 @@ def test_subscribers_get_the_report_by_mail_on_the_last_evening(national, editio
     message = mail.outbox[0]
     assert message.to == [national.email]
     assert "China" in message.subject
-    name, content, kind = message.attachments[0]
+    _name, content, kind = message.attachments[0]
     assert kind == "application/pdf"
     assert content.startswith(b"%PDF")
     # Sent once that day, however often the job runs.
@@ -36,7 +36,9 @@ def test_subscribers_get_the_report_by_mail_on_the_last_evening(national, editio
 
 def test_daily_subscribers_get_it_each_evening_of_the_week_only(heping, edition):
     services.subscribe(
-        actor=heping, region=Region.objects.get(code=HEPING), language="zh-hans",
+        actor=heping,
+        region=Region.objects.get(code=HEPING),
+        language="zh-hans",
         frequency="daily",
     )
     assert services.deliver_reports(edition=edition, today=date(2019, 9, 16)) == 1
@@ -88,9 +90,7 @@ def test_a_report_that_is_not_ready_cannot_be_downloaded(national, edition):
         services.report_for_download(actor=national, build_id=build.pk)
 
 
-def test_embedded_dashboards_refresh_stale_figures_and_production_ones_do_not(
-    settings, edition
-):
+def test_embedded_dashboards_refresh_stale_figures_and_production_ones_do_not(settings, edition):
     settings.INSIGHTS_REFRESH_ON_VIEW = False
     summaries.refresh_if_stale(edition)
     assert not Refresh.objects.exists()

@@ -54,9 +54,9 @@ def request_report(*, actor, edition, region: Region, language: str) -> ReportBu
         # Another request created it between our look and our insert (the unique
         # constraint on active builds): that build is this request's answer too, even if
         # it has finished meanwhile.
-        return ReportBuild.objects.filter(
-            edition=edition, region=region, language=language
-        ).latest("created_at", "pk")
+        return ReportBuild.objects.filter(edition=edition, region=region, language=language).latest(
+            "created_at", "pk"
+        )
     audit.record(actor, "insights.report_requested", build, region=region, language=language)
     transaction.on_commit(lambda: _start(build.pk))
     return build
