@@ -1,5 +1,5 @@
 """The CTF, the tip line, the micro-video contest and the dashboards, with their demo data,
-the same checks as the other apps' pages (test_pages_fit_and_speak_one_language): 200,
+pass the same checks as the other apps' pages (test_pages_fit_and_speak_one_language): 200,
 no wider than a 360 px phone or a 1280 px screen, one language, no axe-core violation."""
 
 import pytest

@@ -3,10 +3,13 @@ end-of-week report (requested, followed, downloaded) and report subscriptions.""
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
@@ -66,9 +69,6 @@ class DashboardView(OrganiserRequiredMixin, TemplateView):
         return self.render_to_response(self.get_context_data())
 
     def get_context_data(self, **kwargs):
-        query = {"region": self.region.code, "year": self.edition.year}
-        if self.form.is_bound:
-            query |= {k: v for k, v in self.request.GET.items() if k in {"first", "last"}}
         language = "en" if (get_language() or "").startswith("en") else "zh-hans"
         initial = {"region": self.region.code, "language": language}
         return {
@@ -76,9 +76,7 @@ class DashboardView(OrganiserRequiredMixin, TemplateView):
             "form": self.form,
             "edition": self.edition,
             "region": self.region,
-            "payload": self.payload,
-            "region_options": region_options(self.region),
-            "data_url": f"{reverse('organiser:insights_data')}?{urlencode(query)}",
+            "figures": self.figures(),
             "report_form": ReportForm(initial=initial),
             "subscription_form": SubscriptionForm(initial={**initial, "frequency": "end"}),
             "subscriptions": ReportSubscription.objects.filter(
@@ -86,10 +84,36 @@ class DashboardView(OrganiserRequiredMixin, TemplateView):
             ).select_related("region"),
             "builds": ReportBuild.objects.filter(edition=self.edition, region=self.region)[:5],
             "year": self.edition.year,
-            "cards": [(m, self.payload["totals"][m["code"]]) for m in self.payload["metrics"]],
-            "refresh_ms": settings.INSIGHTS_REFRESH_SECONDS * 1000,
-            "refreshed": self.payload["refreshed_at"][:19].replace("T", " "),
         }
+
+    def figures(self) -> str:
+        """The figures' part of the page, rendered once per refresh, region, days and
+        language (the payload's refresh time is in the key), then shared by everyone."""
+        payload = self.payload
+        key = (
+            f"insights:figures:{self.edition.pk}:{payload['refreshed_at']}:{self.region.code}:"
+            f"{self.first}:{self.last}:{get_language()}"
+        )
+        html = cache.get(key)
+        if html is None:
+            query = {"region": self.region.code, "year": self.edition.year}
+            if self.form.is_bound:
+                query |= {k: v for k, v in self.request.GET.items() if k in {"first", "last"}}
+            html = render_to_string(
+                "insights/organiser/_figures.html",
+                {
+                    "edition": self.edition,
+                    "region": self.region,
+                    "payload": payload,
+                    "year": self.edition.year,
+                    "data_url": f"{reverse('organiser:insights_data')}?{urlencode(query)}",
+                    "cards": [(m, payload["totals"][m["code"]]) for m in payload["metrics"]],
+                    "refresh_ms": settings.INSIGHTS_REFRESH_SECONDS * 1000,
+                    "refreshed": payload["refreshed_at"][:19].replace("T", " "),
+                },
+            )
+            cache.set(key, html, queries.CACHE_SECONDS)
+        return mark_safe(html)  # noqa: S308 (rendered by our own template, escaped there)
 
 
 class DashboardDataView(DashboardView):

@@ -94,11 +94,22 @@ def themed_day_title(themed_day) -> str:
     return themed_day.title_en if english and themed_day.title_en else themed_day.title
 
 
+def generation_key(edition_id: int) -> str:
+    return f"insights:generation:{edition_id}"
+
+
 def generation(edition) -> tuple[int, str]:
+    """The edition's refresh number and time: from the cache, which every refresh sets
+    (summaries.refresh), or from the database when the cache has lost it."""
+    known = cache.get(generation_key(edition.pk))
+    if known is not None:
+        return tuple(known)
     state = report(lambda: Refresh.objects.filter(edition=edition).first())
     if state is None:
         return 0, ""
-    return state.generation, timezone.localtime(state.refreshed_at).isoformat()
+    known = (state.generation, timezone.localtime(state.refreshed_at).isoformat())
+    cache.set(generation_key(edition.pk), known, CACHE_SECONDS)
+    return known
 
 
 @lru_cache(maxsize=1024)

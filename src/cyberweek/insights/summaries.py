@@ -30,6 +30,7 @@ import time
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -41,6 +42,7 @@ from cyberweek.tickets.queries import insight_figures as ticket_figures
 from cyberweek.tipline.queries import insight_figures as tip_figures
 
 from .models import Figure, Refresh
+from .queries import CACHE_SECONDS, generation_key
 
 # How many days back a partial refresh rolls up again (today and yesterday).
 RECENT_DAYS = 1
@@ -171,6 +173,9 @@ def refresh(edition, *, since: date | None = None) -> Refresh:
             state.full_at = now
         state.seconds = round(time.monotonic() - began, 3)
         state.save()
+        # Dashboards key their caches on the refresh: the new one is known once committed.
+        known = (state.generation, timezone.localtime(now).isoformat())
+        transaction.on_commit(lambda: cache.set(generation_key(edition.pk), known, CACHE_SECONDS))
     return state
 
 
