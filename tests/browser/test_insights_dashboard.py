@@ -72,7 +72,7 @@ def test_drill_down_from_the_country_to_a_county_and_download_its_report(page, w
     )
     assert points == 12
 
-    page.get_by_label("Language").first.select_option("zh-hans")
+    page.locator("#report-language").select_option("zh-hans")
     page.get_by_role("button", name="Build the report (PDF)").click()
     expect(page.get_by_text("ready (100%)")).to_be_visible()
     with page.expect_download() as download:
