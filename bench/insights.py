@@ -24,7 +24,6 @@ The last line is
 import argparse
 import os
 import random
-import statistics
 import sys
 import time
 from datetime import datetime, timedelta
@@ -33,14 +32,10 @@ from zoneinfo import ZoneInfo
 from _harness import (
     REPO,
     create_database,
-    free_port,
-    percentile,
     production_environment,
     run_cyberweek,
-    start_gunicorn,
-    stop_server,
 )
-from activities import drive, organiser_session, request_each_once, seed, server_times
+from activities import measure_pages, organiser_session, seed
 
 WORK = REPO / "var" / "bench-insights"
 DB_NAME = "cyberweek_insights_bench"
@@ -207,49 +202,12 @@ def main():
     cookie = f"sessionid={organiser_session()}"
     sample = rng.sample(regions, 40)
     pages = {
-        "trivial": ["/activities/health/"],
-        "national": ["/organiser/insights/?year=2019"],
-        "county": [f"/organiser/insights/?year=2019&region={r.code}" for r in sample],
+        "trivial": (["/activities/health/"], ""),
+        "national": (["/organiser/insights/?year=2019"], cookie),
+        "county": ([f"/organiser/insights/?year=2019&region={r.code}" for r in sample], cookie),
     }
     cache.clear()
-    port = free_port()
-    results = {}
-    process = None
-    try:
-        for name, paths in pages.items():
-            log = WORK / f"access-{name}.log"
-            log.write_text("")
-            process = start_gunicorn(
-                env,
-                port,
-                health_path="/activities/health/",
-                args=[
-                    "-w",
-                    "2",
-                    "--access-logfile",
-                    str(log),
-                    "--access-logformat",
-                    "%(U)s %(s)s %(D)s",
-                ],
-            )
-            session = "" if name == "trivial" else cookie
-            request_each_once(port, paths, session)
-            cold = server_times(log)
-            drive(port, paths, seconds=2, threads=args.threads, cookie=session)
-            offset = len(log.read_text().splitlines())
-            client = drive(port, paths, seconds=args.seconds, threads=args.threads, cookie=session)
-            stop_server(process)
-            times = server_times(log)[offset:]
-            results[name] = {
-                "p50": statistics.median(times),
-                "p99": percentile(times, 0.99),
-                "rps": client["rps"],
-                "n": len(times),
-                "cold": statistics.median(cold),
-            }
-    finally:
-        if process is not None:
-            stop_server(process)
+    results = measure_pages(env, pages, work=WORK, seconds=args.seconds, threads=args.threads)
 
     build = ReportBuild.objects.create(edition=edition, region=country(), language="zh-hans")
     cache.clear()  # the report computes its figures afresh, as the first build after a refresh

@@ -2,30 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cyberweek.core.forms import BootstrapFormMixin
-from cyberweek.geo.forms import RegionPickerInput
-from cyberweek.geo.queries import find_region
+from cyberweek.geo.forms import RegionField
 
 from .models import Language, ReportSubscription
-
-
-class RegionField(forms.CharField):
-    def __init__(self, **kwargs):
-        super().__init__(
-            label=_("Region"),
-            max_length=64,
-            widget=RegionPickerInput(),
-            help_text=_("Type a name in Chinese, pinyin or English, or a code."),
-            **kwargs,
-        )
-
-    def clean(self, value):
-        text = super().clean(value).strip()
-        if not text:
-            return None
-        region = find_region(text)
-        if region is None:
-            raise forms.ValidationError(_("Choose a current region from the list."))
-        return region
 
 
 class DashboardForm(BootstrapFormMixin, forms.Form):
