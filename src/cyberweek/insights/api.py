@@ -37,7 +37,7 @@ class OpenDataOut(Schema):
     )
 
 
-@router.get("/open-data/{year}/{dataset}", response={200: OpenDataOut, 404: Problem})
+@router.get("/open-data/{year}/{dataset}", response={200: OpenDataOut, 404: Problem, 422: Problem})
 @decorate_view(cache_page(300))
 def open_data(request, year: int, dataset: Dataset):
     """An edition's aggregate figures per region, day or sector; never personal data."""

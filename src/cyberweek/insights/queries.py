@@ -45,7 +45,7 @@ def edition_for_year(year: str):
     """The published edition of `year`, or the current one when no year is given."""
     if not year:
         edition = current_edition()
-    elif year.isdigit():
+    elif year.isdigit() and len(year) <= 4:
         edition = published_editions().filter(year=int(year)).first()
     else:
         edition = None
