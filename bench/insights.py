@@ -22,7 +22,6 @@ The last line is
 """
 
 import argparse
-import os
 import random
 import sys
 import time
@@ -31,7 +30,7 @@ from zoneinfo import ZoneInfo
 
 from _harness import (
     REPO,
-    create_database,
+    prepare_django,
     production_environment,
     run_cyberweek,
 )
@@ -169,15 +168,8 @@ def main():
     n_tips = int(1_000_000 * args.scale)
 
     env = production_environment(WORK, database=DB_NAME, redis_db=12, prefix="bench-insights")
-    create_database(DB_NAME)
-    run_cyberweek(env, "migrate", "--no-input", "-v", "0")
+    prepare_django(env, DB_NAME)
     run_cyberweek(env, "geo", "load-regions")
-    run_cyberweek(env, "collectstatic", "--no-input", "-v", "0")
-    os.environ.update(env)
-    sys.path.insert(0, str(REPO / "src"))
-    import django
-
-    django.setup()
     from django.core.cache import cache
     from django.db import connection
 
