@@ -118,7 +118,7 @@ def seed(rows: int, reseed: bool) -> int:
         "audience, starts_at, ends_at, expected_reach, public_registration, capacity, "
         "contact_name, contact_phone, status, is_public, search_text, participants, "
         "online_reach, outcome_summary, public_outcome_summary, outcome_reported_at, "
-        "created_at, updated_at"
+        "created_at, updated_at, hand_masks"
     )
     with connection.cursor() as cursor:
         copy_cursor = cursor.cursor
@@ -168,6 +168,7 @@ def seed(rows: int, reseed: bool) -> int:
                         starts + timedelta(days=2) if reported else None,
                         now,
                         now,
+                        "",
                     )
                 )
     with connection.cursor() as cursor:
@@ -296,6 +297,50 @@ def slowest_plan(list_filters, province_code):
     return max(timed)
 
 
+def measure_pages(env, pages, *, work, seconds, threads) -> dict:
+    """Serve each page set under its own gunicorn (2 workers) and measure it: the first
+    request of each path ("cold"), a warm-up, then `seconds` of `threads` clients. `pages`
+    maps a name to (paths, session cookie). Server times come from the access log."""
+    port = free_port()
+    results = {}
+    process = None
+    try:
+        for name, (paths, session) in pages.items():
+            log = work / f"access-{name}.log"
+            log.write_text("")
+            process = start_gunicorn(
+                env,
+                port,
+                health_path="/activities/health/",
+                args=[
+                    "-w",
+                    "2",
+                    "--access-logfile",
+                    str(log),
+                    "--access-logformat",
+                    "%(U)s %(s)s %(D)s",
+                ],
+            )
+            request_each_once(port, paths, session)
+            cold = server_times(log)
+            drive(port, paths, seconds=2, threads=threads, cookie=session)  # warm up
+            offset = len(log.read_text().splitlines())
+            client = drive(port, paths, seconds=seconds, threads=threads, cookie=session)
+            stop_server(process)
+            times = server_times(log)[offset:]
+            results[name] = {
+                "p50": statistics.median(times),
+                "p99": percentile(times, 0.99),
+                "rps": client["rps"],
+                "n": len(times),
+                "cold": statistics.median(cold),
+            }
+    finally:
+        if process is not None:
+            stop_server(process)
+    return results
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=200_000)
@@ -332,43 +377,7 @@ def main():
     # Both pages keep rendered fragments in Redis; start from nothing, so the first pass
     # over the pages shows the uncached ("cold") cost.
     cache.clear()
-    port = free_port()
-    results = {}
-    process = None
-    try:
-        for name, (paths, session) in pages.items():
-            log = WORK / f"access-{name}.log"
-            log.write_text("")
-            process = start_gunicorn(
-                env,
-                port,
-                health_path="/activities/health/",
-                args=[
-                    "-w",
-                    "2",
-                    "--access-logfile",
-                    str(log),
-                    "--access-logformat",
-                    "%(U)s %(s)s %(D)s",
-                ],
-            )
-            request_each_once(port, paths, session)
-            cold = server_times(log)
-            drive(port, paths, seconds=2, threads=args.threads, cookie=session)  # warm up
-            offset = len(log.read_text().splitlines())
-            client = drive(port, paths, seconds=args.seconds, threads=args.threads, cookie=session)
-            stop_server(process)
-            times = server_times(log)[offset:]
-            results[name] = {
-                "p50": statistics.median(times),
-                "p99": percentile(times, 0.99),
-                "rps": client["rps"],
-                "n": len(times),
-                "cold": statistics.median(cold),
-            }
-    finally:
-        if process is not None:
-            stop_server(process)
+    results = measure_pages(env, pages, work=WORK, seconds=args.seconds, threads=args.threads)
 
     print(f"rows={rows} gunicorn -w 2, {args.threads} client threads, {args.seconds:.0f} s/page")
     print(

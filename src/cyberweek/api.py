@@ -5,6 +5,7 @@ from cyberweek.campaigns.api import router as campaigns_router
 from cyberweek.core.api_problems import ProblemNinjaAPI
 from cyberweek.core.api_problems import install as install_problem_handlers
 from cyberweek.ctf.api import router as ctf_router
+from cyberweek.insights.api import router as insights_router
 from cyberweek.privacy.api import router as privacy_router
 from cyberweek.programme.api import router as programme_router
 from cyberweek.quiz import answer_endpoint
@@ -33,3 +34,4 @@ api.add_router("/ctf", ctf_router)
 api.add_router("/tipline", tipline_router)
 api.add_router("/showcase", showcase_router)
 api.add_router("/campaigns", campaigns_router)
+api.add_router("/insights", insights_router)

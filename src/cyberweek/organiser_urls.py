@@ -8,6 +8,7 @@ from cyberweek.campaigns import organiser_urls as campaigns_pages
 from cyberweek.core.organiser_views import OutboxView
 from cyberweek.core.views import DashboardView
 from cyberweek.ctf import organiser_urls as ctf_pages
+from cyberweek.insights import organiser_urls as insights_pages
 from cyberweek.privacy import organiser_urls as privacy_pages
 from cyberweek.programme import organiser_urls as programme_pages
 from cyberweek.quiz import organiser_urls as quiz_pages
@@ -28,4 +29,5 @@ urlpatterns = [
     *tipline_pages.urlpatterns,
     *showcase_pages.urlpatterns,
     *campaigns_pages.urlpatterns,
+    *insights_pages.urlpatterns,
 ]

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "cyberweek.tipline",
     "cyberweek.showcase",
     "cyberweek.campaigns",
+    "cyberweek.insights",
     "cyberweek.demo",
 ]
 
@@ -235,6 +236,20 @@ CELERY_BEAT_SCHEDULE = {
     "deliver-due-outbox": {"task": "core.deliver_due_outbox", "schedule": 60.0},
     "purge-outbox": {"task": "core.purge_outbox", "schedule": crontab(hour=4, minute=0)},
     "showcase-expire-uploads": {"task": "showcase.expire_uploads", "schedule": crontab(minute=17)},
+}
+# The dashboards' summary figures (insights/summaries.py): beat refreshes them this often;
+# the embedded runtime (no beat) refreshes them when a dashboard finds them older.
+INSIGHTS_REFRESH_SECONDS = env.int("INSIGHTS_REFRESH_SECONDS", default=60)
+INSIGHTS_REFRESH_ON_VIEW = env.bool("INSIGHTS_REFRESH_ON_VIEW", default=not PRODUCTION)
+CELERY_BEAT_SCHEDULE |= {
+    "insights-refresh-figures": {
+        "task": "insights.refresh_figures",
+        "schedule": float(INSIGHTS_REFRESH_SECONDS),
+    },
+    "insights-deliver-reports": {
+        "task": "insights.deliver_reports",
+        "schedule": crontab(minute=0, hour=20),
+    },
 }
 # Prometheus scrapers other than on the node itself present this bearer token.
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")

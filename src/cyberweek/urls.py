@@ -43,6 +43,7 @@ urlpatterns += i18n_patterns(
     path("tipline/", include("cyberweek.tipline.urls")),
     path("showcase/", include("cyberweek.showcase.urls")),
     path("campaigns/", include("cyberweek.campaigns.urls")),
+    path("open-data/", include("cyberweek.insights.urls")),
     path("organiser/", include(("cyberweek.organiser_urls", "organiser"))),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path(settings.ADMIN_URL, admin.site.urls),

@@ -6,9 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cyberweek.core.forms import BootstrapFormMixin, EndsAfterStartsMixin
 from cyberweek.core.permissions import ACTIONS, roles_of
-from cyberweek.geo.forms import RegionPickerInput
+from cyberweek.geo.forms import RegionField
 from cyberweek.geo.models import Region, Sector
-from cyberweek.geo.queries import find_region
 
 from .models import Activity
 from .queries import ActivityFilter
@@ -278,25 +277,10 @@ class OrganiserFilterForm(ActivityFilterForm):
 
 
 class CoverageForm(BootstrapFormMixin, forms.Form):
-    region = forms.CharField(
-        label=_("Region"),
-        required=False,
-        max_length=64,
-        widget=RegionPickerInput(),
-        help_text=_("Type a name in Chinese, pinyin or English, or a code."),
-    )
+    region = RegionField(required=False)
     sector = forms.ChoiceField(
         label=_("Sector"), required=False, choices=[("", _("All sectors")), *Sector.choices]
     )
-
-    def clean_region(self):
-        text = self.cleaned_data.get("region", "").strip()
-        if not text:
-            return None
-        region = find_region(text)
-        if region is None:
-            raise forms.ValidationError(_("Choose a current region from the list."))
-        return region
 
 
 class ReportingForm(CoverageForm):

@@ -10,6 +10,7 @@ from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Val
 from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 
+from cyberweek.core.figures import daily_figures
 from cyberweek.core.permissions import ACTIONS, roles_of
 from cyberweek.geo.models import Region, Sector
 
@@ -355,4 +356,49 @@ def public_activities_among(activity_ids) -> QuerySet[Activity]:
         .select_related("region", "region__parent")
         .only("pk", "title", "title_en", "sector", "region", "starts_at", "ends_at", "status")
         .order_by("starts_at", "pk")
+    )
+
+
+# --- Figures for the dashboards (insights) -------------------------------------------------
+def insight_figures(*, edition_id: int, start: datetime, end: datetime) -> list[QuerySet]:
+    """Public activities starting in [start, end) per day, region and sector: how many, how
+    many were held, how many reported an outcome, and the people those outcomes reached."""
+    public = Activity.objects.filter(
+        edition_id=edition_id, is_public=True, starts_at__gte=start, starts_at__lt=end
+    )
+    status = Activity.Status
+    held = public.filter(status__in=[status.HELD, status.REPORTED, status.VERIFIED])
+    reported = public.filter(outcome_reported_at__isnull=False)
+
+    def rows(queryset, metric, value=None):
+        return daily_figures(
+            queryset,
+            at="starts_at",
+            metric=metric,
+            region_path=F("region_path"),
+            sector=F("sector"),
+            value=value,
+        )
+
+    return [
+        rows(public, "activities"),
+        rows(held, "activities_held"),
+        rows(reported, "outcomes_reported"),
+        rows(reported, "participants", Sum("participants")),
+        rows(reported, "online_reach", Sum("online_reach")),
+    ]
+
+
+def activity_points(*, edition_id: int, region_path: str, limit: int) -> list[dict]:
+    """Public activities with coordinates in a region's subtree, for the dashboard map."""
+    return list(
+        Activity.objects.filter(
+            edition_id=edition_id,
+            is_public=True,
+            region_path__startswith=region_path,
+            latitude__isnull=False,
+            longitude__isnull=False,
+        )
+        .order_by("starts_at", "pk")
+        .values("pk", "title", "title_en", "latitude", "longitude", "sector")[:limit]
     )

@@ -2,11 +2,13 @@
 someone sees the live board or the board as it was at the freeze."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.core.cache import cache
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from cyberweek.core.figures import daily_figures
 from cyberweek.core.permissions import has_scope
 from cyberweek.geo.models import Region
 
@@ -231,3 +233,33 @@ def writeups_to_review(competition: Competition) -> QuerySet[WriteUp]:
         .select_related("team", "challenge")
         .order_by("status", "challenge", "team__name")
     )
+
+
+def insight_figures(*, edition_id: int, start: datetime, end: datetime) -> list[QuerySet]:
+    """Teams taking part that formed during [start, end) and their solves, per day and the
+    team's region and sector."""
+    teams = Team.objects.filter(
+        competition__edition_id=edition_id,
+        status=Team.Status.APPROVED,
+        created_at__gte=start,
+        created_at__lt=end,
+    )
+    solves = Solve.objects.filter(
+        competition__edition_id=edition_id, solved_at__gte=start, solved_at__lt=end
+    )
+    return [
+        daily_figures(
+            teams,
+            at="created_at",
+            metric="ctf_teams",
+            region_path=F("region__path"),
+            sector=F("sector"),
+        ),
+        daily_figures(
+            solves,
+            at="solved_at",
+            metric="ctf_solves",
+            region_path=F("team__region__path"),
+            sector=F("team__sector"),
+        ),
+    ]

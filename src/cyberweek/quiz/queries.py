@@ -5,12 +5,13 @@ watch."""
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, Count, F, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from cyberweek.core.errors import InvalidTransition, NotFound
+from cyberweek.core.figures import daily_figures
 from cyberweek.geo.models import Region
 
 from .models import Answer, Attempt, Certificate, Contest, Entry, PaperItem
@@ -300,3 +301,26 @@ def score_distribution(
         counts[index] += 1
     step = 100 // bins
     return [(f"{i * step}–{(i + 1) * step}%", counts[i]) for i in range(bins)]
+
+
+def insight_figures(*, edition_id: int, start: datetime, end: datetime) -> list[QuerySet]:
+    """Submitted attempts (voided ones left out) and passes in the edition's contests during
+    [start, end), per day and the entrant's region and sector."""
+    submitted = Attempt.objects.filter(
+        contest__edition_id=edition_id,
+        status=Attempt.Status.SUBMITTED,
+        voided_at__isnull=True,
+        submitted_at__gte=start,
+        submitted_at__lt=end,
+    )
+
+    def rows(queryset, metric):
+        return daily_figures(
+            queryset,
+            at="submitted_at",
+            metric=metric,
+            region_path=F("entry__region__path"),
+            sector=F("entry__sector"),
+        )
+
+    return [rows(submitted, "quiz_attempts"), rows(submitted.filter(passed=True), "quiz_passed")]

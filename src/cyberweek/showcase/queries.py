@@ -4,7 +4,7 @@ results and the fraud signals on votes. Nothing here writes."""
 import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cyberweek.core.certificates import looks_like_code
 from cyberweek.core.errors import NotFound
+from cyberweek.core.figures import daily_figures
 
 from .models import (
     Certificate,
@@ -311,3 +312,16 @@ def fraud_signals(contest: VideoContest) -> list[Flagged]:
                 for vote in voter_votes[i + 1 - run : i + 2]:
                     flag(vote, "interval")
     return sorted(flags.values(), key=lambda f: (-len(f.signals), f.vote.cast_at))
+
+
+def insight_figures(*, start: datetime, end: datetime) -> list[QuerySet]:
+    """Entries submitted (past the upload) and votes counted during [start, end), per day.
+    Entrants and voters give no region, so both count for the country."""
+    entries = Entry.objects.exclude(status=Entry.Status.UPLOADING).filter(
+        erased=False, created_at__gte=start, created_at__lt=end
+    )
+    votes = Vote.objects.filter(voided_at__isnull=True, cast_at__gte=start, cast_at__lt=end)
+    return [
+        daily_figures(entries, at="created_at", metric="video_entries"),
+        daily_figures(votes, at="cast_at", metric="video_votes"),
+    ]

@@ -1,10 +1,11 @@
 """Reads of registrations and attendance."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from cyberweek.core.figures import daily_figures
 from cyberweek.core.permissions import ACTIONS, require_scope, roles_of
 from cyberweek.core.queries import one_or_not_found
 
@@ -144,3 +145,26 @@ def recent_check_in_codes(offering: Offering, now=None) -> list[str]:
         .order_by("checked_in_at", "pk")
         .values_list("code", flat=True)[:5000]
     )
+
+
+def insight_figures(*, start: datetime, end: datetime) -> list[QuerySet]:
+    """Registrations made and tickets checked in during [start, end), per day and the
+    offering's region and sector (official events count for the country)."""
+    registrations = Registration.objects.exclude(status=Registration.Status.CANCELLED)
+    region, sector = F("offering__region__path"), F("offering__sector")
+    return [
+        daily_figures(
+            registrations.filter(created_at__gte=start, created_at__lt=end),
+            at="created_at",
+            metric="registrations",
+            region_path=region,
+            sector=sector,
+        ),
+        daily_figures(
+            Registration.objects.filter(checked_in_at__gte=start, checked_in_at__lt=end),
+            at="checked_in_at",
+            metric="checkins",
+            region_path=region,
+            sector=sector,
+        ),
+    ]

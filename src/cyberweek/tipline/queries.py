@@ -1,13 +1,14 @@
 """Reads of the tip line: the triage queue, the public look-up, statistics, threats."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncDate
+from django.db.models import CharField, Count, F, Q, QuerySet, Value
+from django.db.models.functions import Concat, TruncDate
 from django.utils import timezone
 
+from cyberweek.core.figures import daily_figures
 from cyberweek.geo.models import Region
 
 from .brands import brands, targeted_brands
@@ -213,3 +214,20 @@ def volunteers_for(actor) -> list[Volunteer]:
     return list(
         Volunteer.objects.filter(scope).select_related("user", "region").order_by("region__path")
     )
+
+
+def insight_figures(*, start: datetime, end: datetime) -> list[QuerySet]:
+    """Reports received during [start, end) per day, region and kind (`tip_<kind>`)."""
+    return [
+        daily_figures(
+            Report.objects.filter(created_at__gte=start, created_at__lt=end),
+            at="created_at",
+            metric=Concat(Value("tip_"), F("kind"), output_field=CharField()),
+            region_path=F("region__path"),
+        )
+    ]
+
+
+def report_kinds() -> list[tuple[str, str]]:
+    """The kinds of report, code and label: the dashboards count each separately."""
+    return list(Report.Kind.choices)

@@ -17,6 +17,7 @@ from cyberweek.demo import consent_notices, edition_2019, edition_current
 from cyberweek.geo.models import Region
 from cyberweek.geo.regions_data import read_rows
 from cyberweek.geo.services import sync_regions
+from cyberweek.insights import demo as insights_demo
 from cyberweek.quiz import demo as quiz_demo
 from cyberweek.showcase import demo as showcase_demo
 from cyberweek.tickets import demo as tickets_demo
@@ -95,7 +96,7 @@ class Command(BaseCommand):
                         else users["tianjin@example.org"]
                     )
                     grant_role(actor=actor, user=users[email], level=level, region=region)
-            edition_2019.load(national)
+            archive = edition_2019.load(national)
             consent_notices.load(national)
             activities_demo.load(national)
             quiz_demo.load(national)
@@ -108,6 +109,7 @@ class Command(BaseCommand):
             tipline_demo.load(national)
             showcase_demo.load(national)
             campaigns_demo.load(national, current)
+            insights_demo.load(national, editions=[archive, current])
 
         self.stdout.write(
             self.style.SUCCESS(
