@@ -188,7 +188,7 @@ def test_setting_a_contest_up_through_the_organiser_pages(client, national):
     judge = UserFactory()
     client.post(f"{setup}/judges/", {"judge_email": judge.email, "category": "youth"})
     unknown = client.post(f"{setup}/judges/", {"judge_email": "no@example.org", "category": "open"})
-    assert "No account with this email address" in unknown.content.decode()
+    assert "No account has this email address" in unknown.content.decode()
     page = client.get(f"{setup}/setup/").content.decode()
     assert "创意" in page
     assert str(judge) in page

@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from cyberweek.core.errors import NotFound
 from cyberweek.core.permissions import roles_of
 
 from .identifiers import looks_like_email, normalise_email, normalise_mobile
@@ -33,6 +34,18 @@ def user_by_identifier(identifier: str) -> User | None:
         return User.objects.by_mobile(normalise_mobile(identifier)).first()
     except ValidationError:
         return None
+
+
+def account_to_appoint(email: str, *, field: str = "email") -> User:
+    """The active account signed up with `email`, for an organiser who appoints a person
+    (a volunteer, a judge): accounts are never made on someone's behalf, so anyone else is
+    refused, naming `field`."""
+    user = User.objects.by_email(email).first() if email else None
+    if user is None or not user.is_active:
+        raise NotFound(
+            _("No account has this email address: ask the person to sign up first."), field=field
+        )
+    return user
 
 
 def staff_role_label(user_id: int | None) -> str:

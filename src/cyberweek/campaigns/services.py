@@ -12,7 +12,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cyberweek.accounts.models import User
+from cyberweek.accounts.queries import account_to_appoint
 from cyberweek.activities import queries as activity_queries
 from cyberweek.activities.services import activity_window
 from cyberweek.core import audit, certificates, outbox
@@ -201,12 +201,7 @@ def invite_volunteer(*, actor, campaign_id: int, email: str) -> Volunteer:
     declines on their volunteering page (they are told by mail, through the outbox)."""
     campaign = _locked(campaign_id)
     require_scope(actor, action=actions.MANAGE, region=campaign.region)
-    user = User.objects.by_email(email).first() if email else None
-    if user is None or not user.is_active:
-        raise NotFound(
-            _("No account has this email address: ask the person to sign up first."),
-            field="email",
-        )
+    user = account_to_appoint(email)
     volunteer, created = Volunteer.objects.get_or_create(
         campaign=campaign, user=user, defaults={"invited_by": actor}
     )

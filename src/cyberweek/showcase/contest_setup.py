@@ -5,7 +5,7 @@ organisers with `showcase.manage`; every change audited. The admin is for staff 
 from django.db import IntegrityError
 from django.utils.translation import gettext_lazy as _
 
-from cyberweek.accounts.models import User
+from cyberweek.accounts.queries import account_to_appoint
 from cyberweek.core import audit
 from cyberweek.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from cyberweek.core.permissions import require_scope
@@ -159,9 +159,7 @@ def assign_judge(*, actor, contest_id: int, judge_email: str, category: str) -> 
     contest = _contest(contest_id)
     if category not in contest.categories:
         raise ValidationFailed(_("Choose one of the contest's categories."), field="category")
-    judge = User.objects.by_email(judge_email).first() if judge_email else None
-    if judge is None or not judge.is_active:
-        raise NotFound(_("No account with this email address."), field="judge_email")
+    judge = account_to_appoint(judge_email, field="judge_email")
     try:
         assignment = JudgeAssignment.objects.create(contest=contest, judge=judge, category=category)
     except IntegrityError as error:

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cyberweek.accounts.models import User
+from cyberweek.accounts.queries import account_to_appoint
 from cyberweek.core import audit, rate_limits
 from cyberweek.core.bounded_files import FileLimits, check_size, reencoded_image
 from cyberweek.core.crypto import key_ring
@@ -460,12 +460,7 @@ def recruit_volunteer(*, actor, email: str, region_code: str) -> Volunteer:
     if region is None:
         raise ValidationFailed(_("Choose a region from the list."), field="region")
     require_scope(actor, action=actions.RECRUIT, region=region)
-    user = User.objects.by_email(email).first() if email else None
-    if user is None or not user.is_active:
-        raise NotFound(
-            _("No account has this email address: ask the person to sign up first."),
-            field="email",
-        )
+    user = account_to_appoint(email)
     volunteer, created = Volunteer.objects.get_or_create(
         user=user, region=region, defaults={"recruited_by": actor}
     )
