@@ -297,6 +297,22 @@ def slowest_plan(list_filters, province_code):
     return max(timed)
 
 
+def print_pages(results: dict) -> float:
+    """A table of `measure_pages`' results, each page's p50 as a multiple of the trivial
+    page's; returns the trivial page's p50 (ms)."""
+    print(
+        f"{'page':<10}{'requests':>10}{'p50 ms':>10}{'p99 ms':>10}{'req/s':>10}"
+        f"{'x trivial':>11}{'cold p50 ms':>13}"
+    )
+    trivial = results["trivial"]["p50"]
+    for name, r in results.items():
+        print(
+            f"{name:<10}{r['n']:>10}{r['p50']:>10.2f}{r['p99']:>10.2f}{r['rps']:>10.1f}"
+            f"{r['p50'] / trivial:>11.2f}{r['cold']:>13.2f}"
+        )
+    return trivial
+
+
 def measure_pages(env, pages, *, work, seconds, threads) -> dict:
     """Serve each page set under its own gunicorn (2 workers) and measure it: the first
     request of each path ("cold"), a warm-up, then `seconds` of `threads` clients. `pages`
@@ -380,16 +396,7 @@ def main():
     results = measure_pages(env, pages, work=WORK, seconds=args.seconds, threads=args.threads)
 
     print(f"rows={rows} gunicorn -w 2, {args.threads} client threads, {args.seconds:.0f} s/page")
-    print(
-        f"{'page':<10}{'requests':>10}{'p50 ms':>10}{'p99 ms':>10}{'req/s':>10}"
-        f"{'x trivial':>11}{'cold p50 ms':>13}"
-    )
-    trivial = results["trivial"]["p50"]
-    for name, r in results.items():
-        print(
-            f"{name:<10}{r['n']:>10}{r['p50']:>10.2f}{r['p99']:>10.2f}{r['rps']:>10.1f}"
-            f"{r['p50'] / trivial:>11.2f}{r['cold']:>13.2f}"
-        )
+    trivial = print_pages(results)
     print("(cold: the first request of each distinct page, before its fragment is cached)")
     execution, sql, plan = slowest_plan(list_filters, PROVINCE)
     print(f"\nslowest query ({execution:.2f} ms):\n{sql}\n")

@@ -34,7 +34,7 @@ from _harness import (
     production_environment,
     run_cyberweek,
 )
-from activities import measure_pages, organiser_session, seed
+from activities import measure_pages, organiser_session, print_pages, seed
 
 WORK = REPO / "var" / "bench-insights"
 DB_NAME = "cyberweek_insights_bench"
@@ -214,16 +214,7 @@ def main():
         f"summary rows={Figure.objects.filter(edition=edition).count()} "
         f"refresh_s={refresh_s:.1f} (generation {state.generation})"
     )
-    print(
-        f"{'page':<10}{'requests':>10}{'p50 ms':>10}{'p99 ms':>10}{'req/s':>10}"
-        f"{'x trivial':>11}{'cold p50 ms':>13}"
-    )
-    trivial = results["trivial"]["p50"]
-    for name, r in results.items():
-        print(
-            f"{name:<10}{r['n']:>10}{r['p50']:>10.2f}{r['p99']:>10.2f}{r['rps']:>10.1f}"
-            f"{r['p50'] / trivial:>11.2f}{r['cold']:>13.2f}"
-        )
+    trivial = print_pages(results)
     print(f"national report: {report_s:.1f} s, {build.file.size} bytes")
     print(
         f"bench insights: dashboard_ratio={results['national']['p50'] / trivial:.2f} "
