@@ -19,6 +19,7 @@ from cyberweek.quiz import services as quiz_services
 from cyberweek.quiz.models import QuestionVersion
 from tests.accounts.factories import organiser
 from tests.campaigns.factories import use_campaigns
+from tests.insights.factories import use_insights
 from tests.quiz.factories import contest_with_paper
 from tests.quiz.test_services import right_answers
 from tests.showcase.factories import use_the_showcase
@@ -58,6 +59,7 @@ def a_person_who_used_everything(client, capture) -> User:
     tipline_volunteer(user, recruited_by=staff)
     use_the_showcase(user)
     use_campaigns(user, staff)
+    use_insights(user)
     return User.objects.get(pk=user.pk)
 
 
