@@ -454,3 +454,18 @@ def test_approving_an_activity_open_to_the_public_opens_its_registration(region)
         "checked_in": 0,
         "capacity": 30,
     }
+
+
+@pytest.mark.parametrize(
+    ("starts_at", "ends_at", "refused"),
+    [
+        (at(17, "00:00", month=8), at(17, "02:00", month=8), False),  # 30 days before the Week
+        (at(16, "23:00", month=8), at(17, "01:00", month=8), True),
+        (at(22, "20:00", month=10), at(22, "23:30", month=10), False),  # 30 days after it
+        (at(22, "23:00", month=10), at(23, "00:30", month=10), True),
+    ],
+)
+def test_an_activity_runs_within_thirty_days_of_the_week(starts_at, ends_at, refused):
+    activity = ActivityFactory.build(starts_at=starts_at, ends_at=ends_at)
+    fields = {field for field, _message in services.activity_problems(activity)}
+    assert ("starts_at" in fields) is refused

@@ -165,12 +165,10 @@ def activity_problems(activity: Activity) -> list[tuple[str, str]]:
         if activity.ends_at <= activity.starts_at:
             broken("ends_at", _("An activity must end after it starts."))
         edition = activity.edition
-        window_start = timezone.make_aware(datetime.combine(edition.starts_on, datetime.min.time()))
-        window_end = timezone.make_aware(datetime.combine(edition.ends_on, datetime.max.time()))
-        if (
-            activity.starts_at < window_start - EDITION_MARGIN
-            or activity.ends_at > window_end + EDITION_MARGIN
-        ):
+        first, last = activity_window(edition)
+        earliest = timezone.make_aware(datetime.combine(first, datetime.min.time()))
+        latest = timezone.make_aware(datetime.combine(last, datetime.max.time()))
+        if activity.starts_at < earliest or activity.ends_at > latest:
             broken(
                 "starts_at",
                 _("The activity must take place within 30 days of the Week (%(start)s to %(end)s).")
