@@ -198,12 +198,13 @@ def region_figures(
     total = Figures(region)
 
     def credit(path: str, **counts) -> None:
+        """Count one activity region's reports for it, its ancestors below `region`, and
+        the total."""
+        reports = Figures(region, **counts)
         for ancestor in _ancestor_paths(path, region):
             if ancestor in by_path:
-                for name, value in counts.items():
-                    setattr(by_path[ancestor], name, getattr(by_path[ancestor], name) + value)
-        for name, value in counts.items():
-            setattr(total, name, getattr(total, name) + value)
+                by_path[ancestor].add(reports)
+        total.add(reports)
 
     steps = ActivityStep.objects.filter(
         action=ActivityStep.Action.SUBMITTED, activity__edition=edition, created_at__lt=cut
