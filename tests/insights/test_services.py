@@ -46,6 +46,20 @@ def test_daily_subscribers_get_it_each_evening_of_the_week_only(heping, edition)
     assert services.deliver_reports(edition=edition, today=date(2019, 9, 23)) == 0
 
 
+def test_subscribers_of_one_region_and_language_share_one_build(national, tianjin, edition):
+    tianjin_region = Region.objects.get(code="120000")
+    for person in (national, tianjin):
+        services.subscribe(actor=person, region=tianjin_region, language="en", frequency="end")
+    services.subscribe(actor=national, region=country(), language="en", frequency="end")
+    assert services.deliver_reports(edition=edition, today=date(2019, 9, 22)) == 3
+    assert ReportBuild.objects.filter(region=tianjin_region).count() == 1
+    assert ReportBuild.objects.count() == 2
+    outbox.deliver_due()
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [national.email, tianjin.email, national.email]
+    )
+
+
 def test_a_subscriber_who_lost_the_role_gets_nothing(heping, edition):
     services.subscribe(
         actor=heping, region=Region.objects.get(code=HEPING), language="en", frequency="daily"

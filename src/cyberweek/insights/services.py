@@ -138,9 +138,11 @@ def _due(subscription: ReportSubscription, edition, today: date) -> bool:
 
 def deliver_reports(*, edition, today: date | None = None) -> int:
     """What beat runs each evening: build the report of every subscription due today and
-    mail it through the outbox. A subscriber whose roles no longer cover the region gets
-    nothing. Returns how many mails were queued."""
+    mail it through the outbox. Subscribers of the same region and language share one
+    build (a national report takes seconds to draw). A subscriber whose roles no longer
+    cover the region gets nothing. Returns how many mails were queued."""
     today = today or timezone.localdate()
+    built: dict[tuple[int, str], ReportBuild | None] = {}
     sent = 0
     for subscription in ReportSubscription.objects.select_related("user", "region"):
         if not _due(subscription, edition, today):
@@ -151,14 +153,18 @@ def deliver_reports(*, edition, today: date | None = None) -> int:
             user, action=VIEW, region=scope_of(subscription.region)
         ):
             continue
-        build = ReportBuild.objects.create(
-            edition=edition,
-            region=subscription.region,
-            language=subscription.language,
-            requested_by=user,
-        )
-        build = reports.build(build.pk)
-        if build.status != ReportBuild.Status.DONE:
+        wanted = (subscription.region_id, subscription.language)
+        if wanted not in built:
+            build = ReportBuild.objects.create(
+                edition=edition,
+                region=subscription.region,
+                language=subscription.language,
+                requested_by=user,
+            )
+            build = reports.build(build.pk)
+            built[wanted] = build if build.status == ReportBuild.Status.DONE else None
+        build = built[wanted]
+        if build is None:
             continue
         with transaction.atomic():
             outbox.enqueue(mail.send_report, build_id=build.pk, user_id=user.pk)
