@@ -153,9 +153,8 @@ def _complete(values: dict[str, int]) -> dict[str, int]:
     return {code: int(values.get(code, 0)) for code in catalogue.CODES}
 
 
-def _compute(edition, region: Region, first: date, last: date) -> dict:
-    level = LEVELS[region.level]
-    code = figure_code(region)
+def _cuts(edition, level: int, code: str, first: date, last: date):
+    """One region's figures over [first, last], summed per day, per sector and in all."""
     own = (
         Figure.objects.filter(
             edition=edition, level=level, region_code=code, day__gte=first, day__lte=last
@@ -171,6 +170,13 @@ def _compute(edition, region: Region, first: date, last: date) -> dict:
         by_day[day][metric] += int(total)
         by_sector[sector][metric] += int(total)
         totals[metric] += int(total)
+    return by_day, by_sector, totals
+
+
+def _compute(edition, region: Region, first: date, last: date) -> dict:
+    level = LEVELS[region.level]
+    code = figure_code(region)
+    by_day, by_sector, totals = _cuts(edition, level, code, first, last)
 
     parents = ancestors(region) if level else []
     geo = map_file(region, parents)
@@ -298,20 +304,9 @@ def region_figures(*, edition, level: int) -> list[dict]:
 
 def national_cuts(*, edition) -> tuple[list[dict], list[dict]]:
     """The country's totals per day and per sector over the whole edition."""
-
-    def compute():
-        return list(
-            Figure.objects.filter(edition=edition, level=0)
-            .values_list("day", "sector", "metric")
-            .annotate(total=Sum("value"))
-            .order_by()
-        )
-
-    by_day: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    by_sector: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for day, sector, metric, total in report(compute):
-        by_day[day][metric] += int(total)
-        by_sector[sector][metric] += int(total)
+    by_day, by_sector, _totals = report(
+        lambda: _cuts(edition, 0, "", edition.starts_on, edition.ends_on)
+    )
     days = edition.days
     return (
         [{"day": d.isoformat(), "values": _complete(by_day.get(d, {}))} for d in days],
