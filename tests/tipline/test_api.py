@@ -1,13 +1,14 @@
 import io
 
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from cyberweek.tipline import proof_of_work, services
+from cyberweek.tipline import proof_of_work, queries, services
 from cyberweek.tipline.models import Evidence, Report
 
-from .factories import escalated, png
+from .factories import escalated, phishing, png
 
 pytestmark = pytest.mark.django_db
 
@@ -166,3 +167,14 @@ def test_lookup_takes_the_text_in_the_body_too(client):
     assert answer["confirmed_threat"] is True
     empty = client.post("/api/tipline/lookup", {"q": ""}, content_type="application/json")
     assert empty.status_code == 422
+
+
+def test_statistics_are_computed_once_a_minute_for_everyone(client):
+    phishing()
+    assert client.get("/api/tipline/statistics").json()["total"] == 1
+    phishing(link="http://other.example.org/")
+    # The same figures within the minute, for every visitor and the page alike.
+    assert client.get("/api/tipline/statistics").json()["total"] == 1
+    assert queries.statistics()["total"] == 2
+    cache.delete(queries.STATISTICS_KEY)  # as when the minute is over
+    assert client.get("/api/tipline/statistics").json()["total"] == 2

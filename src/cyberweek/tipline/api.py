@@ -225,5 +225,6 @@ def threats(request):
 
 @router.get("/statistics", response={200: StatisticsOut})
 def statistics(request):
-    """Reports in the last 30 days by kind, province and day; the brands most imitated."""
-    return queries.statistics()
+    """Reports in the last 30 days by kind, province and day; the brands most imitated
+    (recomputed at most once a minute)."""
+    return queries.public_statistics()

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
+from django.core.cache import cache
 from django.db.models import CharField, Count, F, Q, QuerySet, Value
 from django.db.models.functions import Concat, TruncDate
 from django.utils import timezone
@@ -197,6 +198,22 @@ def statistics(*, days: int = 30) -> dict:
         "confirmed_threats": confirmed_threats().count(),
         "top_brands": top_brands(since=since),
     }
+
+
+STATISTICS_KEY = "tipline:statistics"
+STATISTICS_SECONDS = 60
+
+
+def public_statistics() -> dict:
+    """`statistics()` as the public page and API serve it: the same for every visitor, so
+    computed at most once a minute (on the shared cache) instead of on every view. With a
+    million reports it is several grouped scans of the month plus a pass over its confirmed
+    reports for the brands, too much for a public page during the Week."""
+    stats = cache.get(STATISTICS_KEY)
+    if stats is None:
+        stats = statistics()
+        cache.set(STATISTICS_KEY, stats, STATISTICS_SECONDS)
+    return stats
 
 
 def volunteers_for(actor) -> list[Volunteer]:

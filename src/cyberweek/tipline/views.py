@@ -151,7 +151,7 @@ def lookup(request):
 
 
 def statistics(request):
-    return render(request, "tipline/statistics.html", {"stats": queries.statistics()})
+    return render(request, "tipline/statistics.html", {"stats": queries.public_statistics()})
 
 
 def threat(request, pk):
