@@ -7,10 +7,11 @@ import re
 import pytest
 from django.urls import reverse
 
-from cyberweek.tipline import exports, services
+from cyberweek.tipline import exports
 from cyberweek.tipline.models import Cluster
 from cyberweek.tipline.normalise import canonical_url
 from cyberweek.tipline.publication import masked_url, public_value
+from cyberweek.tipline.services.intake import file_report
 from tests.accounts.factories import PASSWORD
 
 from .factories import escalated, phishing, volunteer
@@ -124,7 +125,7 @@ def test_an_unmasked_link_keeps_its_exact_stix_pattern():
 
 @pytest.mark.django_db
 def test_filing_answers_with_the_masked_description_only():
-    filed = services.file_report(
+    filed = file_report(
         kind="phishing", region_code="110101", link=VICTIM_LINK, text="我的手机13812345678"
     )
     assert "13812345678" not in filed.masked_text
