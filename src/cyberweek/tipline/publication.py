@@ -14,8 +14,8 @@ How a link is masked (the host, scheme and port stay: they are the indicator):
   link given here may);
 - a query parameter whose name says what it holds (`phone`, `email`, `idcard`, `name`,
   `token`, `session` …: `SENSITIVE_PARAMETERS` and `SENSITIVE_PARTS`) loses its value
-  to `***`, whatever the value looks like (the `pii` engine cannot know that `name=王芳`
-  is a name);
+  to `***`, whatever the value looks like (the `pii` engine reads a name alone only when
+  it is made of common name characters: not `name=郑爽`);
 - every other parameter value and every path segment is percent-decoded and passes
   `core.screening` (the `pii` engine); what it finds is masked as in every other text
   (`138****5678`);
