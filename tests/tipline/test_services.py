@@ -12,6 +12,7 @@ from cyberweek.core.errors import (
     ValidationFailed,
 )
 from cyberweek.core.models import AuditEvent
+from cyberweek.geo.models import Region
 from cyberweek.tipline import proof_of_work
 from cyberweek.tipline.models import Cluster, Evidence, Report, TriageStep, Volunteer, Vote
 from cyberweek.tipline.proof_of_work import ProofRefused
@@ -297,3 +298,17 @@ def test_organisers_recruit_volunteers_in_their_own_region_only():
     dismiss_volunteer(actor=beijing, volunteer_id=recruited.pk)
     assert not Volunteer.objects.get(pk=recruited.pk).is_active
     assert not is_volunteer(person)
+
+
+def test_a_threat_whose_reports_were_purged_is_marked_taken_down_by_a_national_volunteer():
+    escalated()
+    cluster = Cluster.objects.get(kind="url")
+    # Reports go after their retention period; the confirmed threat stays (personal_data).
+    Report.objects.all().delete()
+    with pytest.raises(PermissionDenied):
+        mark_taken_down(actor=volunteer(BEIJING), cluster_id=cluster.pk)
+    national = volunteer(Region.objects.get(level=Region.Level.COUNTRY).code)
+    mark_taken_down(actor=national, cluster_id=cluster.pk)
+    cluster.refresh_from_db()
+    assert not cluster.online
+    assert AuditEvent.objects.filter(action="tipline.taken_down", actor=national).exists()

@@ -10,6 +10,7 @@ from cyberweek.core import audit
 from cyberweek.core.errors import InvalidTransition, NotFound, ValidationFailed
 from cyberweek.core.screening import screen_text
 from cyberweek.core.transactions import service
+from cyberweek.geo.models import Region
 
 from ..models import Cluster, Report, TriageStep, Vote
 from ..warninglists import is_benign
@@ -161,7 +162,10 @@ def vote(*, actor, report_id: int, choice: str) -> Vote:
 
 @service
 def mark_taken_down(*, actor, cluster_id: int) -> Cluster:
-    """A confirmed link is offline (the host or registrar took it down): the feed says so."""
+    """A confirmed link is offline (the host or registrar took it down): the feed says so.
+    A volunteer for the region of a report that confirmed it may say so; once those
+    reports are purged after their retention period (the confirmed threat stays), only a
+    volunteer for the whole country may."""
     cluster = Cluster.objects.select_for_update().filter(pk=cluster_id).first()
     if cluster is None or cluster.confirmed_at is None:
         raise NotFound(_("No confirmed threat has this number."))
@@ -170,11 +174,13 @@ def mark_taken_down(*, actor, cluster_id: int) -> Cluster:
         .select_related("region")
         .first()
     )
-    require_volunteer(actor, region=report.region, action="tipline.taken_down")
+    region = report.region if report else Region.objects.get(level=Region.Level.COUNTRY)
+    require_volunteer(actor, region=region, action="tipline.taken_down")
     if cluster.taken_down_at is not None:
         raise InvalidTransition(_("This threat is already marked as taken down."))
     cluster.taken_down_at = timezone.now()
     cluster.save(update_fields=["taken_down_at"])
-    TriageStep.objects.create(report=report, actor=actor, action=TriageStep.Action.TAKEN_DOWN)
-    audit.record(actor, "tipline.taken_down", cluster, region=report.region)
+    if report:
+        TriageStep.objects.create(report=report, actor=actor, action=TriageStep.Action.TAKEN_DOWN)
+    audit.record(actor, "tipline.taken_down", cluster, region=region)
     return cluster
