@@ -47,16 +47,20 @@ def report_entry(*, actor, entry_ref: str, reason: str, details: str = "", addre
     ).first()
     if entry is None:
         raise NotFound(_("No such entry."))
-    if not rate_limits.hit(
-        "showcase-report-entry", f"{address}:{entry.pk}", limit=1, window=86400
-    ).allowed:
-        raise LimitReached(_("You have already reported this entry today."))
+    # The entry's report of the day is looked at first and used up last: a report the hourly
+    # limit refuses must leave it, and a repeated report does not count against the hour.
+    once = ("showcase-report-entry", f"{address}:{entry.pk}")
+    already = _("You have already reported this entry today.")
+    if not rate_limits.peek(*once, limit=1, window=86400).allowed:
+        raise LimitReached(already)
     verdict = rate_limits.hit("showcase-report", address, limit=REPORTS_PER_HOUR, window=3600)
     if not verdict.allowed:
         raise LimitReached(
             _("Too many reports from your connection. Try again in %(minutes)s minutes.")
             % {"minutes": max(1, verdict.retry_after // 60)}
         )
+    if not rate_limits.hit(*once, limit=1, window=86400).allowed:
+        raise LimitReached(already)
     report = Report.objects.create(
         entry=entry,
         reporter=actor if getattr(actor, "is_authenticated", False) else None,
