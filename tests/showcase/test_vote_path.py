@@ -40,6 +40,14 @@ def test_a_vote_for_an_entry_in_the_cache_is_one_sql_statement(entry):
     assert (stored.day, stored.network) == (vote.day, voting.network_digest("10.1.2.3"))
 
 
+def test_a_repeat_press_is_answered_from_the_cache_without_the_database(entry):
+    voter = verified()
+    voting.cast_vote(actor=voter, entry_ref=entry.ref)
+    with CaptureQueriesContext(connection) as queries, pytest.raises(Conflict):
+        voting.cast_vote(actor=voter, entry_ref=entry.ref)
+    assert queries.captured_queries == []
+
+
 def test_an_entry_rejected_after_a_report_refuses_votes_on_the_next_request(entry, national):
     voting.cast_vote(actor=verified(), entry_ref=entry.ref)
     report = Report.objects.create(entry=entry, reason=Report.Reason.HARMFUL)
