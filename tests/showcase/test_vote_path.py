@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from cyberweek.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied
 from cyberweek.privacy import registry
-from cyberweek.showcase import contest_setup, reports, services, voting
+from cyberweek.showcase import casting, contest_setup, reports, services, voting
 from cyberweek.showcase.models import Entry, PhoneVerification, Report, Vote
 from tests.accounts.factories import UserFactory
 from tests.ports import unused_port
@@ -29,10 +29,10 @@ def entry():
 
 
 def test_a_vote_for_an_entry_in_the_cache_is_one_sql_statement(entry):
-    voting.cast_vote(actor=verified(), entry_ref=entry.ref)  # the entry's facts are cached
+    casting.cast_vote(actor=verified(), entry_ref=entry.ref)  # the entry's facts are cached
     voter = verified()
     with CaptureQueriesContext(connection) as queries:
-        vote = voting.cast_vote(actor=voter, entry_ref=entry.ref, address="10.1.2.3")
+        vote = casting.cast_vote(actor=voter, entry_ref=entry.ref, address="10.1.2.3")
     statements = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
     assert len(statements) == 1
     stored = Vote.objects.get(pk=vote.pk)
@@ -42,33 +42,33 @@ def test_a_vote_for_an_entry_in_the_cache_is_one_sql_statement(entry):
 
 def test_a_repeat_press_is_answered_from_the_cache_without_the_database(entry):
     voter = verified()
-    voting.cast_vote(actor=voter, entry_ref=entry.ref)
+    casting.cast_vote(actor=voter, entry_ref=entry.ref)
     with CaptureQueriesContext(connection) as queries, pytest.raises(Conflict):
-        voting.cast_vote(actor=voter, entry_ref=entry.ref)
+        casting.cast_vote(actor=voter, entry_ref=entry.ref)
     assert queries.captured_queries == []
 
 
 def test_an_entry_rejected_after_a_report_refuses_votes_on_the_next_request(entry, national):
-    voting.cast_vote(actor=verified(), entry_ref=entry.ref)
+    casting.cast_vote(actor=verified(), entry_ref=entry.ref)
     report = Report.objects.create(entry=entry, reason=Report.Reason.HARMFUL)
     reports.close_report(
         actor=national, report_id=report.pk, outcome=Report.Outcome.REJECTED, note="不适合"
     )
     with pytest.raises(InvalidTransition, match="Only accepted entries"):
-        voting.cast_vote(actor=verified(), entry_ref=entry.ref)
+        casting.cast_vote(actor=verified(), entry_ref=entry.ref)
     assert Vote.objects.count() == 1
 
 
 def test_a_change_the_cache_was_not_told_of_is_decided_by_the_database(entry):
-    voting.cast_vote(actor=verified(), entry_ref=entry.ref)
+    casting.cast_vote(actor=verified(), entry_ref=entry.ref)
     voter = verified()
     # Written behind the services' back: the cached copy still says "accepted".
     Entry.objects.filter(pk=entry.pk).update(status=Entry.Status.REJECTED)
     with pytest.raises(InvalidTransition, match="Only accepted entries"):
-        voting.cast_vote(actor=voter, entry_ref=entry.ref)
+        casting.cast_vote(actor=voter, entry_ref=entry.ref)
     # And back: now the copy says "rejected", and the database lets the vote in.
     Entry.objects.filter(pk=entry.pk).update(status=Entry.Status.ACCEPTED)
-    voting.cast_vote(actor=voter, entry_ref=entry.ref)
+    casting.cast_vote(actor=voter, entry_ref=entry.ref)
     assert Vote.objects.filter(voter=voter).count() == 1
 
 
@@ -76,14 +76,14 @@ def test_a_screening_decision_opens_the_entry_to_votes_on_the_next_request(natio
     waiting = accepted_entry(contest(), UserFactory(), status=Entry.Status.SCREENING)
     voter = verified()
     with pytest.raises(InvalidTransition):
-        voting.cast_vote(actor=voter, entry_ref=waiting.ref)
+        casting.cast_vote(actor=voter, entry_ref=waiting.ref)
     services.screen_entry(actor=national, entry_id=waiting.pk, decision="accept")
-    voting.cast_vote(actor=voter, entry_ref=waiting.ref)
+    casting.cast_vote(actor=voter, entry_ref=waiting.ref)
     assert Vote.objects.filter(voter=voter).count() == 1
 
 
 def test_a_changed_voting_window_applies_on_the_next_request(entry, national):
-    voting.cast_vote(actor=verified(), entry_ref=entry.ref)
+    casting.cast_vote(actor=verified(), entry_ref=entry.ref)
     the_contest = entry.contest
     contest_setup.save_contest(
         actor=national,
@@ -94,59 +94,59 @@ def test_a_changed_voting_window_applies_on_the_next_request(entry, national):
         },
     )
     with pytest.raises(InvalidTransition, match="Voting is not open"):
-        voting.cast_vote(actor=verified(), entry_ref=entry.ref)
+        casting.cast_vote(actor=verified(), entry_ref=entry.ref)
 
 
 def test_a_changed_vote_period_applies_on_the_next_request(entry, national):
     voter = verified()
-    voting.cast_vote(actor=voter, entry_ref=entry.ref)
+    casting.cast_vote(actor=voter, entry_ref=entry.ref)
     contest_setup.save_contest(
         actor=national, contest_id=entry.contest_id, values={"vote_period": "contest"}
     )
     tomorrow = timezone.now() + timedelta(days=1)
     other = verified()
-    first = voting.cast_vote(actor=other, entry_ref=entry.ref, now=tomorrow)
+    first = casting.cast_vote(actor=other, entry_ref=entry.ref, now=tomorrow)
     assert first.day == timezone.localdate(entry.contest.voting_opens_at)
     with pytest.raises(Conflict, match="already voted for this entry"):
-        voting.cast_vote(actor=other, entry_ref=entry.ref, now=tomorrow + timedelta(days=1))
+        casting.cast_vote(actor=other, entry_ref=entry.ref, now=tomorrow + timedelta(days=1))
 
 
 def test_a_vote_per_day_again_once_the_contest_changes_from_one_vote_in_all(national):
     entry = accepted_entry(contest(vote_period="contest"), UserFactory())
     voter = verified()
-    voting.cast_vote(actor=voter, entry_ref=entry.ref)
+    casting.cast_vote(actor=voter, entry_ref=entry.ref)
     contest_setup.save_contest(
         actor=national, contest_id=entry.contest_id, values={"vote_period": "day"}
     )
     tomorrow = timezone.now() + timedelta(days=1)
-    assert voting.cast_vote(actor=voter, entry_ref=entry.ref, now=tomorrow).day == (
+    assert casting.cast_vote(actor=voter, entry_ref=entry.ref, now=tomorrow).day == (
         timezone.localdate(tomorrow)
     )
 
 
 def test_an_erased_verification_refuses_the_next_vote(entry):
     voter = verified()
-    voting.cast_vote(actor=voter, entry_ref=entry.ref)
+    casting.cast_vote(actor=voter, entry_ref=entry.ref)
     (votes,) = [s for s in registry.sources() if s.key == "showcase.votes"]
     votes.erase(voter)
     assert not PhoneVerification.objects.filter(user=voter).exists()
     another = accepted_entry(entry.contest, UserFactory())
     with pytest.raises(PermissionDenied, match="Verify your mobile number"):
-        voting.cast_vote(actor=voter, entry_ref=another.ref)
+        casting.cast_vote(actor=voter, entry_ref=another.ref)
 
 
 def test_a_refused_unverified_vote_leaves_no_mark(entry):
     person = UserFactory()
     with pytest.raises(PermissionDenied):
-        voting.cast_vote(actor=person, entry_ref=entry.ref)
+        casting.cast_vote(actor=person, entry_ref=entry.ref)
     verified(person)
-    voting.cast_vote(actor=person, entry_ref=entry.ref)
+    casting.cast_vote(actor=person, entry_ref=entry.ref)
 
 
 @pytest.mark.parametrize("ref", ["", "x" * 17, "a b", "../etc", "nope"])
 def test_an_unknown_or_malformed_reference_is_not_found(ref):
     with pytest.raises(NotFound):
-        voting.cast_vote(actor=verified(), entry_ref=ref)
+        casting.cast_vote(actor=verified(), entry_ref=ref)
 
 
 @pytest.fixture
@@ -165,14 +165,14 @@ def cache_down(settings):
 
 def test_with_the_cache_unreachable_the_database_decides_everything(entry, cache_down):
     voter = verified()
-    voting.cast_vote(actor=voter, entry_ref=entry.ref)
+    casting.cast_vote(actor=voter, entry_ref=entry.ref)
     with pytest.raises(Conflict, match="already voted"):
-        voting.cast_vote(actor=voter, entry_ref=entry.ref)
+        casting.cast_vote(actor=voter, entry_ref=entry.ref)
     with pytest.raises(PermissionDenied, match="Verify your mobile number"):
-        voting.cast_vote(actor=UserFactory(), entry_ref=entry.ref)
+        casting.cast_vote(actor=UserFactory(), entry_ref=entry.ref)
     Entry.objects.filter(pk=entry.pk).update(status=Entry.Status.REJECTED)
     with pytest.raises(InvalidTransition):
-        voting.cast_vote(actor=verified(), entry_ref=entry.ref)
+        casting.cast_vote(actor=verified(), entry_ref=entry.ref)
     assert Vote.objects.count() == 1
 
 
@@ -181,10 +181,10 @@ def test_a_double_vote_refused_by_the_constraint_leaves_the_connection_usable(re
     # No transaction around the test: the insert runs alone, in autocommit, as in a request.
     entry = accepted_entry(contest(), UserFactory())
     voter = verified()
-    voting.cast_vote(actor=voter, entry_ref=entry.ref)
+    casting.cast_vote(actor=voter, entry_ref=entry.ref)
     cache.clear()  # the mark is gone: only the constraint refuses
     with pytest.raises(Conflict, match="already voted"):
-        voting.cast_vote(actor=voter, entry_ref=entry.ref)
+        casting.cast_vote(actor=voter, entry_ref=entry.ref)
     assert not connection.in_atomic_block
-    voting.cast_vote(actor=verified(), entry_ref=entry.ref)
+    casting.cast_vote(actor=verified(), entry_ref=entry.ref)
     assert Vote.objects.count() == 2

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from . import voting
+from . import casting
 from .models import Criterion, JudgeAssignment, VideoContest
 
 
@@ -26,4 +26,4 @@ class VideoContestAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        voting.votable_changed()  # as `contest_setup.save_contest` does
+        casting.votable_changed()  # as `contest_setup.save_contest` does

@@ -16,7 +16,7 @@ from cyberweek.core.permissions import require_scope
 from cyberweek.core.screening import screen_text
 from cyberweek.core.transactions import service
 
-from . import voting
+from . import casting
 from .actions import SCREEN
 from .models import Entry, Report
 
@@ -104,7 +104,7 @@ def close_report(*, actor, report_id: int, outcome: str, note: str = "", now=Non
         entry.screening_reason = note
         entry.screened_at = now
         entry.save(update_fields=["status", "screening_reason", "screened_at", "updated_at"])
-        voting.votable_changed()
+        casting.votable_changed()
         audit.record(actor, f"showcase.entry_{outcome}", entry)
         closing = list(
             Report.objects.select_for_update().filter(entry=entry, outcome=Report.Outcome.OPEN)
