@@ -3,12 +3,13 @@
 A vote used to read the entry and its contest, ask whether the voter is verified and insert
 in a transaction: 5 SQL statements besides the session's and the user's, and 3 round trips
 to Redis. Now the entry's facts (`Votable`) come from the cache in the rate limit's round
-trip, the voter's mark is claimed in a second, and one INSERT ... SELECT in autocommit
-checks the facts again, with the voter's verification, as it writes (`_INSERT_VOTE`). The
-cache's copy can therefore never let in a vote the database would refuse; and a refusal
-based on the copy is decided again from the database, so a stale copy costs time, not a
-wrong answer. The copies carry a version that `votable_changed` moves on every status,
-window or vote-period change, so they are rarely stale.
+trip, with today's mark, which answers a repeat press; a first press claims its mark in a
+second round trip, and one INSERT ... SELECT in autocommit checks the facts again, with the
+voter's verification, as it writes (`_INSERT_VOTE`). The cache's copy can therefore never
+let in a vote the database would refuse; and a refusal based on the copy is decided again
+from the database, so a stale copy costs time, not a wrong answer. The copies carry a
+version that `votable_changed` moves on every status, window or vote-period change, so they
+are rarely stale.
 
 What it bypasses: the ORM's insert and its transaction, for the one statement
 `_INSERT_VOTE` (the ORM cannot insert from a select). What it measured, in process on a
@@ -206,6 +207,10 @@ def record_play(*, actor, entry_ref: str) -> None:
         cache.set(_played_key(actor.pk, entry_ref), 1, PLAYED_SECONDS)
 
 
+def _mark_key(user_id: int, entry_ref: str, day: date) -> str:
+    return f"showcase:voted:{user_id}:{entry_ref}:{day.isoformat()}"
+
+
 def cast_vote(*, actor, entry_ref: str, address: str = "", now=None) -> Vote:
     """One vote of a verified person for an accepted entry, in the voting window, never for
     their own entry; at most one per entry per voting day (or per contest)."""
@@ -214,31 +219,48 @@ def cast_vote(*, actor, entry_ref: str, address: str = "", now=None) -> Vote:
     now = now or timezone.now()
     entry_ref = entry_ref or ""
     readable = REF.fullmatch(entry_ref) is not None
+    # Today's mark too: a repeat press (most presses after the first) then needs no more.
+    today_mark = _mark_key(actor.pk, entry_ref, timezone.localdate(now))
+    keys = [VOTABLE_VERSION_KEY, _votable_key(entry_ref), _played_key(actor.pk, entry_ref)]
     verdict, found = rate_limits.hit_and_read(
         "showcase-vote",
         str(actor.pk),
         limit=VOTES_PER_MINUTE,
         window=60,
-        read=[VOTABLE_VERSION_KEY, _votable_key(entry_ref), _played_key(actor.pk, entry_ref)]
-        if readable
-        else [],
+        read=[*keys, today_mark] if readable else [],
     )
     if not verdict.allowed:
         raise LimitReached(_("Too many votes at once; wait a minute."))
     if not readable:
         raise NotFound(_("No such entry."))
-    played = bool(found.get(_played_key(actor.pk, entry_ref)))
+    request = {
+        "entry_ref": entry_ref,
+        "now": now,
+        "address": address,
+        "played": bool(found.get(_played_key(actor.pk, entry_ref))),
+        "marked_today": today_mark in found,
+    }
     votable = _votable_in_cache(found, entry_ref)
     if votable is not None:
         try:
-            return _cast(actor, votable, now=now, address=address, played=played, checked=False)
+            return _cast(actor, votable, checked=False, **request)
         except _CopyDisagrees:
             pass
     votable = _votable_in_database(entry_ref, found.get(VOTABLE_VERSION_KEY))
-    return _cast(actor, votable, now=now, address=address, played=played, checked=True)
+    return _cast(actor, votable, checked=True, **request)
 
 
-def _cast(actor, votable: Votable | None, *, now, address, played, checked: bool) -> Vote:
+def _cast(
+    actor,
+    votable: Votable | None,
+    *,
+    entry_ref: str,
+    now,
+    address: str,
+    played: bool,
+    marked_today: bool,
+    checked: bool,
+) -> Vote:
     """The vote, on facts `checked` in the database or copied from the cache."""
 
     def refuse(error):
@@ -260,8 +282,8 @@ def _cast(actor, votable: Votable | None, *, now, address, played, checked: bool
         already = _("You have already voted for this entry.")
     # The one answer taken from the copy without asking the database: the mark is keyed by
     # the day the copy gives, which changes only with the vote period (`votable_changed`).
-    mark = f"showcase:voted:{actor.pk}:{votable.entry_id}:{day.isoformat()}"
-    if not _claim(mark):
+    mark = _mark_key(actor.pk, entry_ref, day)
+    if (marked_today and day == timezone.localdate(now)) or not _claim(mark):
         raise Conflict(already)
     try:
         vote = _insert_vote(
