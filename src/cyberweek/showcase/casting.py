@@ -13,8 +13,8 @@ are rarely stale.
 
 What it bypasses: the ORM's insert and its transaction, for the one statement
 `_INSERT_VOTE` (the ORM cannot insert from a select). What it measured, in process on a
-loaded machine: a fresh vote from 5.7–6.4 ms of CPU to 2.9–3.6 ms, a repeat press from
-3.8–4.0 ms to 2.4–2.8 ms (README, votes benchmark).
+loaded machine: a fresh vote from 5.6–6.9 ms of CPU to 2.9–3.6 ms, a repeat press from
+3.6–4.1 ms to 2.4–2.8 ms (README, votes benchmark).
 """
 
 import re
