@@ -16,7 +16,13 @@ class CampaignForm(BootstrapFormMixin, forms.Form):
     within the edition) live in `services.campaign_problems`; the service reports each."""
 
     title = forms.CharField(label=_("Title"), max_length=120)
-    title_en = forms.CharField(label=_("Title (English)"), max_length=120, required=False)
+    # lang="en": what is typed there is English whatever the page's language (WCAG 3.1.2).
+    title_en = forms.CharField(
+        label=_("Title (English)"),
+        max_length=120,
+        required=False,
+        widget=forms.TextInput(attrs={"lang": "en"}),
+    )
     slug = forms.SlugField(
         label=_("Short name"), max_length=60, help_text=_("Part of the public address.")
     )
@@ -32,7 +38,7 @@ class CampaignForm(BootstrapFormMixin, forms.Form):
         label=_("Summary (English)"),
         max_length=2000,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs={"rows": 4, "lang": "en"}),
         help_text=_("Shown on English pages; empty: the summary above."),
     )
     region = forms.CharField(
