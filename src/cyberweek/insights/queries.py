@@ -257,13 +257,15 @@ def _compute(edition, region: Region, first: date, last: date) -> dict:
     }
 
 
-def dashboard(*, edition, region: Region, first: date, last: date) -> dict:
+def dashboard(
+    *, edition, region: Region, first: date, last: date, state: tuple[int, str] | None = None
+) -> dict:
     """The figures of a region's dashboard over [first, last], from the summary rows.
 
     Cached per refresh generation: a refresh makes a new key, so the page is never older
     than the figures; every organiser looking at a region between two refreshes shares one
-    computation."""
-    number, refreshed_at = generation(edition)
+    computation. `state` is the generation the caller has already read (`generation()`)."""
+    number, refreshed_at = state or generation(edition)
     key = f"insights:dashboard:{edition.pk}:{number}:{region.code}:{first}:{last}:{get_language()}"
     payload = cache.get(key)
     if payload is None:
