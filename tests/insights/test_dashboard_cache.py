@@ -2,6 +2,10 @@
 generation and then shared: never across scopes or languages, never older than the
 summary rows, and the page still answers from the database when Redis is down."""
 
+import json
+import re
+from datetime import date
+
 from cyberweek.insights import summaries
 from tests.core.test_outages import redis_down  # noqa: F401 (a fixture)
 
@@ -67,3 +71,38 @@ def test_the_dashboard_is_drawn_from_the_database_when_redis_is_down(
     response = client.get(URL, {"year": 2019, "region": HEPING})
     assert response.status_code == 200
     assert payload_of(response)["totals"]["activities"] == 12
+
+
+def test_an_unpublished_edition_is_refused_on_the_next_view(client, national, edition):
+    week_of_figures(edition)
+    summaries.refresh(edition)
+    client.force_login(national)
+    assert client.get(URL, {"year": 2019}).status_code == 200
+    edition.is_published = False
+    edition.save()
+    assert client.get(URL, {"year": 2019}).status_code == 400
+    edition.is_published = True
+    edition.save()
+    assert client.get(URL, {"year": 2019}).status_code == 200
+
+
+def test_a_new_edition_is_the_current_one_on_the_next_view(client, national, edition):
+    from tests.programme.factories import EditionFactory
+
+    client.force_login(national)
+    assert "2019" in client.get(URL).content.decode()
+    EditionFactory(year=2020, starts_on=date(2020, 9, 14), ends_on=date(2020, 9, 20))
+    page = client.get(URL).content.decode()
+    match = re.search(r'<script id="insights-payload" type="application/json">(.*?)</script>', page)
+    assert json.loads(match.group(1))["first_day"] == "2020-09-14"
+
+
+def test_edition_look_up_works_from_the_database_when_redis_is_down(
+    client,
+    national,
+    edition,
+    redis_down,  # noqa: F811
+):
+    client.force_login(national)
+    assert client.get(URL, {"year": 2019}).status_code == 200
+    assert client.get(URL, {"year": 2031}).status_code == 400
