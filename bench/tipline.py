@@ -9,7 +9,7 @@ What it does: creates (or reuses) the database `cyberweek_tipline_bench` on 127.
 migrates it and empties the tip line's tables, then
 
 1. seeds `--reports` minus `--intake` reports in bulk, not through the web: each goes
-   through the service's own reading and masking (`services.prepared_report`: the link,
+   through the service's own reading and masking (`services.intake.prepared_report`: the link,
    number and ID normalisation, the `pii` screening, encryption of what was written), and
    chunks of them are written with `bulk_create`; the clusters each chunk names are looked
    up by key, created or counted up in the database, as `file_report` does one at a time.
@@ -224,17 +224,18 @@ def _seed_chunk(bodies: list[dict], first_number: int, regions: dict) -> int:
     from django.utils import timezone
 
     from cyberweek.core.errors import DomainError
-    from cyberweek.tipline import services
     from cyberweek.tipline.models import Cluster, Report, ReportObservable, TriageStep
+    from cyberweek.tipline.services.intake import prepared_report, region_and_province
+    from cyberweek.tipline.services.receipts import receipt_digest
 
     reports, named, refused = [], [], 0
     for offset, body in enumerate(bodies):
         code = body.get("region", "")
         if code not in regions:
-            regions[code] = services.region_and_province(code)
+            regions[code] = region_and_province(code)
         region, province = regions[code]
         try:
-            report, observed, _screening = services.prepared_report(
+            report, observed, _screening = prepared_report(
                 kind=body["kind"],
                 region=region,
                 province=province,
@@ -249,7 +250,7 @@ def _seed_chunk(bodies: list[dict], first_number: int, regions: dict) -> int:
             refused += 1
             continue
         # Unique per report, as a receipt's digest is; nobody follows a seeded report.
-        report.receipt_digest = services.receipt_digest(f"SEED{first_number + offset:012d}")
+        report.receipt_digest = receipt_digest(f"SEED{first_number + offset:012d}")
         reports.append(report)
         named.append(observed.items)
     now = timezone.now()
@@ -301,7 +302,7 @@ def _seed_chunk(bodies: list[dict], first_number: int, regions: dict) -> int:
 
 
 def seed(workload: Workload, count: int) -> float:
-    """`count` reports in chunks through `services.prepared_report`; seconds taken."""
+    """`count` reports in chunks through `services.intake.prepared_report`; seconds taken."""
     started = time.monotonic()
     regions: dict = {}
     done = refused = 0

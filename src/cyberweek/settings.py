@@ -275,6 +275,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ORGANISER_2FA_REQUIRED = PRODUCTION or env.bool("ORGANISER_2FA_REQUIRED", default=False)
 OTP_TOTP_ISSUER = "cyberweek"
 
+# Sessions are read from the cache and kept in the database (core/sessions.py says how a
+# Redis outage can neither lose one nor bring a signed-out one back).
+SESSION_ENGINE = "cyberweek.core.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"

@@ -107,6 +107,19 @@ def test_a_city_without_counties_takes_activities(edition):
     assert activity.region.code == "441900"
 
 
+def test_registration_and_reporting_agree_on_where_activities_sit():
+    from cyberweek.activities.services import activity_regions, is_activity_region
+    from cyberweek.geo.models import Region
+
+    guangdong = Region.objects.filter(path__startswith="/440000/")
+    listed = set(
+        activity_regions().filter(path__startswith="/440000/").values_list("code", flat=True)
+    )
+    assert "441900" in listed
+    assert "440100" not in listed
+    assert listed == {r.code for r in guangdong if is_activity_region(r)}
+
+
 @pytest.mark.parametrize(
     ("overrides", "field"),
     [

@@ -75,3 +75,12 @@ def test_organisers_create_in_scope_and_join_activities(client, tianjin, hebei, 
     assert again.status_code == 409
     gone = client.delete(f"/api/campaigns/manage/{made.json()['id']}/activities/{activity.pk}")
     assert gone.status_code == 204
+
+
+def test_the_english_summary_goes_in_and_comes_out_masked(client, tianjin, edition):
+    client.force_login(tianjin)
+    body = payload(summary_en="Call 13812345678 to join.")
+    assert client.post("/api/campaigns/", body, content_type="application/json").status_code == 201
+    one = client.get("/api/campaigns/2019/finance").json()
+    assert one["summary_en"].startswith("Call ")
+    assert "13812345678" not in one["summary_en"]

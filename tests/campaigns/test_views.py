@@ -134,3 +134,21 @@ def test_a_task_in_the_future_is_refused_with_a_message(client, tianjin, person)
     )
     assert "more than 0 and at most 24" in page.text
     assert not VolunteerTask.objects.exists()
+
+
+def test_the_summary_is_shown_in_the_pages_language_and_masked(tianjin, edition, client):
+    made = services.create_campaign(
+        actor=tianjin,
+        edition=edition,
+        data=campaign_data(
+            summary="天津港发布船舶网络安全指南。",
+            summary_en="Guidelines launched; ask Wang Wei on 13812345678.",
+        ),
+    )
+    english = client.get(f"/en/campaigns/2019/{made.slug}/").text
+    assert "Guidelines launched" in english
+    assert "13812345678" not in english
+    assert "天津港发布" not in english
+    chinese = client.get(f"/campaigns/2019/{made.slug}/").text
+    assert "天津港发布船舶网络安全指南" in chinese
+    assert "Guidelines launched" not in chinese

@@ -10,6 +10,7 @@ import uuid
 
 import pytest
 import redis
+from django.core.cache import cache
 
 from cyberweek.core import rate_limits
 from cyberweek.core.rate_limits import Tally
@@ -136,3 +137,32 @@ def test_hit_all_batched_gives_the_window_s_retry_after(settings):
     assert first.allowed
     assert not second.allowed
     assert 0 < second.retry_after <= 60
+
+
+def test_hit_and_read_counts_and_reads_the_cache_in_one_call():
+    identity = uuid.uuid4().hex
+    cache.set("read-test:facts", ("a", 1))
+    cache.set("read-test:count", 7)
+    read = ["read-test:facts", "read-test:count", "read-test:missing"]
+    verdicts = []
+    for _ in range(3):
+        verdict, found = rate_limits.hit_and_read(
+            "read-test", identity, limit=2, window=60, read=read
+        )
+        verdicts.append(verdict.allowed)
+        assert found == {"read-test:facts": ("a", 1), "read-test:count": 7}
+    assert verdicts == [True, True, False]
+
+
+def test_hit_and_read_counts_in_the_process_while_redis_is_unreachable(settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
+    identity = uuid.uuid4().hex
+    verdicts = [
+        rate_limits.hit_and_read("read-test", identity, limit=2, window=60, read=["x"])
+        for _ in range(3)
+    ]
+    assert [(verdict.allowed, found) for verdict, found in verdicts] == [
+        (True, {}),
+        (True, {}),
+        (False, {}),
+    ]

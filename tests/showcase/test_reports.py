@@ -72,6 +72,22 @@ def test_one_report_per_connection_and_entry_and_a_limit_per_hour(entry):
     assert Report.objects.count() == reports.REPORTS_PER_HOUR + 1
 
 
+def test_a_report_refused_by_the_hourly_limit_leaves_the_entry_s_report_of_the_day(
+    entry, monkeypatch
+):
+    others = [accepted_entry(entry.contest, UserFactory()) for _ in range(reports.REPORTS_PER_HOUR)]
+    for other in others:
+        report(other)
+    with pytest.raises(LimitReached, match="Too many reports"):
+        report(entry)
+    # As in the next hour: the connection may report again, this entry too.
+    monkeypatch.setattr(reports, "REPORTS_PER_HOUR", 2 * reports.REPORTS_PER_HOUR)
+    report(entry)
+    with pytest.raises(LimitReached, match="already reported"):
+        report(entry)
+    assert Report.objects.filter(entry=entry).count() == 1
+
+
 def test_rejecting_an_entry_closes_its_reports_and_takes_it_out_of_the_gallery(entry, national):
     first = report(entry)
     second = report(entry, address="198.51.100.7")

@@ -17,7 +17,7 @@ from cyberweek.core.errors import (
 from cyberweek.core.models import AuditEvent
 from cyberweek.privacy import services as privacy_services
 from cyberweek.privacy.models import Purpose
-from cyberweek.showcase import queries, services, voting
+from cyberweek.showcase import casting, queries, services, voting
 from cyberweek.showcase.models import Entry, JudgeAssignment, PhoneVerification, Vote
 from tests.accounts.factories import UserFactory
 
@@ -273,19 +273,19 @@ def test_a_bad_number_is_refused():
 def test_one_vote_per_entry_per_day_and_another_the_next_day():
     entry = accepted_entry(contest(), UserFactory())
     voter = verified()
-    voting.cast_vote(actor=voter, entry_ref=entry.ref, address="10.1.2.3")
+    casting.cast_vote(actor=voter, entry_ref=entry.ref, address="10.1.2.3")
     with pytest.raises(Conflict):
-        voting.cast_vote(actor=voter, entry_ref=entry.ref)
-    voting.cast_vote(actor=voter, entry_ref=entry.ref, now=timezone.now() + timedelta(days=1))
+        casting.cast_vote(actor=voter, entry_ref=entry.ref)
+    casting.cast_vote(actor=voter, entry_ref=entry.ref, now=timezone.now() + timedelta(days=1))
     assert Vote.objects.filter(voter=voter).count() == 2
 
 
 def test_one_vote_per_contest_when_the_contest_says_so():
     entry = accepted_entry(contest(vote_period="contest"), UserFactory())
     voter = verified()
-    voting.cast_vote(actor=voter, entry_ref=entry.ref)
+    casting.cast_vote(actor=voter, entry_ref=entry.ref)
     with pytest.raises(Conflict):
-        voting.cast_vote(actor=voter, entry_ref=entry.ref, now=timezone.now() + timedelta(days=1))
+        casting.cast_vote(actor=voter, entry_ref=entry.ref, now=timezone.now() + timedelta(days=1))
 
 
 def test_the_database_refuses_a_double_vote_even_when_the_cache_forgot():
@@ -293,10 +293,10 @@ def test_the_database_refuses_a_double_vote_even_when_the_cache_forgot():
 
     entry = accepted_entry(contest(), UserFactory())
     voter = verified()
-    voting.cast_vote(actor=voter, entry_ref=entry.ref)
+    casting.cast_vote(actor=voter, entry_ref=entry.ref)
     cache.clear()
     with pytest.raises(Conflict):
-        voting.cast_vote(actor=voter, entry_ref=entry.ref)
+        casting.cast_vote(actor=voter, entry_ref=entry.ref)
     assert Vote.objects.count() == 1
 
 
@@ -306,30 +306,30 @@ def test_votes_are_refused_unverified_for_oneself_outside_the_window_and_for_rej
     the_contest = contest()
     entry = accepted_entry(the_contest, entrant)
     with pytest.raises(PermissionDenied):
-        voting.cast_vote(actor=UserFactory(), entry_ref=entry.ref)
+        casting.cast_vote(actor=UserFactory(), entry_ref=entry.ref)
     with pytest.raises(PermissionDenied):
-        voting.cast_vote(actor=entrant, entry_ref=entry.ref)
+        casting.cast_vote(actor=entrant, entry_ref=entry.ref)
     voter = verified()
     with pytest.raises(InvalidTransition):
-        voting.cast_vote(actor=voter, entry_ref=entry.ref, now=now + timedelta(days=11))
+        casting.cast_vote(actor=voter, entry_ref=entry.ref, now=now + timedelta(days=11))
     with pytest.raises(InvalidTransition):
-        voting.cast_vote(actor=voter, entry_ref=entry.ref, now=now - timedelta(days=1))
+        casting.cast_vote(actor=voter, entry_ref=entry.ref, now=now - timedelta(days=1))
     rejected = accepted_entry(the_contest, UserFactory(), status=Entry.Status.REJECTED)
     with pytest.raises(InvalidTransition):
-        voting.cast_vote(actor=voter, entry_ref=rejected.ref)
+        casting.cast_vote(actor=voter, entry_ref=rejected.ref)
     with pytest.raises(NotFound):
-        voting.cast_vote(actor=voter, entry_ref="nope")
+        casting.cast_vote(actor=voter, entry_ref="nope")
     assert not Vote.objects.exists()
     # A refusal for being unverified does not count as the day's vote.
-    voting.cast_vote(actor=voter, entry_ref=entry.ref)
+    casting.cast_vote(actor=voter, entry_ref=entry.ref)
 
 
 def test_a_vote_records_whether_the_video_was_played():
     entry = accepted_entry(contest(), UserFactory())
     listener, silent = verified(), verified()
-    voting.record_play(actor=listener, entry_ref=entry.ref)
-    assert voting.cast_vote(actor=listener, entry_ref=entry.ref).played
-    assert not voting.cast_vote(actor=silent, entry_ref=entry.ref).played
+    casting.record_play(actor=listener, entry_ref=entry.ref)
+    assert casting.cast_vote(actor=listener, entry_ref=entry.ref).played
+    assert not casting.cast_vote(actor=silent, entry_ref=entry.ref).played
 
 
 # --- Fraud ----------------------------------------------------------------------------------

@@ -3,8 +3,9 @@ import io
 from PIL import Image
 
 from cyberweek.geo.models import Region
-from cyberweek.tipline import services
 from cyberweek.tipline.models import Volunteer
+from cyberweek.tipline.services.intake import file_report
+from cyberweek.tipline.services.triage import claim_report, confirm_report, escalate_report, vote
 from tests.accounts.factories import UserFactory
 
 BEIJING = "110000"
@@ -32,16 +33,16 @@ def png(width=40, height=30, *, exif=False, fmt="PNG") -> bytes:
 
 def phishing(link="http://icbc-secure.example.net/login", region=DONGCHENG, **kwargs):
     kwargs.setdefault("text", "收到短信说我的工商银行账户冻结，让我点链接登录。")
-    return services.file_report(kind="phishing", region_code=region, link=link, **kwargs)
+    return file_report(kind="phishing", region_code=region, link=link, **kwargs)
 
 
 def escalated(link="http://icbc-secure.example.net/login", **kwargs):
     """A report two volunteers confirmed: a published, exported threat."""
     filed = phishing(link=link, **kwargs)
     first, second = volunteer(), volunteer()
-    services.claim_report(actor=first, report_id=filed.report.pk)
-    services.confirm_report(actor=first, report_id=filed.report.pk)
-    services.escalate_report(actor=second, report_id=filed.report.pk)
+    claim_report(actor=first, report_id=filed.report.pk)
+    confirm_report(actor=first, report_id=filed.report.pk)
+    escalate_report(actor=second, report_id=filed.report.pk)
     return filed
 
 
@@ -51,8 +52,8 @@ def tipline_volunteer(user, *, recruited_by=None):
         user=user, region=Region.objects.get(code=BEIJING), recruited_by=recruited_by
     )
     report = phishing().report
-    services.claim_report(actor=user, report_id=report.pk)
-    services.vote(actor=user, report_id=report.pk, choice="is")
-    services.confirm_report(actor=user, report_id=report.pk, comment="仿冒银行")
-    services.escalate_report(actor=volunteer(), report_id=report.pk)
+    claim_report(actor=user, report_id=report.pk)
+    vote(actor=user, report_id=report.pk, choice="is")
+    confirm_report(actor=user, report_id=report.pk, comment="仿冒银行")
+    escalate_report(actor=volunteer(), report_id=report.pk)
     return report

@@ -5,8 +5,10 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from cyberweek.tipline import proof_of_work, queries, services
+from cyberweek.tipline import proof_of_work, queries
 from cyberweek.tipline.models import Evidence, Report
+from cyberweek.tipline.services.evidence import decode_evidence
+from cyberweek.tipline.services.intake import MAX_REPORT_BODY
 
 from .factories import escalated, phishing, png
 
@@ -110,7 +112,7 @@ def test_screenshots_through_the_api_are_redrawn_without_their_metadata(client):
     response = multipart(client, [SimpleUploadedFile("shot.jpg", png(exif=True), "image/jpeg")])
     assert response.status_code == 201
     [evidence] = Evidence.objects.all()
-    stored = services.decode_evidence(evidence)
+    stored = decode_evidence(evidence)
     assert evidence.content_type == "image/png"
     assert stored.startswith(b"\x89PNG")
     assert "张三".encode() not in stored
@@ -152,7 +154,7 @@ def test_a_body_larger_than_five_screenshots_is_refused_before_it_is_read(client
         "/api/tipline/reports/with-evidence",
         data=b"x",
         content_type="multipart/form-data; boundary=x",
-        CONTENT_LENGTH=str(services.MAX_REPORT_BODY + 1),
+        CONTENT_LENGTH=str(MAX_REPORT_BODY + 1),
     )
     assert response.status_code == 413
 

@@ -7,8 +7,15 @@ import stix2
 from pymisp import MISPEvent
 from stix2validator import ValidationOptions, validate_string
 
-from cyberweek.tipline import exports, services
+from cyberweek.tipline import exports
 from cyberweek.tipline.models import Cluster
+from cyberweek.tipline.services.intake import file_report
+from cyberweek.tipline.services.triage import (
+    claim_report,
+    confirm_report,
+    escalate_report,
+    mark_taken_down,
+)
 
 from .factories import escalated, volunteer
 
@@ -16,13 +23,13 @@ pytestmark = pytest.mark.django_db
 
 
 def confirmed_phone():
-    filed = services.file_report(
+    filed = file_report(
         kind="fraud_phone", region_code="110101", phone="+86 138 0013 8000", qq="12345678"
     )
     first, second = volunteer(), volunteer()
-    services.claim_report(actor=first, report_id=filed.report.pk)
-    services.confirm_report(actor=first, report_id=filed.report.pk)
-    services.escalate_report(actor=second, report_id=filed.report.pk)
+    claim_report(actor=first, report_id=filed.report.pk)
+    confirm_report(actor=first, report_id=filed.report.pk)
+    escalate_report(actor=second, report_id=filed.report.pk)
 
 
 def test_stix_bundle_has_indicator_observed_data_and_sighting_by_the_week():
@@ -82,7 +89,7 @@ def test_benign_indicators_never_reach_an_export(settings):
 def test_phishing_feed_shows_online_status_and_takedown_time():
     escalated()
     cluster = Cluster.objects.get(kind="url")
-    services.mark_taken_down(actor=volunteer(), cluster_id=cluster.pk)
+    mark_taken_down(actor=volunteer(), cluster_id=cluster.pk)
     rows = list(csv.DictReader(io.StringIO(exports.phishing_feed_csv(exports.threats()))))
     assert rows[0]["url"] == "http://icbc-secure.example.net/login"
     assert rows[0]["online"] == "no"
@@ -97,16 +104,16 @@ def test_every_shape_the_stix_bundle_takes_passes_stix2_and_the_oasis_validator(
     escalated(link="http://icbc-secure.example.net/login")
     escalated(link="http://icbc-verify.example.net/u?phone=13812345678&token=abc")
     escalated(link="http://etc-refund.example.net/apply")
-    services.mark_taken_down(
+    mark_taken_down(
         actor=volunteer(),
         cluster_id=Cluster.objects.get(value="http://etc-refund.example.net/apply").pk,
     )
     confirmed_phone()
-    filed = services.file_report(kind="fraud_phone", region_code="110101", wechat="wx: Refund_88a")
+    filed = file_report(kind="fraud_phone", region_code="110101", wechat="wx: Refund_88a")
     first, second = volunteer(), volunteer()
-    services.claim_report(actor=first, report_id=filed.report.pk)
-    services.confirm_report(actor=first, report_id=filed.report.pk)
-    services.escalate_report(actor=second, report_id=filed.report.pk)
+    claim_report(actor=first, report_id=filed.report.pk)
+    confirm_report(actor=first, report_id=filed.report.pk)
+    escalate_report(actor=second, report_id=filed.report.pk)
     text = exports.stix_bundle(exports.threats())
     exports.validate_stix(text)  # raises ExportInvalid on any error
     bundle = stix2.parse(text, allow_custom=False)

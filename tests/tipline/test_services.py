@@ -12,9 +12,23 @@ from cyberweek.core.errors import (
     ValidationFailed,
 )
 from cyberweek.core.models import AuditEvent
-from cyberweek.tipline import proof_of_work, services
+from cyberweek.geo.models import Region
+from cyberweek.tipline import proof_of_work
 from cyberweek.tipline.models import Cluster, Evidence, Report, TriageStep, Volunteer, Vote
 from cyberweek.tipline.proof_of_work import ProofRefused
+from cyberweek.tipline.services.evidence import decode_evidence
+from cyberweek.tipline.services.intake import admit, file_report
+from cyberweek.tipline.services.receipts import report_by_receipt
+from cyberweek.tipline.services.triage import (
+    claim_report,
+    confirm_report,
+    escalate_report,
+    mark_duplicate,
+    mark_taken_down,
+    reject_report,
+    vote,
+)
+from cyberweek.tipline.services.volunteers import dismiss_volunteer, is_volunteer, recruit_volunteer
 from tests.accounts.factories import UserFactory, organiser
 
 from .factories import BEIJING, SHANGHAI, escalated, phishing, png, volunteer
@@ -41,21 +55,21 @@ def test_filing_masks_personal_information_and_keeps_the_original_encrypted():
 def test_a_receipt_finds_its_report_and_only_its_digest_is_stored():
     filed = phishing()
     assert filed.receipt not in Report.objects.get(pk=filed.report.pk).receipt_digest
-    found = services.report_by_receipt(code=filed.receipt.lower().replace("-", " "), address="a")
+    found = report_by_receipt(code=filed.receipt.lower().replace("-", " "), address="a")
     assert found.pk == filed.report.pk
     with pytest.raises(NotFound):
-        services.report_by_receipt(code="ABCD-EFGH-JKLM-NPQR", address="a")
+        report_by_receipt(code="ABCD-EFGH-JKLM-NPQR", address="a")
     with pytest.raises(ValidationFailed):
-        services.report_by_receipt(code="short", address="a")
+        report_by_receipt(code="short", address="a")
 
 
 @override_settings(TIPLINE_LOOKUPS_PER_HOUR=2)
 def test_receipt_lookups_are_limited_per_address():
     for _i in range(2):
         with pytest.raises(NotFound):
-            services.report_by_receipt(code="ABCD-EFGH-JKLM-NPQR", address="9.9.9.9")
+            report_by_receipt(code="ABCD-EFGH-JKLM-NPQR", address="9.9.9.9")
     with pytest.raises(LimitReached):
-        services.report_by_receipt(code="ABCD-EFGH-JKLM-NPQR", address="9.9.9.9")
+        report_by_receipt(code="ABCD-EFGH-JKLM-NPQR", address="9.9.9.9")
 
 
 def test_duplicates_in_varied_notations_join_one_cluster_and_raise_its_count():
@@ -74,9 +88,9 @@ def test_duplicates_in_varied_notations_join_one_cluster_and_raise_its_count():
 
 def test_phone_reports_in_varied_notations_join_one_cluster():
     for number in ["138 0013 8000", "+86-138-0013-8000", "0086 13800138000"]:
-        services.file_report(kind="fraud_phone", phone=number, text="冒充客服让我退款")
+        file_report(kind="fraud_phone", phone=number, text="冒充客服让我退款")
     assert Cluster.objects.get(kind="phone").report_count == 3
-    services.file_report(kind="fraud_phone", qq="QQ 12345678", wechat="wx: Refund_Help")
+    file_report(kind="fraud_phone", qq="QQ 12345678", wechat="wx: Refund_Help")
     assert Cluster.objects.get(kind="qq").value == "12345678"
     assert Cluster.objects.get(kind="wechat").value == "refund_help"
 
@@ -101,7 +115,7 @@ def test_phone_reports_in_varied_notations_join_one_cluster():
 )
 def test_bad_input_is_refused_on_its_field_and_writes_nothing(fields, field):
     with pytest.raises(ValidationFailed) as caught:
-        services.file_report(**fields)
+        file_report(**fields)
     assert caught.value.field == field
     assert not Report.objects.exists()
     assert not Cluster.objects.exists()
@@ -122,7 +136,7 @@ def test_evidence_is_reencoded_without_metadata():
     pictures = list(Evidence.objects.filter(report=filed.report))
     assert len(pictures) == 2
     for picture in pictures:
-        content = services.decode_evidence(picture)
+        content = decode_evidence(picture)
         assert content.startswith(b"\x89PNG")
         assert "张三".encode() not in content
         assert b"Exif" not in content
@@ -146,14 +160,14 @@ def test_admission_needs_a_fresh_solved_challenge_and_respects_the_hourly_limit(
         return issued["challenge"], proof_of_work.solve(issued["challenge"], issued["bits"])
 
     challenge, nonce = solved()
-    services.admit(address="1.2.3.4", challenge=challenge, nonce=nonce)
+    admit(address="1.2.3.4", challenge=challenge, nonce=nonce)
     with pytest.raises(ProofRefused, match="already used"):
-        services.admit(address="5.6.7.8", challenge=challenge, nonce=nonce)
+        admit(address="5.6.7.8", challenge=challenge, nonce=nonce)
     challenge, nonce = solved()
-    services.admit(address="1.2.3.4", challenge=challenge, nonce=nonce)
+    admit(address="1.2.3.4", challenge=challenge, nonce=nonce)
     challenge, nonce = solved()
     with pytest.raises(LimitReached):
-        services.admit(address="1.2.3.4", challenge=challenge, nonce=nonce)
+        admit(address="1.2.3.4", challenge=challenge, nonce=nonce)
 
 
 @override_settings(TIPLINE_POW_BITS=12)
@@ -182,12 +196,12 @@ def test_forged_unsolved_and_missing_proofs_are_refused():
 def test_two_volunteers_confirm_and_escalate_and_the_threat_is_published():
     filed = phishing()
     first, second = volunteer(BEIJING), volunteer(BEIJING)
-    services.claim_report(actor=first, report_id=filed.report.pk)
-    services.confirm_report(actor=first, report_id=filed.report.pk, comment="仿冒工商银行")
+    claim_report(actor=first, report_id=filed.report.pk)
+    confirm_report(actor=first, report_id=filed.report.pk, comment="仿冒工商银行")
     assert not Cluster.objects.filter(confirmed_at__isnull=False).exists()
     with pytest.raises(InvalidTransition, match="second volunteer"):
-        services.escalate_report(actor=first, report_id=filed.report.pk)
-    report = services.escalate_report(actor=second, report_id=filed.report.pk)
+        escalate_report(actor=first, report_id=filed.report.pk)
+    report = escalate_report(actor=second, report_id=filed.report.pk)
     assert report.status == Report.Status.ESCALATED
     assert report.closed_at is not None
     assert Cluster.objects.get(kind="url").confirmed_at is not None
@@ -206,31 +220,31 @@ def test_volunteers_act_only_in_their_region_and_refusals_are_recorded():
     filed = phishing()
     outsider = volunteer(SHANGHAI)
     with pytest.raises(PermissionDenied):
-        services.claim_report(actor=outsider, report_id=filed.report.pk)
+        claim_report(actor=outsider, report_id=filed.report.pk)
     assert AuditEvent.objects.filter(
         action="tipline.claim", outcome="denied", actor=outsider
     ).exists()
     with pytest.raises(PermissionDenied):
-        services.claim_report(actor=UserFactory(), report_id=filed.report.pk)
+        claim_report(actor=UserFactory(), report_id=filed.report.pk)
 
 
 def test_claims_and_decisions_follow_the_states():
     filed = phishing()
     first, second = volunteer(), volunteer()
-    services.claim_report(actor=first, report_id=filed.report.pk)
+    claim_report(actor=first, report_id=filed.report.pk)
     with pytest.raises(InvalidTransition):
-        services.claim_report(actor=second, report_id=filed.report.pk)
+        claim_report(actor=second, report_id=filed.report.pk)
     with pytest.raises(InvalidTransition):
-        services.confirm_report(actor=second, report_id=filed.report.pk)
+        confirm_report(actor=second, report_id=filed.report.pk)
     with pytest.raises(InvalidTransition):
-        services.escalate_report(actor=second, report_id=filed.report.pk)
-    services.confirm_report(actor=first, report_id=filed.report.pk)
+        escalate_report(actor=second, report_id=filed.report.pk)
+    confirm_report(actor=first, report_id=filed.report.pk)
     with pytest.raises(InvalidTransition):
-        services.reject_report(actor=first, report_id=filed.report.pk)
-    rejected = services.reject_report(actor=second, report_id=filed.report.pk, comment="官网")
+        reject_report(actor=first, report_id=filed.report.pk)
+    rejected = reject_report(actor=second, report_id=filed.report.pk, comment="官网")
     assert rejected.status == Report.Status.REJECTED
     with pytest.raises(NotFound):
-        services.claim_report(actor=first, report_id=999_999)
+        claim_report(actor=first, report_id=999_999)
 
 
 def test_duplicates_point_at_the_first_report():
@@ -238,55 +252,63 @@ def test_duplicates_point_at_the_first_report():
     second_report = phishing().report
     third_report = phishing().report
     person = volunteer()
-    services.mark_duplicate(actor=person, report_id=second_report.pk, original_id=first_report.pk)
-    marked = services.mark_duplicate(
-        actor=person, report_id=third_report.pk, original_id=second_report.pk
-    )
+    mark_duplicate(actor=person, report_id=second_report.pk, original_id=first_report.pk)
+    marked = mark_duplicate(actor=person, report_id=third_report.pk, original_id=second_report.pk)
     assert marked.duplicate_of_id == first_report.pk
     with pytest.raises(ValidationFailed):
-        services.mark_duplicate(
-            actor=person, report_id=first_report.pk, original_id=first_report.pk
-        )
+        mark_duplicate(actor=person, report_id=first_report.pk, original_id=first_report.pk)
     with pytest.raises(InvalidTransition):
-        services.mark_duplicate(
-            actor=person, report_id=second_report.pk, original_id=first_report.pk
-        )
+        mark_duplicate(actor=person, report_id=second_report.pk, original_id=first_report.pk)
 
 
 def test_votes_are_one_per_volunteer_and_replaceable():
     filed = phishing()
     person = volunteer()
-    services.vote(actor=person, report_id=filed.report.pk, choice="is")
-    services.vote(actor=person, report_id=filed.report.pk, choice="dont_know")
+    vote(actor=person, report_id=filed.report.pk, choice="is")
+    vote(actor=person, report_id=filed.report.pk, choice="dont_know")
     assert list(Vote.objects.values_list("choice", flat=True)) == ["dont_know"]
     with pytest.raises(ValidationFailed):
-        services.vote(actor=person, report_id=filed.report.pk, choice="maybe")
+        vote(actor=person, report_id=filed.report.pk, choice="maybe")
 
 
 def test_a_confirmed_link_can_be_marked_taken_down_once():
     escalated()
     cluster = Cluster.objects.get(kind="url")
     person = volunteer()
-    services.mark_taken_down(actor=person, cluster_id=cluster.pk)
+    mark_taken_down(actor=person, cluster_id=cluster.pk)
     cluster.refresh_from_db()
     assert not cluster.online
     with pytest.raises(InvalidTransition):
-        services.mark_taken_down(actor=person, cluster_id=cluster.pk)
+        mark_taken_down(actor=person, cluster_id=cluster.pk)
 
 
 # --- Volunteers -------------------------------------------------------------------------
 def test_organisers_recruit_volunteers_in_their_own_region_only():
     beijing = organiser("provincial", BEIJING)
     person = UserFactory()
-    recruited = services.recruit_volunteer(actor=beijing, email=person.email, region_code=BEIJING)
+    recruited = recruit_volunteer(actor=beijing, email=person.email, region_code=BEIJING)
     assert recruited.user == person
     assert recruited.recruited_by == beijing
     with pytest.raises(Conflict):
-        services.recruit_volunteer(actor=beijing, email=person.email, region_code=BEIJING)
+        recruit_volunteer(actor=beijing, email=person.email, region_code=BEIJING)
     with pytest.raises(PermissionDenied):
-        services.recruit_volunteer(actor=beijing, email=person.email, region_code=SHANGHAI)
+        recruit_volunteer(actor=beijing, email=person.email, region_code=SHANGHAI)
     with pytest.raises(NotFound):
-        services.recruit_volunteer(actor=beijing, email="nobody@example.org", region_code=BEIJING)
-    services.dismiss_volunteer(actor=beijing, volunteer_id=recruited.pk)
+        recruit_volunteer(actor=beijing, email="nobody@example.org", region_code=BEIJING)
+    dismiss_volunteer(actor=beijing, volunteer_id=recruited.pk)
     assert not Volunteer.objects.get(pk=recruited.pk).is_active
-    assert not services.is_volunteer(person)
+    assert not is_volunteer(person)
+
+
+def test_a_threat_whose_reports_were_purged_is_marked_taken_down_by_a_national_volunteer():
+    escalated()
+    cluster = Cluster.objects.get(kind="url")
+    # Reports go after their retention period; the confirmed threat stays (personal_data).
+    Report.objects.all().delete()
+    with pytest.raises(PermissionDenied):
+        mark_taken_down(actor=volunteer(BEIJING), cluster_id=cluster.pk)
+    national = volunteer(Region.objects.get(level=Region.Level.COUNTRY).code)
+    mark_taken_down(actor=national, cluster_id=cluster.pk)
+    cluster.refresh_from_db()
+    assert not cluster.online
+    assert AuditEvent.objects.filter(action="tipline.taken_down", actor=national).exists()

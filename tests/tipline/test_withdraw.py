@@ -5,8 +5,15 @@ from django.urls import reverse
 
 from cyberweek.core.errors import InvalidTransition, LimitReached, NotFound
 from cyberweek.core.models import AuditEvent
-from cyberweek.tipline import queries, services
+from cyberweek.tipline import queries
 from cyberweek.tipline.models import Cluster, Evidence, Report, TriageStep
+from cyberweek.tipline.services.triage import (
+    claim_report,
+    confirm_report,
+    escalate_report,
+    reject_report,
+)
+from cyberweek.tipline.services.withdrawal import withdraw_report
 
 from .factories import escalated, phishing, png, volunteer
 
@@ -21,7 +28,7 @@ def test_withdrawing_erases_what_was_sent_and_the_clusters_count_one_fewer():
     mine = Cluster.objects.get(kind="url", value=SHARED + "?phone=13812345678")
     assert Cluster.objects.get(kind="domain").report_count == 2
 
-    report = services.withdraw_report(code=filed.receipt, address=ADDRESS)
+    report = withdraw_report(code=filed.receipt, address=ADDRESS)
 
     report.refresh_from_db()
     assert report.status == Report.Status.WITHDRAWN
@@ -42,11 +49,11 @@ def test_withdrawing_erases_what_was_sent_and_the_clusters_count_one_fewer():
 def test_a_report_confirmed_once_can_still_be_withdrawn_and_no_longer_escalated():
     filed = phishing()
     first = volunteer()
-    services.claim_report(actor=first, report_id=filed.report.pk)
-    services.confirm_report(actor=first, report_id=filed.report.pk)
-    services.withdraw_report(code=filed.receipt, address=ADDRESS)
+    claim_report(actor=first, report_id=filed.report.pk)
+    confirm_report(actor=first, report_id=filed.report.pk)
+    withdraw_report(code=filed.receipt, address=ADDRESS)
     with pytest.raises(InvalidTransition):
-        services.escalate_report(actor=volunteer(), report_id=filed.report.pk)
+        escalate_report(actor=volunteer(), report_id=filed.report.pk)
     assert queries.confirmed_threats().count() == 0
 
 
@@ -57,11 +64,11 @@ def test_a_decided_report_cannot_be_withdrawn(decide):
     else:
         filed = phishing()
         first = volunteer()
-        services.claim_report(actor=first, report_id=filed.report.pk)
-        services.reject_report(actor=first, report_id=filed.report.pk)
+        claim_report(actor=first, report_id=filed.report.pk)
+        reject_report(actor=first, report_id=filed.report.pk)
     before = Report.objects.get(pk=filed.report.pk)
     with pytest.raises(InvalidTransition):
-        services.withdraw_report(code=filed.receipt, address=ADDRESS)
+        withdraw_report(code=filed.receipt, address=ADDRESS)
     after = Report.objects.get(pk=filed.report.pk)
     assert (after.status, after.masked_text) == (before.status, before.masked_text)
     assert Cluster.objects.get(kind="url").report_count == 1
@@ -71,17 +78,17 @@ def test_a_decided_report_cannot_be_withdrawn(decide):
 def test_withdrawing_needs_the_right_receipt_and_is_limited_per_address(settings):
     phishing()
     with pytest.raises(NotFound):
-        services.withdraw_report(code="ABCD-EFGH-JKLM-NPQR", address=ADDRESS)
+        withdraw_report(code="ABCD-EFGH-JKLM-NPQR", address=ADDRESS)
     settings.TIPLINE_LOOKUPS_PER_HOUR = 1
     with pytest.raises(LimitReached):
-        services.withdraw_report(code="ABCD-EFGH-JKLM-NPQR", address=ADDRESS)
+        withdraw_report(code="ABCD-EFGH-JKLM-NPQR", address=ADDRESS)
     assert Report.objects.get().status == Report.Status.NEW
 
 
 def test_a_withdrawn_report_counts_in_no_statistics():
     phishing()
     filed = phishing(link="http://other.example.org/")
-    services.withdraw_report(code=filed.receipt, address=ADDRESS)
+    withdraw_report(code=filed.receipt, address=ADDRESS)
     assert queries.statistics()["total"] == 1
 
 

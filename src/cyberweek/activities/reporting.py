@@ -40,7 +40,7 @@ from cyberweek.core.permissions import require_scope
 from cyberweek.geo.models import Region
 
 from .models import Activity, ActivityStep
-from .services import activity_window, outcome_due_days
+from .services import activity_regions, activity_window, outcome_due_days
 
 VIEW = "activities.view"
 LEVELS = (Region.Level.PROVINCE, Region.Level.PREFECTURE, Region.Level.COUNTY)
@@ -158,15 +158,10 @@ def _start_of(day: date) -> datetime:
 
 def _activity_regions(region: Region) -> list[Region]:
     """The regions that register activities, in `region` and below."""
-    below = Region.objects.filter(is_active=True)
+    below = activity_regions()
     if region.level != Region.Level.COUNTRY:
         below = below.filter(path__startswith=region.path)
-    counties = below.filter(level=Region.Level.COUNTY)
-    with_counties = Region.objects.filter(is_active=True, level=Region.Level.COUNTY).values(
-        "parent_id"
-    )
-    cities = below.filter(level=Region.Level.PREFECTURE).exclude(pk__in=with_counties)
-    return list(counties.only("pk", "path")) + list(cities.only("pk", "path"))
+    return list(below.only("pk", "path"))
 
 
 def _ancestor_paths(path: str, region: Region) -> list[str]:

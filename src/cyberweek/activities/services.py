@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -113,16 +113,21 @@ def activity_window(edition) -> tuple[date, date]:
 
 
 # --- Checks ------------------------------------------------------------------------------
-def is_activity_region(region: Region) -> bool:
-    """A county, or a prefecture-level city that has no counties (Dongguan, Zhongshan)."""
-    if not region.is_active:
-        return False
-    if region.level == Region.Level.COUNTY:
-        return True
-    return (
-        region.level == Region.Level.PREFECTURE
-        and not region.children.filter(is_active=True).exists()
+def activity_regions() -> QuerySet[Region]:
+    """The regions activities are registered in: counties, and the prefecture-level cities
+    that have no counties (Dongguan, Zhongshan). The one statement of that rule."""
+    with_counties = Region.objects.filter(is_active=True, level=Region.Level.COUNTY).values(
+        "parent_id"
     )
+    return Region.objects.filter(is_active=True).filter(
+        Q(level=Region.Level.COUNTY) | (Q(level=Region.Level.PREFECTURE) & ~Q(pk__in=with_counties))
+    )
+
+
+def is_activity_region(region: Region) -> bool:
+    if region.level == Region.Level.COUNTY:
+        return region.is_active  # the common case, without a query
+    return activity_regions().filter(pk=region.pk).exists()
 
 
 def normalise_phone(value: str) -> str:

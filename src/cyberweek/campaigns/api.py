@@ -36,6 +36,7 @@ class CampaignOut(Schema):
     title: str
     title_en: str
     summary: str = Field(..., description="personal information masked")
+    summary_en: str = Field(..., description="English; personal information masked")
     kind: CampaignKind
     sectors: list[Sector] = Field(..., description="empty: every sector")
     region_code: str
@@ -57,6 +58,7 @@ class CampaignOut(Schema):
             "title": campaign.title,
             "title_en": campaign.title_en,
             "summary": campaign.summary,
+            "summary_en": campaign.summary_en,
             "kind": campaign.kind,
             "sectors": campaign.sectors,
             "region_code": campaign.region.code,
@@ -105,6 +107,7 @@ class CampaignIn(Schema):
     title: str = Field(..., max_length=120)
     title_en: str = Field("", max_length=120)
     summary: str = Field("", max_length=2000)
+    summary_en: str = Field("", max_length=2000)
     kind: CampaignKind
     sectors: list[Sector] = Field(default_factory=list, max_length=9)
     region: str = Field(..., pattern=r"^[0-9]{6}$", description="region code, in your scope")

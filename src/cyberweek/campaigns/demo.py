@@ -20,7 +20,8 @@ from . import services
 from .models import Campaign
 
 CAMPAIGNS = [
-    # slug, title, English title, kind, region, sectors, goals (activities, people, counties)
+    # slug, title, English title, kind, region, sectors, goals (activities, people, counties),
+    # summary, English summary
     (
         "university",
         "网络安全进高校专题活动",
@@ -30,6 +31,10 @@ CAMPAIGNS = [
         [Sector.SCHOOL],
         (20, 40000, 20),
         "面向高校师生开展个人信息保护、防范网络诈骗主题宣讲和知识竞赛。",
+        (
+            "Talks and a knowledge contest for university students and staff on protecting "
+            "personal information and avoiding online fraud."
+        ),
     ),
     (
         "ship-cybersecurity",
@@ -40,6 +45,10 @@ CAMPAIGNS = [
         [Sector.ENTERPRISE, Sector.COMMUNITY, Sector.GOVERNMENT],
         (3, 1500, 3),
         "在天津港发布船舶网络安全指南，面向航运企业和港区社区开展宣传。",
+        (
+            "The ship cybersecurity guidelines launched at the Port of Tianjin, with "
+            "publicity for shipping companies and the port's communities."
+        ),
     ),
     (
         "finance",
@@ -50,6 +59,10 @@ CAMPAIGNS = [
         [Sector.ENTERPRISE, Sector.COMMUNITY],
         (30, 80000, 25),
         "银行、证券、保险机构走进社区，讲解防范金融诈骗与个人信息保护。",
+        (
+            "Banks, brokers and insurers visit communities to explain how to avoid financial "
+            "fraud and protect personal information."
+        ),
     ),
 ]
 
@@ -69,7 +82,7 @@ def load(national_user, edition) -> int:
     national = acting_without_session(national_user)
     first, last = activity_window(edition)
     made = 0
-    for slug, title, title_en, kind, code, sectors, goals, summary in CAMPAIGNS:
+    for slug, title, title_en, kind, code, sectors, goals, summary, summary_en in CAMPAIGNS:
         region = _region(code)
         campaign = services.create_campaign(
             actor=national,
@@ -79,6 +92,7 @@ def load(national_user, edition) -> int:
                 "title": title,
                 "title_en": title_en,
                 "summary": summary,
+                "summary_en": summary_en,
                 "kind": kind,
                 "sectors": [str(s) for s in sectors],
                 "region": region,

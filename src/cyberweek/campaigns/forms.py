@@ -28,6 +28,13 @@ class CampaignForm(BootstrapFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Shown to the public; personal information in it is masked."),
     )
+    summary_en = forms.CharField(
+        label=_("Summary (English)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Shown on English pages; empty: the summary above."),
+    )
     region = forms.CharField(
         label=_("Region"),
         max_length=64,
@@ -67,6 +74,7 @@ class CampaignForm(BootstrapFormMixin, forms.Form):
                     "slug",
                     "kind",
                     "summary",
+                    "summary_en",
                     "sectors",
                     "starts_on",
                     "ends_on",

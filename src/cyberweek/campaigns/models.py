@@ -31,6 +31,7 @@ class Campaign(TimeStampedModel):
     title_en = models.CharField(_("title (English)"), max_length=120, blank=True)
     # Screened (personal information masked) before it is kept: the public reads it.
     summary = models.TextField(_("summary"), max_length=2000, blank=True)
+    summary_en = models.TextField(_("summary (English)"), max_length=2000, blank=True)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     # The sectors the campaign works in; empty means every sector.
     sectors = models.JSONField(_("sectors"), default=list, blank=True)

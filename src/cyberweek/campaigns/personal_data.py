@@ -179,6 +179,7 @@ SOURCES = [
                     "slug",
                     "title_en",
                     "summary",
+                    "summary_en",
                     "kind",
                     "sectors",
                     "region_path",

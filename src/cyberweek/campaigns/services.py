@@ -38,6 +38,7 @@ CAMPAIGN_FIELDS = (
     "title",
     "title_en",
     "summary",
+    "summary_en",
     "kind",
     "sectors",
     "region",
@@ -86,6 +87,7 @@ def _assign(campaign: Campaign, data: dict) -> None:
         if name in data:
             setattr(campaign, name, data[name])
     campaign.summary = screen_text(campaign.summary or "").public_text
+    campaign.summary_en = screen_text(campaign.summary_en or "").public_text
     campaign.sectors = (
         sorted(set(campaign.sectors or []))
         if isinstance(campaign.sectors, list)

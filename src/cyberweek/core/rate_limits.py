@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache.backends.redis import RedisSerializer
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -123,6 +124,47 @@ def hit_all(limits: list[tuple[str, str, int]], *, window: int, batched: bool = 
         )
     allowed = all(count <= limit for count, (*_, limit) in zip(counts, limits, strict=True))
     return Verdict(allowed, keys[0][1])
+
+
+# The counting of `hit`, then a GET of each key to read: ARGV[1] is the expiry; KEYS[1] the
+# counter, the other KEYS are read.
+_COUNT_AND_READ_SCRIPT = """
+local found = {redis.call('INCR', KEYS[1])}
+if found[1] == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+for i = 2, #KEYS do
+  found[i] = redis.call('GET', KEYS[i])
+end
+return found
+"""
+# What Django's Redis cache stores values with (integers as they are, the rest pickled).
+_serializer = RedisSerializer()
+
+
+@functools.cache
+def _count_and_read_script(url: str):
+    return redis_client.client_for(url).register_script(_COUNT_AND_READ_SCRIPT)
+
+
+def hit_and_read(
+    scope: str, identity: str, *, limit: int, window: int, read: list[str]
+) -> tuple[Verdict, dict]:
+    """`hit`, and the cache's values of the keys in `read` (as `cache.get_many` gives them),
+    in one round trip to Redis: for a hot path that checks its limit and then needs the
+    cache. While Redis is unreachable the limit counts in this process and nothing is read."""
+    key, retry_after = _key(scope, identity, window)
+    if not getattr(settings, "REDIS_URL", ""):
+        return hit(scope, identity, limit=limit, window=window), cache.get_many(read)
+    script = _count_and_read_script(settings.REDIS_URL)
+    try:
+        replies = script(keys=[cache.make_key(k) for k in [key, *read]], args=[window + 1])
+    except (RedisConnectionError, RedisTimeoutError):
+        logger.warning("rate limits unreachable; counting in this process")
+        count = _count_in(_process_counts, [key], window, [1])[0]
+        return Verdict(count <= limit, retry_after), {}
+    found = {
+        k: _serializer.loads(v) for k, v in zip(read, replies[1:], strict=True) if v is not None
+    }
+    return Verdict(int(replies[0]) <= limit, retry_after), found
 
 
 class Tally:

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from . import casting
 from .models import Criterion, JudgeAssignment, VideoContest
 
 
@@ -22,3 +23,7 @@ class VideoContestAdmin(admin.ModelAdmin):
     list_display = ["title", "slug", "is_published", "submission_closes_at", "voting_closes_at"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [CriterionInline, JudgeInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        casting.votable_changed()  # as `contest_setup.save_contest` does

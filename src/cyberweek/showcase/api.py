@@ -12,7 +12,7 @@ from cyberweek.core.api_pagination import Pagination
 from cyberweek.core.api_problems import Problem
 from cyberweek.core.rate_limits import client_ip
 
-from . import queries, voting
+from . import casting, queries
 
 router = Router(tags=["showcase"])
 
@@ -136,5 +136,5 @@ def results(request, slug: str):
     summary="Vote for an entry (verified voters; one per entry per day or per contest)",
 )
 def vote(request, ref: str):
-    cast = voting.cast_vote(actor=request.user, entry_ref=ref, address=client_ip(request))
+    cast = casting.cast_vote(actor=request.user, entry_ref=ref, address=client_ip(request))
     return Status(201, {"entry": ref, "day": cast.day})

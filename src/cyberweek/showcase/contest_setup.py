@@ -11,6 +11,7 @@ from cyberweek.core.errors import Conflict, InvalidTransition, NotFound, Validat
 from cyberweek.core.permissions import require_scope
 from cyberweek.core.transactions import service
 
+from . import casting
 from .actions import MANAGE
 from .models import Category, Criterion, JudgeAssignment, Score, VideoContest
 
@@ -104,6 +105,7 @@ def save_contest(*, actor, contest_id: int | None = None, values: dict) -> Video
         raise Conflict(_("Another contest has this short name."), field="slug")
     created = contest.pk is None
     contest.save()
+    casting.votable_changed()  # the voting window or the vote period may have changed
     action = "showcase.contest_created" if created else "showcase.contest_changed"
     audit.record(actor, action, contest)
     return contest

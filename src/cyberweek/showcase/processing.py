@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cyberweek.core import audit
 
+from . import casting
 from .models import Entry, VideoContest, VideoFile
 
 PROBE_TIMEOUT = 60
@@ -289,6 +290,7 @@ def _accept(video: VideoFile, details: dict, *, poster_name: str, rendition_name
     # A new video is screened again, whatever the last decision on the old one was.
     entry.status = Entry.Status.SCREENING
     entry.save()
+    casting.votable_changed()
     audit.record(entry.entrant, "showcase.video_ready", entry)
     return video
 

@@ -16,6 +16,7 @@ from cyberweek.core.permissions import require_scope
 from cyberweek.core.screening import screen_text
 from cyberweek.core.transactions import service
 
+from . import casting
 from .actions import SCREEN
 from .models import Entry, Report
 
@@ -47,16 +48,20 @@ def report_entry(*, actor, entry_ref: str, reason: str, details: str = "", addre
     ).first()
     if entry is None:
         raise NotFound(_("No such entry."))
-    if not rate_limits.hit(
-        "showcase-report-entry", f"{address}:{entry.pk}", limit=1, window=86400
-    ).allowed:
-        raise LimitReached(_("You have already reported this entry today."))
+    # The entry's report of the day is looked at first and used up last: a report the hourly
+    # limit refuses must leave it, and a repeated report does not count against the hour.
+    once = ("showcase-report-entry", f"{address}:{entry.pk}")
+    already = _("You have already reported this entry today.")
+    if not rate_limits.peek(*once, limit=1, window=86400).allowed:
+        raise LimitReached(already)
     verdict = rate_limits.hit("showcase-report", address, limit=REPORTS_PER_HOUR, window=3600)
     if not verdict.allowed:
         raise LimitReached(
             _("Too many reports from your connection. Try again in %(minutes)s minutes.")
             % {"minutes": max(1, verdict.retry_after // 60)}
         )
+    if not rate_limits.hit(*once, limit=1, window=86400).allowed:
+        raise LimitReached(already)
     report = Report.objects.create(
         entry=entry,
         reporter=actor if getattr(actor, "is_authenticated", False) else None,
@@ -99,6 +104,7 @@ def close_report(*, actor, report_id: int, outcome: str, note: str = "", now=Non
         entry.screening_reason = note
         entry.screened_at = now
         entry.save(update_fields=["status", "screening_reason", "screened_at", "updated_at"])
+        casting.votable_changed()
         audit.record(actor, f"showcase.entry_{outcome}", entry)
         closing = list(
             Report.objects.select_for_update().filter(entry=entry, outcome=Report.Outcome.OPEN)

@@ -22,7 +22,7 @@ from cyberweek.core.transactions import service
 from cyberweek.privacy import services as privacy_services
 from cyberweek.privacy.models import Purpose
 
-from . import queries
+from . import casting, queries
 from .actions import MANAGE, SCREEN
 from .models import (
     Category,
@@ -220,6 +220,7 @@ def screen_entry(*, actor, entry_id: int, decision: str, reason: str = "") -> En
     entry.screening_reason = reason
     entry.screened_at = timezone.now()
     entry.save()
+    casting.votable_changed()
     audit.record(actor, f"showcase.entry_{decision}ed", entry)
     return entry
 

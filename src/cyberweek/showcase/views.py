@@ -16,7 +16,7 @@ from cyberweek.core.certificates import pdf_download
 from cyberweek.core.errors import DomainError, NotFound
 from cyberweek.core.rate_limits import client_ip
 
-from . import certificates, queries, reports, services, voting
+from . import casting, certificates, queries, reports, services, voting
 from .forms import CaptionsForm, CodeForm, EntryForm, MobileForm, ReportForm, ScoreForm
 from .media_files import local_file_response
 from .models import Category, Entry, VideoFile
@@ -257,7 +257,7 @@ def _serve(request, name, content_type):
 
 @require_POST
 def played(request, ref):
-    voting.record_play(actor=request.user, entry_ref=ref)
+    casting.record_play(actor=request.user, entry_ref=ref)
     return HttpResponse(status=204)
 
 
@@ -265,7 +265,7 @@ def played(request, ref):
 @require_POST
 def vote(request, ref):
     try:
-        voting.cast_vote(actor=request.user, entry_ref=ref, address=client_ip(request))
+        casting.cast_vote(actor=request.user, entry_ref=ref, address=client_ip(request))
     except DomainError as error:
         messages.error(request, error.message)
     else:

@@ -1,4 +1,5 @@
-"""Public voting: verifying a voter's mobile number, casting a vote, voiding one.
+"""Public voting: verifying a voter's mobile number, the network digest a vote keeps, and
+voiding a vote. Casting a vote is a hot path of its own, in `casting.py`.
 
 The rule "one verified person, one vote per entry per day (or per contest)" holds in the
 database: a verified number is unique among verified numbers, and `Vote` is unique on
@@ -16,7 +17,6 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -32,20 +32,17 @@ from cyberweek.core.errors import (
     LimitReached,
     NotAuthenticated,
     NotFound,
-    PermissionDenied,
     ValidationFailed,
 )
 from cyberweek.core.permissions import require_scope
 from cyberweek.core.transactions import service
 
 from .actions import FRAUD
-from .models import Entry, PhoneVerification, VideoContest, Vote
+from .models import PhoneVerification, Vote
 
 CODE_MINUTES = 10
 MAX_WRONG_CODES = 5
 CODES_PER_HOUR = 5
-VOTES_PER_MINUTE = 30
-PLAYED_SECONDS = 24 * 3600
 
 
 def _signed_in(actor) -> None:
@@ -146,79 +143,6 @@ def network_digest(address: str) -> str:
     prefix = 24 if ip.version == 4 else 48
     network = ipaddress.ip_network(f"{ip}/{prefix}", strict=False)
     return key_ring().blind_index(str(network), purpose="showcase.vote.network")
-
-
-def voting_day(contest: VideoContest, now):
-    if contest.vote_period == VideoContest.VotePeriod.CONTEST:
-        return timezone.localdate(contest.voting_opens_at)
-    return timezone.localdate(now)
-
-
-def _played_key(user_id: int, entry_id: int) -> str:
-    return f"showcase:played:{user_id}:{entry_id}"
-
-
-def record_play(*, actor, entry_ref: str) -> None:
-    """The voter started the entry's video: a vote without a play is a fraud signal."""
-    if not getattr(actor, "is_authenticated", False):
-        return
-    entry_id = Entry.objects.filter(ref=entry_ref).values_list("pk", flat=True).first()
-    if entry_id:
-        cache.set(_played_key(actor.pk, entry_id), 1, PLAYED_SECONDS)
-
-
-def cast_vote(*, actor, entry_ref: str, address: str = "", now=None) -> Vote:
-    """One vote of a verified person for an accepted entry, in the voting window, never for
-    their own entry; at most one per entry per voting day (or per contest)."""
-    _signed_in(actor)
-    now = now or timezone.now()
-    if not rate_limits.hit(
-        "showcase-vote", str(actor.pk), limit=VOTES_PER_MINUTE, window=60
-    ).allowed:
-        raise LimitReached(_("Too many votes at once; wait a minute."))
-    entry = (
-        Entry.objects.select_related("contest")
-        .only("pk", "entrant_id", "status", "erased", "contest")
-        .filter(ref=entry_ref)
-        .first()
-    )
-    if entry is None or entry.erased:
-        raise NotFound(_("No such entry."))
-    contest = entry.contest
-    if entry.status != Entry.Status.ACCEPTED:
-        raise InvalidTransition(_("Only accepted entries can be voted for."))
-    if not contest.voting_open(now):
-        raise InvalidTransition(_("Voting is not open."))
-    if entry.entrant_id == actor.pk:
-        raise PermissionDenied(_("You cannot vote for your own entry."))
-    day = voting_day(contest, now)
-    already = _("You have already voted for this entry today.")
-    if contest.vote_period == VideoContest.VotePeriod.CONTEST:
-        already = _("You have already voted for this entry.")
-    mark = f"showcase:voted:{actor.pk}:{entry.pk}:{day.isoformat()}"
-    if not cache.add(mark, 1, 2 * 24 * 3600):
-        raise Conflict(already)
-    try:
-        if not is_verified(actor):
-            cache.delete(mark)
-            raise PermissionDenied(_("Verify your mobile number before voting."))
-        with transaction.atomic():
-            vote = Vote.objects.create(
-                contest=contest,
-                entry=entry,
-                voter=actor,
-                day=day,
-                network=network_digest(address),
-                played=bool(cache.get(_played_key(actor.pk, entry.pk))),
-            )
-    except IntegrityError as error:
-        raise Conflict(already) from error
-    except PermissionDenied:
-        raise
-    except Exception:
-        cache.delete(mark)
-        raise
-    return vote
 
 
 @service

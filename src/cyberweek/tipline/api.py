@@ -1,8 +1,8 @@
 """JSON for the tip line: file a report (no account; a solved proof-of-work challenge),
 with screenshots as a multipart form, follow it by its receipt, look a link or number up,
 list confirmed threats, statistics. Screenshots pass the same reader as the page's
-(`services.evidence_of`, then `core.bounded_files.reencoded_image`), the same address
-limit and proof of work, and the same body limit."""
+(`services.evidence.evidence_of`, then `core.bounded_files.reencoded_image`), the same
+address limit and proof of work, and the same body limit."""
 
 import datetime as dt
 from typing import Literal
@@ -19,9 +19,13 @@ from cyberweek.core.api_problems import Problem
 from cyberweek.core.rate_limits import client_ip
 from cyberweek.core.request_guards import body_limit
 
-from . import proof_of_work, queries, services
+from . import proof_of_work, queries
 from .models import Cluster, Report
 from .publication import PublishedThreats
+from .services import intake
+from .services.evidence import evidence_of
+from .services.receipts import report_by_receipt
+from .services.withdrawal import withdraw_report
 
 router = Router(tags=["tipline"])
 ERRORS = {400: Problem, 404: Problem, 409: Problem, 413: Problem, 422: Problem, 429: Problem}
@@ -43,7 +47,7 @@ class ReportIn(Schema):
     phone: str = Field("", max_length=100)
     qq: str = Field("", max_length=100)
     wechat: str = Field("", max_length=100)
-    text: str = Field("", max_length=services.MAX_TEXT_CHARS)
+    text: str = Field("", max_length=intake.MAX_TEXT_CHARS)
     pow_challenge: str = Field(..., max_length=200)
     pow_nonce: str = Field(..., max_length=40)
 
@@ -134,8 +138,8 @@ def challenge(request):
 
 
 def _filed(request, data: ReportIn, uploads=()):
-    services.admit(address=client_ip(request), challenge=data.pow_challenge, nonce=data.pow_nonce)
-    filed = services.file_report(
+    intake.admit(address=client_ip(request), challenge=data.pow_challenge, nonce=data.pow_nonce)
+    filed = intake.file_report(
         kind=data.kind,
         region_code=data.region,
         link=data.link,
@@ -143,7 +147,7 @@ def _filed(request, data: ReportIn, uploads=()):
         qq=data.qq,
         wechat=data.wechat,
         text=data.text,
-        images=services.evidence_of(uploads),
+        images=evidence_of(uploads),
     )
     return Status(
         201,
@@ -158,7 +162,7 @@ def _filed(request, data: ReportIn, uploads=()):
 
 
 @router.post("/reports", response={201: FiledOut, **ERRORS})
-@decorate_view(body_limit(services.MAX_REPORT_BODY))
+@decorate_view(body_limit(intake.MAX_REPORT_BODY))
 def file_report(request, data: ReportIn):
     """File an anonymous report; personal information in `text` is masked before any
     volunteer reads it. Limited per address; each challenge files one report."""
@@ -166,7 +170,7 @@ def file_report(request, data: ReportIn):
 
 
 @router.post("/reports/with-evidence", response={201: FiledOut, **ERRORS})
-@decorate_view(body_limit(services.MAX_REPORT_BODY))
+@decorate_view(body_limit(intake.MAX_REPORT_BODY))
 def file_report_with_evidence(
     request, data: Form[ReportIn], evidence: File[list[UploadedFile]] = None
 ):
@@ -180,7 +184,7 @@ def file_report_with_evidence(
 @decorate_view(never_cache)
 def receipt(request, data: ReceiptIn):
     """The status of a report, by its receipt code (POST, so the code stays out of logs)."""
-    return services.report_by_receipt(code=data.code, address=client_ip(request))
+    return report_by_receipt(code=data.code, address=client_ip(request))
 
 
 @router.post("/receipts/withdraw", response={200: ReceiptOut, **ERRORS})
@@ -188,7 +192,7 @@ def receipt(request, data: ReceiptIn):
 def withdraw(request, data: ReceiptIn):
     """Withdraw a report by its receipt code while volunteers are still checking it: what
     was sent is erased and its clusters count one report fewer. 409 once it is decided."""
-    return services.withdraw_report(code=data.code, address=client_ip(request))
+    return withdraw_report(code=data.code, address=client_ip(request))
 
 
 def _answer(text: str) -> dict:

@@ -12,8 +12,19 @@ from django.db import transaction
 from cyberweek.accounts.models import User
 from cyberweek.core.permissions import acting_without_session
 
-from . import services
 from .models import Cluster, Report, Volunteer
+from .services.intake import FiledReport, file_report
+from .services.triage import (
+    claim_report,
+    confirm_report,
+    escalate_report,
+    mark_duplicate,
+    mark_taken_down,
+    reject_report,
+    vote,
+)
+from .services.volunteers import recruit_volunteer
+from .services.withdrawal import withdraw_report
 
 TIANJIN = "120000"
 DISTRICTS = ["120101", "120102", "120103", "120104", "120105", "120106"]
@@ -69,21 +80,19 @@ def _volunteers(national) -> tuple[User, User]:
     for email in ("tianjin@example.org", "heping@example.org"):
         user = User.objects.by_email(email).first() or User.objects.create_user(email)
         if not Volunteer.objects.filter(user=user, region__code=TIANJIN).exists():
-            services.recruit_volunteer(actor=national, email=email, region_code=TIANJIN)
+            recruit_volunteer(actor=national, email=email, region_code=TIANJIN)
         people.append(acting_without_session(user))
     return people[0], people[1]
 
 
-def _file_all() -> list[services.FiledReport]:
+def _file_all() -> list[FiledReport]:
     filed = []
     district = iter(DISTRICTS * 10)
     for link, text in PHISHING:
-        filed.append(
-            services.file_report(kind="phishing", region_code=next(district), link=link, text=text)
-        )
+        filed.append(file_report(kind="phishing", region_code=next(district), link=link, text=text))
     for phone, qq, wechat, text in PHONES:
         filed.append(
-            services.file_report(
+            file_report(
                 kind="fraud_phone",
                 region_code=next(district),
                 phone=phone,
@@ -93,46 +102,44 @@ def _file_all() -> list[services.FiledReport]:
             )
         )
     for link, text in FAKE_APPS:
-        filed.append(
-            services.file_report(kind="fake_app", region_code=next(district), link=link, text=text)
-        )
+        filed.append(file_report(kind="fake_app", region_code=next(district), link=link, text=text))
     for link, text in LEAKS:
         filed.append(
-            services.file_report(kind="data_leak", region_code=next(district), link=link, text=text)
+            file_report(kind="data_leak", region_code=next(district), link=link, text=text)
         )
     for text in OTHER:
-        filed.append(services.file_report(kind="other", region_code=next(district), text=text))
+        filed.append(file_report(kind="other", region_code=next(district), text=text))
     return filed
 
 
 def _triage(reports: list[Report], first: User, second: User) -> None:
     def confirm(report, *, escalate=True):
-        services.claim_report(actor=first, report_id=report.pk)
-        services.confirm_report(actor=first, report_id=report.pk, comment="仿冒页面，已核实")
+        claim_report(actor=first, report_id=report.pk)
+        confirm_report(actor=first, report_id=report.pk, comment="仿冒页面，已核实")
         if escalate:
-            services.escalate_report(actor=second, report_id=report.pk, comment="复核无误")
+            escalate_report(actor=second, report_id=report.pk, comment="复核无误")
 
     phishing, phones = reports[:10], reports[10:19]
     fake_apps, leaks, other = reports[19:22], reports[22:25], reports[25:]
     confirm(phishing[0])
     for duplicate in phishing[1:3]:
-        services.mark_duplicate(actor=second, report_id=duplicate.pk, original_id=phishing[0].pk)
+        mark_duplicate(actor=second, report_id=duplicate.pk, original_id=phishing[0].pk)
     confirm(phishing[3])
     confirm(phishing[5])
     confirm(phishing[6], escalate=False)  # waits for a second volunteer
     confirm(phishing[7])
-    services.claim_report(actor=second, report_id=phishing[8].pk)
+    claim_report(actor=second, report_id=phishing[8].pk)
     confirm(phones[0])
-    services.mark_duplicate(actor=first, report_id=phones[1].pk, original_id=phones[0].pk)
+    mark_duplicate(actor=first, report_id=phones[1].pk, original_id=phones[0].pk)
     confirm(phones[3])
     confirm(phones[4])
     confirm(phones[6])
-    services.claim_report(actor=first, report_id=phones[8].pk)
-    services.reject_report(actor=first, report_id=phones[8].pk, comment="官方客服号码，未发现诈骗")
+    claim_report(actor=first, report_id=phones[8].pk)
+    reject_report(actor=first, report_id=phones[8].pk, comment="官方客服号码，未发现诈骗")
     confirm(fake_apps[0])
     confirm(fake_apps[2])
-    services.claim_report(actor=second, report_id=other[0].pk)
-    services.reject_report(actor=second, report_id=other[0].pk, comment="信息不足，无法核实")
+    claim_report(actor=second, report_id=other[0].pk)
+    reject_report(actor=second, report_id=other[0].pk, comment="信息不足，无法核实")
     # Votes on reports still open, as PhishTank's community votes before a decision.
     for report, choices in [
         (phishing[6], ("is", "is")),
@@ -141,9 +148,9 @@ def _triage(reports: list[Report], first: User, second: User) -> None:
         (leaks[0], ("is", "is_not")),
     ]:
         for volunteer, choice in zip((first, second), choices, strict=True):
-            services.vote(actor=volunteer, report_id=report.pk, choice=choice)
+            vote(actor=volunteer, report_id=report.pk, choice=choice)
     taken_down = Cluster.objects.get(kind="url", value="http://etc-refund.example.net/apply")
-    services.mark_taken_down(actor=first, cluster_id=taken_down.pk)
+    mark_taken_down(actor=first, cluster_id=taken_down.pk)
 
 
 @transaction.atomic
@@ -154,5 +161,5 @@ def load(national_user) -> int:
     filed = _file_all()
     _triage([f.report for f in filed], first, second)
     # The reporter of the last one takes it back with the receipt.
-    services.withdraw_report(code=filed[-1].receipt, address="127.0.0.1")
+    withdraw_report(code=filed[-1].receipt, address="127.0.0.1")
     return len(filed)

@@ -5,7 +5,8 @@ from cyberweek.core.forms import BootstrapFormMixin
 from cyberweek.geo.models import Region
 
 from .models import Report, Vote
-from .services import MAX_IMAGES, MAX_TEXT_CHARS
+from .services.evidence import MAX_IMAGES
+from .services.intake import MAX_TEXT_CHARS
 
 # Which observable fields each kind of report asks for (the service decides which are needed).
 FIELDS_BY_KIND = {

@@ -9,9 +9,10 @@ from cyberweek.accounts.mixins import OrganiserRequiredMixin
 from cyberweek.core.errors import DomainError
 from cyberweek.core.views import ServiceFormView
 
-from . import actions, services
+from . import actions
 from .forms import RecruitForm
 from .queries import volunteers_for
+from .services.volunteers import dismiss_volunteer, recruit_volunteer
 
 
 class VolunteersView(ServiceFormView):
@@ -27,7 +28,7 @@ class VolunteersView(ServiceFormView):
         }
 
     def perform(self, form):
-        volunteer = services.recruit_volunteer(
+        volunteer = recruit_volunteer(
             actor=self.request.user,
             email=form.cleaned_data["email"],
             region_code=form.cleaned_data["region"],
@@ -47,7 +48,7 @@ class DismissView(OrganiserRequiredMixin, View):
 
     def post(self, request, pk):
         try:
-            services.dismiss_volunteer(actor=request.user, volunteer_id=pk)
+            dismiss_volunteer(actor=request.user, volunteer_id=pk)
         except DomainError as error:
             messages.error(request, error.message)
         else:

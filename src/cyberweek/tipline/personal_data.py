@@ -4,8 +4,8 @@ Reports are anonymous: no account is linked to one, and the reporter follows it 
 receipt code, of which only a keyed digest is kept. What a reporter wrote and the
 screenshots they sent may still name them or a victim, so they are encrypted, shown to
 volunteers masked, and unmasked only through the access-logged reveal. A reporter who
-withdraws a report with its receipt (`services.withdraw_report`, while it is still being
-checked) erases all of that at once: the description as written and masked, the link or
+withdraws a report with its receipt (`services.withdrawal.withdraw_report`, while it is
+still being checked) erases all of that at once: the description as written and masked, the link or
 number as written and the screenshots; a cluster nobody else reported goes with it, canonical
 link included. Reports are kept
 `Retention.REPORT` days (two years) after they are closed, and reports nobody closed as

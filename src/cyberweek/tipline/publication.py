@@ -14,11 +14,14 @@ How a link is masked (the host, scheme and port stay: they are the indicator):
   link given here may);
 - a query parameter whose name says what it holds (`phone`, `email`, `idcard`, `name`,
   `token`, `session` …: `SENSITIVE_PARAMETERS` and `SENSITIVE_PARTS`) loses its value
-  to `***`, whatever the value looks like (the `pii` engine cannot know that `name=王芳`
-  is a name);
+  to `***`, whatever the value looks like (the `pii` engine reads a name alone only when
+  it is made of common name characters: not `name=郑爽`);
 - every other parameter value and every path segment is percent-decoded and passes
   `core.screening` (the `pii` engine); what it finds is masked as in every other text
   (`138****5678`);
+- a Chinese name standing alone in a value or segment (`?u=张伟`, `?who=李娜`, `/张伟/`) is
+  masked (`张*`) whatever the parameter is called: alone it has no label for the engine to
+  read it after, so the engine is asked about it where prose names a person (`BARE_NAME`);
 - a value or segment that looks like an opaque token (`TOKEN`: 16 or more letters and
   digits, both present) is masked whole, since phishing kits put a per-victim id there.
 """
@@ -27,12 +30,16 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from urllib.parse import unquote, urlsplit
 
 from django.db.models import QuerySet
 
 from cyberweek.core.screening import screen_text
+from cyberweek.pii import Policy, scan
+from cyberweek.pii.redaction import apply
 
+from .brands import brands
 from .models import Cluster
 from .normalise import requote
 
@@ -66,6 +73,50 @@ def _sensitive_name(name: str) -> bool:
     return name in SENSITIVE_PARAMETERS or any(part in name for part in SENSITIVE_PARTS)
 
 
+# A run of 2 to 4 Chinese characters with no other Chinese character on either side: the
+# shape of a name standing alone in a value (`张伟`, `欧阳娜娜`, `张伟,李娜`, `张伟123`).
+_CJK_RUN = re.compile(r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff]{2,4}(?![\u4e00-\u9fff])")
+# The engine finds a name without a label only after a word such as 联系 ("contact"), and
+# then only a surname with common given-name characters that is not a place or an
+# everyday word (国家, 平安): the rules it applies in prose, kept in one place (`pii.names`).
+BARE_NAME = ("联系", "。")
+# Words common in links that the engine reads as a name on its own (of about 550 everyday
+# link words tried, these are the ones it took). Brands' names come from brands.json.
+# They belong in the engine's list of everyday words (`pii.names`); until then, here.
+NOT_NAMES = frozenset(
+    {
+        "公安", "官方", "高铁", "高清", "国庆", "凌晨", "夏天", "温馨", "管家", "元宝", "叶子",
+        "白云", "南方", "黄河", "华山", "江湖", "龙虎", "韩国", "安卓", "杨梅", "丁香", "包年",
+        "苏宁", "万达", "申通", "海通", "浦发", "国信", "安信", "易方达", "东方财富", "华夏",
+        "方正", "金山", "国寿", "华安", "吉利", "路虎", "宾利", "兰博", "万家", "华强",
+    }
+)  # fmt: skip
+
+
+@cache
+def _brand_names() -> frozenset[str]:
+    return frozenset(name for brand in brands() for name in (brand.name_zh, *brand.names))
+
+
+def _bare_name(run: str) -> str | None:
+    """`run` masked as the engine masks a name (`张*`) when the engine reads it, whole,
+    as a person's name; None when it does not."""
+    if run in NOT_NAMES or run in _brand_names():
+        return None
+    before, after = BARE_NAME
+    sentence = f"{before}{run}{after}"
+    span = (len(before), len(before) + len(run))
+    names = [f for f in scan(sentence) if f.type == "PERSON" and (f.start, f.end) == span]
+    if not names:
+        return None
+    masked = apply(sentence, names, Policy())
+    return masked[len(before) : len(masked) - len(after)]
+
+
+def _bare_names_masked(text: str) -> str:
+    return _CJK_RUN.sub(lambda run: _bare_name(run.group()) or run.group(), text)
+
+
 def _screened(text: str) -> tuple[str, bool]:
     """One path segment or parameter value, masked where it holds personal data."""
     if not text:
@@ -74,9 +125,10 @@ def _screened(text: str) -> tuple[str, bool]:
     if TOKEN.match(decoded):
         return REDACTED, True
     screening = screen_text(decoded)
-    if not screening.found:
+    public = _bare_names_masked(screening.public_text)
+    if not screening.found and public == decoded:
         return text, False
-    return requote(screening.public_text.encode("utf-8")), True
+    return requote(public.encode("utf-8")), True
 
 
 def _masked_query(query: str) -> tuple[str, bool]:

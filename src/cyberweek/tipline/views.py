@@ -18,7 +18,7 @@ from cyberweek.core.request_guards import body_limit
 from cyberweek.core.reveal import Look, RevealMixin
 from cyberweek.core.screening import explain
 
-from . import exports, proof_of_work, queries, services
+from . import exports, proof_of_work, queries
 from .forms import (
     CommentForm,
     DuplicateForm,
@@ -29,6 +29,20 @@ from .forms import (
 )
 from .models import Cluster, Report
 from .publication import public_value, published
+from .services.evidence import evidence_of
+from .services.intake import MAX_REPORT_BODY, admit, file_report
+from .services.receipts import report_by_receipt
+from .services.triage import (
+    claim_report,
+    confirm_report,
+    escalate_report,
+    mark_duplicate,
+    mark_taken_down,
+    reject_report,
+    vote,
+)
+from .services.volunteers import is_volunteer
+from .services.withdrawal import withdraw_report
 
 
 # --- Public -----------------------------------------------------------------------------
@@ -46,7 +60,7 @@ def challenge(request):
     return JsonResponse(proof_of_work.new_challenge())
 
 
-@body_limit(services.MAX_REPORT_BODY)
+@body_limit(MAX_REPORT_BODY)
 def report(request, kind):
     if kind not in Report.Kind.values:
         raise Http404
@@ -56,12 +70,12 @@ def report(request, kind):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.admit(
+                admit(
                     address=client_ip(request),
                     challenge=data["pow_challenge"],
                     nonce=data["pow_nonce"],
                 )
-                filed = services.file_report(
+                filed = file_report(
                     kind=kind,
                     region_code=data.get("region") or "",
                     link=data.get("link", ""),
@@ -69,7 +83,7 @@ def report(request, kind):
                     qq=data.get("qq", ""),
                     wechat=data.get("wechat", ""),
                     text=data.get("text", ""),
-                    images=services.evidence_of(data["evidence"]),
+                    images=evidence_of(data["evidence"]),
                 )
             except DomainError as error:
                 field = error.field if error.field in form.fields else None
@@ -102,7 +116,7 @@ def receipt(request):
     if request.method == "POST":
         if form.is_valid():
             try:
-                found = services.report_by_receipt(
+                found = report_by_receipt(
                     code=form.cleaned_data["code"], address=client_ip(request)
                 )
             except DomainError as error:
@@ -122,9 +136,7 @@ def withdraw(request):
     status = 400
     if form.is_valid():
         try:
-            found = services.withdraw_report(
-                code=form.cleaned_data["code"], address=client_ip(request)
-            )
+            found = withdraw_report(code=form.cleaned_data["code"], address=client_ip(request))
         except DomainError as error:
             form.add_error("code", error.message)
             status = error.status
@@ -180,7 +192,7 @@ class VolunteerRequiredMixin(LoginRequiredMixin):
     """Signed in and recruited as a tip-line volunteer somewhere; services check the region."""
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not services.is_volunteer(request.user):
+        if request.user.is_authenticated and not is_volunteer(request.user):
             return render(
                 request,
                 "core/forbidden.html",
@@ -206,10 +218,10 @@ class QueueView(VolunteerRequiredMixin, TemplateView):
 
 
 ACTIONS = {
-    "claim": (services.claim_report, None),
-    "confirm": (services.confirm_report, CommentForm),
-    "escalate": (services.escalate_report, CommentForm),
-    "reject": (services.reject_report, CommentForm),
+    "claim": (claim_report, None),
+    "confirm": (confirm_report, CommentForm),
+    "escalate": (escalate_report, CommentForm),
+    "reject": (reject_report, CommentForm),
 }
 
 
@@ -274,13 +286,11 @@ class TriageActionView(VolunteerRequiredMixin, View):
                 form = DuplicateForm(request.POST)
                 if not form.is_valid():
                     raise ValidationFailed(_("Give the number of the first report."))
-                services.mark_duplicate(
+                mark_duplicate(
                     actor=request.user, report_id=pk, original_id=form.cleaned_data["original"]
                 )
             elif action == "vote":
-                services.vote(
-                    actor=request.user, report_id=pk, choice=request.POST.get("choice", "")
-                )
+                vote(actor=request.user, report_id=pk, choice=request.POST.get("choice", ""))
             else:
                 raise Http404
         except DomainError as error:
@@ -293,7 +303,7 @@ class TriageActionView(VolunteerRequiredMixin, View):
 class TakenDownView(VolunteerRequiredMixin, View):
     def post(self, request, pk):
         try:
-            services.mark_taken_down(actor=request.user, cluster_id=pk)
+            mark_taken_down(actor=request.user, cluster_id=pk)
         except DomainError as error:
             messages.error(request, error.message)
         else:
