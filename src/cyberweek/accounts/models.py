@@ -1,6 +1,8 @@
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -222,3 +224,11 @@ class OrganiserRole(models.Model):
         if self.unit_name:
             parts.append(self.unit_name)
         return " · ".join(parts)
+
+
+@receiver([post_save, post_delete], sender=OrganiserRole, dispatch_uid="organiser-roles-cached")
+def _roles_written(sender, instance, **kwargs):
+    """Roles are written by the services, the admin's inline, erasure (a queryset delete),
+    the demo loader and test factories: a signal is the one place all of them pass, so the
+    cached copy of the user's roles (core.permissions.held_roles) follows every write."""
+    permissions.roles_changed(instance.user_id)

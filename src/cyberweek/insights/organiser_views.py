@@ -22,7 +22,7 @@ from cyberweek.geo.queries import region_options
 from . import queries, services, summaries
 from .actions import VIEW
 from .forms import DashboardForm, ReportForm, SubscriptionForm
-from .models import ReportBuild, ReportSubscription
+from .models import Language, ReportBuild, ReportSubscription
 
 
 class DashboardView(OrganiserRequiredMixin, TemplateView):
@@ -60,25 +60,24 @@ class DashboardView(OrganiserRequiredMixin, TemplateView):
         except DomainError as error:
             return self.refuse(error.message)
         summaries.refresh_if_stale(self.edition)
-        self.payload = queries.dashboard(
-            edition=self.edition, region=self.region, first=self.first, last=self.last
-        )
         return self.answer()
 
     def answer(self):
         return self.render_to_response(self.get_context_data())
 
     def get_context_data(self, **kwargs):
-        language = "en" if (get_language() or "").startswith("en") else "zh-hans"
-        initial = {"region": self.region.code, "language": language}
+        # Plain values, not the report and subscription forms: the page only lists their
+        # choices, and building two forms per view cost more than the rest of the context.
+        english = (get_language() or "").startswith("en")
         return {
             **super().get_context_data(**kwargs),
             "form": self.form,
             "edition": self.edition,
             "region": self.region,
             "figures": self.figures(),
-            "report_form": ReportForm(initial=initial),
-            "subscription_form": SubscriptionForm(initial={**initial, "frequency": "end"}),
+            "report_languages": Language.choices,
+            "language": "en" if english else "zh-hans",
+            "frequencies": ReportSubscription.Frequency.choices,
             "subscriptions": ReportSubscription.objects.filter(
                 user=self.request.user
             ).select_related("region"),
@@ -87,32 +86,46 @@ class DashboardView(OrganiserRequiredMixin, TemplateView):
         }
 
     def figures(self) -> str:
-        """The figures' part of the page, rendered once per refresh, region, days and
-        language (the payload's refresh time is in the key), then shared by everyone."""
-        payload = self.payload
+        """The figures' part of the page (totals, map, tables, the charts' JSON), rendered
+        once per region, days, language and refresh generation, then shared by everyone
+        whose scope the dispatch has already checked against this region.
+
+        One round trip reads both the generation and the fragment, which carries the
+        generation it was drawn from: a refresh makes every fragment older than it count
+        as missing, so the page never shows figures older than the summary rows. Without
+        the cache (Redis down) the generation comes from the database and the fragment is
+        drawn afresh."""
         key = (
-            f"insights:figures:{self.edition.pk}:{payload['refreshed_at']}:{self.region.code}:"
-            f"{self.first}:{self.last}:{get_language()}"
+            f"insights:figures:{self.edition.pk}:{self.region.code}:{self.first}:{self.last}:"
+            f"{get_language()}"
         )
-        html = cache.get(key)
-        if html is None:
-            query = {"region": self.region.code, "year": self.edition.year}
-            if self.form.is_bound:
-                query |= {k: v for k, v in self.request.GET.items() if k in {"first", "last"}}
-            html = render_to_string(
-                "insights/organiser/_figures.html",
-                {
-                    "edition": self.edition,
-                    "region": self.region,
-                    "payload": payload,
-                    "year": self.edition.year,
-                    "data_url": f"{reverse('organiser:insights_data')}?{urlencode(query)}",
-                    "cards": [(m, payload["totals"][m["code"]]) for m in payload["metrics"]],
-                    "refresh_ms": settings.INSIGHTS_REFRESH_SECONDS * 1000,
-                    "refreshed": payload["refreshed_at"][:19].replace("T", " "),
-                },
-            )
-            cache.set(key, html, queries.CACHE_SECONDS)
+        generation_key = queries.generation_key(self.edition.pk)
+        found = cache.get_many([generation_key, key])
+        state = tuple(found[generation_key]) if generation_key in found else None
+        stored = found.get(key)
+        if state is not None and stored is not None and stored[0] == state:
+            return mark_safe(stored[1])  # noqa: S308 (rendered by our own template, escaped there)
+        state = state or queries.generation(self.edition)
+        payload = queries.dashboard(
+            edition=self.edition, region=self.region, first=self.first, last=self.last, state=state
+        )
+        query = {"region": self.region.code, "year": self.edition.year}
+        if self.form.is_bound:
+            query |= {k: v for k, v in self.request.GET.items() if k in {"first", "last"}}
+        html = render_to_string(
+            "insights/organiser/_figures.html",
+            {
+                "edition": self.edition,
+                "region": self.region,
+                "payload": payload,
+                "year": self.edition.year,
+                "data_url": f"{reverse('organiser:insights_data')}?{urlencode(query)}",
+                "cards": [(m, payload["totals"][m["code"]]) for m in payload["metrics"]],
+                "refresh_ms": settings.INSIGHTS_REFRESH_SECONDS * 1000,
+                "refreshed": payload["refreshed_at"][:19].replace("T", " "),
+            },
+        )
+        cache.set(key, (state, html), queries.CACHE_SECONDS)
         return mark_safe(html)  # noqa: S308 (rendered by our own template, escaped there)
 
 
@@ -124,7 +137,10 @@ class DashboardDataView(DashboardView):
         return JsonResponse({"detail": message or "", "errors": errors}, status=400)
 
     def answer(self):
-        return JsonResponse(self.payload)
+        payload = queries.dashboard(
+            edition=self.edition, region=self.region, first=self.first, last=self.last
+        )
+        return JsonResponse(payload)
 
 
 class ReportRequestView(OrganiserRequiredMixin, View):

@@ -1,12 +1,14 @@
 """What the dashboards, the report and the open data read: the summary rows of
 `summaries.py`, always through `core.replicas.report` (the standby where there is one)."""
 
+import time
 from collections import defaultdict
 from datetime import date, timedelta
 from functools import lru_cache
 
 from django.contrib.staticfiles import finders
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -35,6 +37,7 @@ POINTS_FROM_LEVEL = 2
 POINT_LIMIT = 2000
 CACHE_SECONDS = 600
 COUNTRY_MAP = "100000"
+EDITIONS_VERSION_KEY = "insights:editions-version"
 
 
 class DatesOutsideEdition(DomainError):
@@ -42,16 +45,41 @@ class DatesOutsideEdition(DomainError):
 
 
 def edition_for_year(year: str):
-    """The published edition of `year`, or the current one when no year is given."""
-    if not year:
-        edition = current_edition()
-    elif year.isdigit() and len(year) <= 4:
-        edition = published_editions().filter(year=int(year)).first()
+    """The published edition of `year`, or the current one when no year is given.
+
+    Every dashboard view asks, so the answer is kept in the shared cache under the editions'
+    version, which any write of an edition bumps (`editions_changed`, connected in apps.py):
+    an edition unpublished or moved is seen as such on the next view. One round trip reads
+    the version and the answer; with Redis down the database answers."""
+    if year and not (year.isdigit() and len(year) <= 4):
+        raise NotFound(_("There is no published edition of that year."))
+    key = f"insights:edition:{year or 'current'}"
+    found = cache.get_many([EDITIONS_VERSION_KEY, key])
+    version, stored = found.get(EDITIONS_VERSION_KEY), found.get(key)
+    if version is not None and stored is not None and stored[0] == version:
+        edition = stored[1]
     else:
-        edition = None
+        if version is None:
+            version = time.time_ns()
+            cache.add(EDITIONS_VERSION_KEY, version, None)
+        editions = published_editions()
+        edition = editions.filter(year=int(year)).first() if year else current_edition()
+        cache.set(key, (version, edition), CACHE_SECONDS)
     if edition is None:
         raise NotFound(_("There is no published edition of that year."))
     return edition
+
+
+def editions_changed(**kwargs) -> None:
+    """Receiver of every save and delete of an edition: the cached answers of
+    `edition_for_year` stop counting now, and again on commit (an answer read from the
+    database before the commit would otherwise carry the new version)."""
+
+    def bump():
+        cache.set(EDITIONS_VERSION_KEY, time.time_ns(), None)
+
+    bump()
+    transaction.on_commit(bump)
 
 
 def figure_code(region: Region) -> str:
@@ -257,13 +285,15 @@ def _compute(edition, region: Region, first: date, last: date) -> dict:
     }
 
 
-def dashboard(*, edition, region: Region, first: date, last: date) -> dict:
+def dashboard(
+    *, edition, region: Region, first: date, last: date, state: tuple[int, str] | None = None
+) -> dict:
     """The figures of a region's dashboard over [first, last], from the summary rows.
 
     Cached per refresh generation: a refresh makes a new key, so the page is never older
     than the figures; every organiser looking at a region between two refreshes shares one
-    computation."""
-    number, refreshed_at = generation(edition)
+    computation. `state` is the generation the caller has already read (`generation()`)."""
+    number, refreshed_at = state or generation(edition)
     key = f"insights:dashboard:{edition.pk}:{number}:{region.code}:{first}:{last}:{get_language()}"
     payload = cache.get(key)
     if payload is None:

@@ -1,8 +1,10 @@
 """Template helpers shared by every app."""
 
+from functools import lru_cache
+
 from django import template
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import get_script_prefix, get_urlconf, translate_url
 from django.utils.translation import get_language, get_language_info
 
 from cyberweek.core.permissions import may_take_somewhere
@@ -37,6 +39,15 @@ def language_links(context) -> list[tuple[str, str, str, bool]]:
     here = request.get_full_path() if request is not None else "/"
     current = get_language()
     return [
-        (code, get_language_info(code)["name_local"], translate_url(here, code), code == current)
-        for code, _name in settings.LANGUAGES
+        (code, get_language_info(code)["name_local"], url, code == current)
+        for code, url in _translations(here, current, get_script_prefix(), get_urlconf())
     ]
+
+
+@lru_cache(maxsize=512)
+def _translations(here: str, _current, _prefix, _urlconf) -> tuple[tuple[str, str], ...]:
+    """This page's address in each language. Resolving and reversing it twice was a tenth
+    of a warm organiser page's time (bench/insights.py, cProfile); the answer depends only
+    on the address, the active language (resolving reads it), the script prefix and the
+    URLconf, all in the key."""
+    return tuple((code, translate_url(here, code)) for code, _name in settings.LANGUAGES)
