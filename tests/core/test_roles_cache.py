@@ -6,9 +6,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cyberweek.accounts.models import OrganiserRole, User
+from cyberweek.core import outbox
 from cyberweek.core.permissions import has_scope, held_roles
 from cyberweek.geo.models import Region
 from tests.accounts.factories import organiser
+from tests.core.conftest import next_try_is_due
 from tests.core.test_outages import redis_down  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
@@ -70,3 +72,14 @@ def test_roles_come_from_the_database_when_redis_is_down(redis_down, region):  #
     assert has_scope(fresh(tianjin), action="organiser.access", region=region("120101"))
     OrganiserRole.objects.filter(user=tianjin).delete()
     assert not has_scope(fresh(tianjin), action="organiser.access", region=region("120101"))
+
+
+def test_a_role_revoked_while_redis_is_away_does_not_come_back_with_it(shared_redis):
+    tianjin = organiser(L.PROVINCIAL, "120000")
+    assert held_roles(fresh(tianjin))  # cached in the real Redis
+    shared_redis(False)
+    OrganiserRole.objects.filter(user=tianjin).delete()  # the version cannot be forgotten now
+    shared_redis(True)  # … and Redis answers again with the copy and its version
+    next_try_is_due()
+    outbox.deliver_due()
+    assert held_roles(fresh(tianjin)) == []

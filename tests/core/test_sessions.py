@@ -1,61 +1,20 @@
 """Sessions come from the cache, survive a Redis outage, and a sign-out made while Redis
 did not answer is not undone when it answers again (core/sessions.py)."""
 
-import os
-import secrets
-
 import pytest
 import redis
 from django.contrib.sessions.backends.cached_db import KEY_PREFIX
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from cyberweek.core import outbox
 from cyberweek.core.models import OutboxMessage
 from cyberweek.core.sessions import CACHED_FOR_SECONDS, SessionStore
 from tests.accounts.factories import UserFactory
-from tests.ports import unused_port
+from tests.core.conftest import REDIS_URL, next_try_is_due
 
-EVICT = "cyberweek.core.sessions.evict"
-REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/2"
-
-
-def _redis_cache(location: str, prefix: str) -> dict:
-    return {
-        "default": {
-            "BACKEND": "cyberweek.core.cache_backends.FailSoftRedisCache",
-            "LOCATION": location,
-            "KEY_PREFIX": prefix,
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
-    }
-
-
-@pytest.fixture
-def shared_redis(settings):
-    """The real Redis under a prefix of this test's own; returns a function that makes it
-    unreachable (a closed port) or reachable again with what it held."""
-    prefix = f"sessions-test-{secrets.token_hex(4)}"
-    up = _redis_cache(REDIS_URL, prefix)
-    down = _redis_cache(f"redis://127.0.0.1:{unused_port()}/0", prefix)
-    settings.CACHES = up
-
-    def reachable(yes: bool) -> None:
-        settings.CACHES = up if yes else down
-
-    yield reachable
-    settings.CACHES = up
-    client = redis.Redis.from_url(REDIS_URL)
-    for key in client.scan_iter(f"{prefix}:*"):
-        client.delete(key)
-
-
-def _next_try_is_due() -> None:
-    # The try right after the commit failed (Redis was down); the outbox backs off a
-    # minute. This is that minute passing.
-    OutboxMessage.objects.update(next_attempt_at=timezone.now())
+EVICT = "cyberweek.core.stale_copies.forget_later"
 
 
 def _session_queries(captured) -> list[str]:
@@ -106,7 +65,7 @@ def test_a_sign_out_during_an_outage_is_not_undone_when_redis_answers_again(
     from django.core.cache import cache
 
     assert cache.get(KEY_PREFIX + key) is not None
-    _next_try_is_due()
+    next_try_is_due()
     outbox.deliver_due()
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.SENT
@@ -125,7 +84,7 @@ def test_the_outbox_keeps_trying_while_redis_is_still_down(shared_redis):
     shared_redis(False)
     SessionStore(store.session_key).delete()
     message = OutboxMessage.objects.get(kind=EVICT)
-    _next_try_is_due()
+    next_try_is_due()
     outbox.deliver_due()
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.PENDING
@@ -145,7 +104,7 @@ def test_a_change_saved_during_an_outage_is_not_hidden_by_the_old_copy(shared_re
     store.save()
     assert OutboxMessage.objects.filter(kind=EVICT).exists()
     shared_redis(True)
-    _next_try_is_due()
+    next_try_is_due()
     outbox.deliver_due()
     assert SessionStore(key)["step"] == "after"
 

@@ -64,7 +64,7 @@ class FailSoftRedisCache(RedisCache):
     delete = _fail_soft("delete", _false)
     delete_many = _fail_soft("delete_many", _nothing)
     clear = _fail_soft("clear", _false)
-    # For the callers that must know a write did not happen (core/sessions.py): these raise
+    # For the callers that must know a write did not happen (core/stale_copies.py): these raise
     # `UNREACHABLE` errors instead of answering as if nothing were there.
     set_or_raise = RedisCache.set
     delete_or_raise = RedisCache.delete

@@ -120,16 +120,16 @@ def _role_from(model, actor, names, values, region):
 
 
 def roles_changed(user_id) -> None:
-    """Called on every write of a user's roles: the cached copy stops counting at once, and
-    again when the transaction commits (a copy read from the database before the commit
-    would otherwise carry the new version)."""
+    """Called on every write of a user's roles: the version is forgotten at once, and again
+    when the transaction commits (a copy read from the database before the commit would
+    otherwise be stored under the version the next reader starts), so the cached copy stops
+    counting. A revoked role must not come back with a Redis that stopped answering for a
+    moment: `forget` leaves the delete to the outbox then."""
+    from .stale_copies import forget  # here: the outbox it uses imports this module
+
     version_key, _roles_key = _roles_keys(user_id)
-
-    def bump():
-        cache.set(version_key, time.time_ns(), None)
-
-    bump()
-    transaction.on_commit(bump)
+    forget(version_key)
+    transaction.on_commit(lambda: forget(version_key))
 
 
 def second_factor_missing(actor) -> bool:
