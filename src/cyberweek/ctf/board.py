@@ -30,7 +30,7 @@ from redis.exceptions import RedisError
 
 from cyberweek.core import redis_client
 
-from . import scoring
+from . import cached_state, scoring
 from .models import Challenge, Competition, HintUnlock, Solve, Team
 
 logger = logging.getLogger(__name__)
@@ -136,6 +136,7 @@ def rebuild(competition: Competition) -> int:
     Team.objects.bulk_update(changed, ["score", "last_solve_at"], batch_size=1000)
     Team.objects.filter(pk__in=[t.pk for t in changed]).update(board_version=F("board_version") + 1)
     Competition.objects.filter(pk=competition.pk).update(board_generation=F("board_generation") + 1)
+    cached_state.changed()
     transaction.on_commit(lambda: _forget(competition.pk))
     transaction.on_commit(lambda: bump_live_version(competition.pk))
     return len(changed)
