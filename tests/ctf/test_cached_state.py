@@ -8,6 +8,7 @@ import pytest
 from django.contrib import admin
 from django.core.cache import cache
 from django.test import RequestFactory
+from django.urls import reverse
 from django.utils import timezone
 
 from cyberweek.core.errors import InvalidTransition, NotFound, PermissionDenied
@@ -16,7 +17,7 @@ from cyberweek.ctf.models import Challenge, Competition, Submission, Team
 from tests.accounts.factories import UserFactory
 from tests.core.test_outages import redis_down  # noqa: F401 (a fixture)
 
-from .factories import ChallengeFactory, CompetitionFactory, team
+from .factories import ChallengeFactory, CompetitionFactory, division, team
 
 pytestmark = pytest.mark.django_db
 
@@ -210,3 +211,66 @@ def test_flags_are_judged_from_the_database_when_the_cache_is_unreachable(staff)
     services.reinstate_team(actor=staff, team_id=made.pk)
     assert submit(made, challenge, "flag{right}").correct
     assert submit(made, challenge, "flag{wrong}").already_solved
+
+
+# --- the board page -------------------------------------------------------------------------
+def board_url(competition):
+    return reverse("ctf:board", args=[competition.slug])
+
+
+def test_the_freeze_holds_on_a_cached_competition_and_page(client, monkeypatch):
+    competition = CompetitionFactory(freeze_at=timezone.now() + timedelta(minutes=30))
+    team(competition, name="Early")
+    before = client.get(board_url(competition)).content.decode()  # cached from now on
+    assert "Early" in before
+    assert "frozen-note" not in before
+    real_now = timezone.now
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + timedelta(minutes=31))
+    for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
+        after = client.get(board_url(competition), **headers).content.decode()
+        assert "frozen-note" in after
+
+
+def test_the_board_page_follows_organiser_changes_at_once(client, staff):
+    competition = CompetitionFactory()
+    open_division = division(competition, name="公开组", name_en="Open teams")
+    team(competition, name="Early")
+    assert "Open teams" in client.get(board_url(competition)).content.decode()
+    services.save_division(
+        actor=staff,
+        competition_id=competition.pk,
+        division_id=open_division.pk,
+        data={"name_en": "Everyone"},
+    )
+    page = client.get(board_url(competition)).content.decode()
+    assert "Everyone" in page
+    assert "Open teams" not in page
+    services.save_competition(
+        actor=staff, competition_id=competition.pk, data={"title_en": "Renamed final"}
+    )
+    assert "Renamed final" in client.get(board_url(competition)).content.decode()
+    services.save_competition(
+        actor=staff, competition_id=competition.pk, data={"is_published": False}
+    )
+    assert client.get(board_url(competition)).status_code == 404
+
+
+def test_a_signed_in_person_never_gets_a_visitors_cached_page(client):
+    competition = CompetitionFactory()
+    made = team(competition, name="Mine")
+    assert "X-CSRFToken" not in client.get(board_url(competition)).content.decode()
+    client.force_login(made.captain)
+    page = client.get(board_url(competition)).content.decode()
+    assert "X-CSRFToken" in page
+    assert "my-rank" in page
+
+
+@pytest.mark.usefixtures("redis_down")
+def test_the_board_page_is_served_from_the_database_when_the_cache_is_unreachable(client):
+    challenge = ChallengeFactory()
+    solver = team(challenge.competition, name="Solver")
+    submit(solver, challenge, challenge.flag)
+    for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
+        response = client.get(board_url(challenge.competition), **headers)
+        assert response.status_code == 200
+        assert "525" in response.content.decode()

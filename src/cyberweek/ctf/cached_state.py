@@ -31,6 +31,7 @@ platform's private Redis, which already holds sessions and rate limits.
 """
 
 import functools
+import hashlib
 import logging
 import secrets
 
@@ -175,12 +176,34 @@ def published_competition(slug: str) -> Competition | None:
     key = _competition_key(slug)
     version, found = _read([key])
     if key in found:
-        return found[key]
-    competition = (
-        Competition.objects.filter(is_published=True, slug=slug)
-        .select_related("edition")
-        .prefetch_related("divisions")
-        .first()
-    )
-    _write(version, {key: competition})
+        competition = found[key]
+    else:
+        competition = (
+            Competition.objects.filter(is_published=True, slug=slug)
+            .select_related("edition")
+            .prefetch_related("divisions")
+            .first()
+        )
+        _write(version, {key: competition})
+    if competition is not None:
+        # What pages built from it are kept under (`keep_page`).
+        competition.state_version = version
     return competition
+
+
+def page_key(competition: Competition, language: str, path: str) -> str:
+    digest = hashlib.sha256(f"{language}|{path}".encode()).hexdigest()[:32]
+    return f"ctf-state:page:{competition.pk}:{digest}"
+
+
+def read_page(key: str):
+    """What `keep_page` kept under the current version, or None."""
+    _version, found = _read([key])
+    return found.get(key)
+
+
+def keep_page(competition: Competition, key: str, value) -> None:
+    """Keep a rendered part of a page built from `competition` (as `published_competition`
+    gave it) until the next change: under the version the competition was read with, so
+    a page built from an entry that has since changed is never served."""
+    _write(getattr(competition, "state_version", None), {key: value})
