@@ -201,6 +201,26 @@ def live_rows(competition: Competition, *, where: Slice = ALL, offset=0, limit=5
     return [Row(offset + i + 1, pk, name, score) for i, (pk, name, score) in enumerate(teams)]
 
 
+def live_page(competition: Competition, *, where: Slice = ALL, offset=0, limit=50):
+    """`live_rows` and `live_size` together; from Redis in one round trip (the page read
+    after every solve)."""
+    if uses_redis() and where.in_redis:
+        try:
+            pipe = redis_client.client().pipeline(transaction=False)
+            key = _set_key(competition.pk, where.division_id)
+            pipe.exists(_ready_key(competition.pk))
+            pipe.zrevrange(key, offset, offset + limit - 1, withscores=True)
+            pipe.zcard(key)
+            ready, found, size = pipe.execute()
+        except (RedisError, OSError):
+            logger.warning("ctf board: Redis did not answer; reading the database")
+        else:
+            if ready:
+                return _named_rows(found, offset), size
+    rows = live_rows(competition, where=where, offset=offset, limit=limit)
+    return rows, live_size(competition, where=where)
+
+
 def live_size(competition: Competition, *, where: Slice = ALL) -> int:
     division_id = where.division_id
     if uses_redis() and where.in_redis:
@@ -453,6 +473,10 @@ def _redis_page(competition, division_id, offset, limit) -> list[Row] | None:
     found = client.zrevrange(
         _set_key(competition.pk, division_id), offset, offset + limit - 1, withscores=True
     )
+    return _named_rows(found, offset)
+
+
+def _named_rows(found, offset) -> list[Row]:
     ids = [int(member) for member, _value in found]
     names = dict(Team.objects.filter(pk__in=ids).values_list("pk", "name"))
     return [

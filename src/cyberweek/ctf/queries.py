@@ -67,10 +67,7 @@ def _live_rows(competition: Competition, where: board.Slice, offset: int, limit:
         if found is not None:
             return found
     # The version was read first: rows read now are at least that new.
-    found = (
-        board.live_rows(competition, where=where, offset=offset, limit=limit),
-        board.live_size(competition, where=where),
-    )
+    found = board.live_page(competition, where=where, offset=offset, limit=limit)
     if version is not None:
         cache.set(key, found, board.ROWS_CACHE_SECONDS)
     return found
