@@ -11,8 +11,8 @@ then computes every total with `board.rebuild` (the same code organisers run). I
 gunicorn with the production settings (Redis cache, rate limits and board on Redis
 database 13) on a free loopback port, with the production topology (4 workers of 6
 threads: deploy/ runs two nodes of cpu_count() workers of 6 threads each), and with an
-asyncio client (httpx) and a bounded
-number of requests in flight measures, one after the other, for `--seconds` each:
+asyncio client (httpx) and a bounded number of requests in flight measures, one after
+the other, for `--seconds` each:
 
 1. the trivial view of the same server (`GET /api/ctf/time`: no database), the baseline;
 2. the public scoreboard page (`GET /ctf/<slug>/board/`, first page, server-rendered),
