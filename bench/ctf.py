@@ -9,10 +9,8 @@ signed-in session written straight to the session table), `--challenges` challen
 (static, linear, parabolic and exponential values) and `--solves` solves spread over them,
 then computes every total with `board.rebuild` (the same code organisers run). It starts
 gunicorn with the production settings (Redis cache, rate limits and board on Redis
-database 13) on a free loopback port, with the production topology (4 workers of 6
-threads: deploy/ runs two nodes of cpu_count() workers of 6 threads each), and with an
-asyncio client (httpx) and a bounded number of requests in flight measures, one after
-the other, for `--seconds` each:
+database 13) on a free loopback port, and with an asyncio client (httpx) and a bounded
+number of requests in flight measures, one after the other, for `--seconds` each:
 
 1. the trivial view of the same server (`GET /api/ctf/time`: no database), the baseline;
 2. the public scoreboard page (`GET /ctf/<slug>/board/`, first page, server-rendered),
@@ -325,10 +323,7 @@ def main():
     parser.add_argument("--solves", type=int, default=50_000)
     parser.add_argument("--concurrency", type=int, default=16, help="requests in flight")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
-    # Production's topology on this machine: deploy/ runs two web nodes
-    # (cyberweek-web@8001 and @8002), each gunicorn with cpu_count() gthread workers of
-    # 6 threads (deploy/gunicorn.conf.py); on 2 cores that is 4 workers of 6 threads.
-    parser.add_argument("--threads", type=int, default=6, help="threads per worker")
+    parser.add_argument("--threads", type=int, default=2, help="threads per worker")
     parser.add_argument("--seconds", type=float, default=10.0, help="length of each phase")
     args = parser.parse_args()
 
