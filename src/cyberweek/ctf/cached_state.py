@@ -45,7 +45,10 @@ from .models import Challenge, Competition, Membership, Solve, Submission, Team
 
 logger = logging.getLogger(__name__)
 VERSION_KEY = "ctf-state-version"
-ENTRY_SECONDS = 60
+# Only a bound for a change whose advance was lost while Redis was away (entries are
+# otherwise replaced by the version): five minutes, as cached sessions (core/sessions.py).
+# Shorter would make a person's team a database read again on most of their flags.
+ENTRY_SECONDS = 300
 
 
 def _new_start() -> int:
