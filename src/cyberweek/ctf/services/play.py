@@ -62,11 +62,9 @@ def _check_playing(team: Team | None) -> Team:
     return team
 
 
-def _open_challenge(challenge_id: int, *, now, challenge=None) -> Challenge:
-    """The challenge if flags may be sent to it now, else a refusal. `challenge` is the
-    row already read (from the cache) as `cached_state.challenge_row` gives it."""
-    if challenge is None:
-        challenge = cached_state.challenge_row(challenge_id)
+def _open_challenge(challenge: Challenge | None, *, now) -> Challenge:
+    """The challenge if flags may be sent to it now, else a refusal. `challenge` is the row
+    as `cached_state.challenge_row` gives it (None: no such challenge)."""
     if challenge is None or not challenge.is_released_at(now):
         # A hidden or unreleased challenge is "not found": its existence is not told.
         raise NotFound(_("No such challenge is open."))
@@ -102,7 +100,7 @@ def submit_flag(*, actor, challenge_id: int, text: str) -> Outcome:
     cleaned = flags.clean_submission(text)
     now = timezone.now()
     challenge, team = cached_state.challenge_and_team(challenge_id, actor.pk)
-    challenge = _open_challenge(challenge_id, now=now, challenge=challenge)
+    challenge = _open_challenge(challenge, now=now)
     team = _check_playing(team)
     if challenge.gated:
         # Prerequisites are asked about only once the challenge is not solved yet.
@@ -201,7 +199,7 @@ def unlock_hint(*, actor, hint_id: int) -> Hint:
     if hint is None:
         raise NotFound(_("No such hint."))
     now = timezone.now()
-    challenge = _open_challenge(hint.challenge_id, now=now)
+    challenge = _open_challenge(cached_state.challenge_row(hint.challenge_id), now=now)
     team = _playing_team(actor, challenge.competition)
     team = Team.objects.select_for_update().get(pk=team.pk)
     if HintUnlock.objects.filter(team=team, hint=hint).exists():
