@@ -17,8 +17,8 @@ solve re-renders only the rows.
 
 Measured in process on the bench database (5,000 teams, production settings, loaded
 machine): 5 queries a wrong flag before (session, user, challenge, team, INSERT), 3 after
-(session, user, INSERT) and one Redis round trip, CPU 6.8 ms → 2.6 ms; the board page
-read after a solve 3 queries → 1, CPU 10.4 ms → 3.5 ms; the figures are in the README.
+(session, user, INSERT) and one Redis round trip, CPU 6.8 ms → 3.0 ms; the board page
+read after a solve 3 queries → 1, CPU 9.7 ms → 3.5 ms; the figures are in the README.
 
 Invalidation. Every organiser change that can alter a judgement or a page built from
 these entries (competitions and divisions, challenges, teams and memberships, board
