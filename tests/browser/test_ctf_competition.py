@@ -7,9 +7,11 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from cyberweek.accounts.models import OrganiserRole
+from cyberweek.core.permissions import acting_without_session
 from cyberweek.ctf import services
 from cyberweek.ctf.models import Solve
-from tests.accounts.factories import PASSWORD, UserFactory
+from tests.accounts.factories import PASSWORD, UserFactory, organiser
 from tests.ctf.factories import ChallengeFactory, division, team
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -61,8 +63,12 @@ def test_a_team_registers_solves_moves_up_and_the_board_stops_at_the_freeze(page
 
     # …and stops at the freeze: the rivals' later solve does not show.
     Solve.objects.update(solved_at=timezone.now() - timedelta(minutes=10))
-    competition.freeze_at = timezone.now() - timedelta(minutes=5)
-    competition.save()
+    organiser_ = acting_without_session(organiser(OrganiserRole.Level.NATIONAL))
+    services.save_competition(
+        actor=organiser_,
+        competition_id=competition.pk,
+        data={"freeze_at": timezone.now() - timedelta(minutes=5)},
+    )
     services.submit_flag(actor=rival.captain, challenge_id=second.pk, text=second.flag)
     page.reload()
     expect(page.locator("#frozen-note")).to_be_visible()

@@ -211,7 +211,7 @@ def test_bad_flags_are_refused_with_a_clear_reason_and_not_recorded(text, messag
     assert not Submission.objects.exists()
 
 
-def test_flags_are_refused_after_the_end_before_the_start_and_for_closed_challenges():
+def test_flags_are_refused_after_the_end_before_the_start_and_for_closed_challenges(staff):
     competition = CompetitionFactory()
     made = team(competition)
     hidden = ChallengeFactory(competition=competition, is_hidden=True)
@@ -222,14 +222,19 @@ def test_flags_are_refused_after_the_end_before_the_start_and_for_closed_challen
         with pytest.raises(NotFound):
             submit(made, closed, closed.flag)
     challenge = ChallengeFactory(competition=competition)
-    competition.ends_at = timezone.now() - timedelta(minutes=1)
-    competition.starts_at = timezone.now() - timedelta(hours=3)
-    competition.save()
+    # Each organiser change is seen by the very next flag (the cached state is told).
+    ended = {
+        "ends_at": timezone.now() - timedelta(minutes=1),
+        "starts_at": timezone.now() - timedelta(hours=3),
+    }
+    services.save_competition(actor=staff, competition_id=competition.pk, data=ended)
     with pytest.raises(InvalidTransition, match="ended"):
         submit(made, challenge, challenge.flag)
-    competition.starts_at = timezone.now() + timedelta(hours=1)
-    competition.ends_at = timezone.now() + timedelta(hours=3)
-    competition.save()
+    later_window = {
+        "starts_at": timezone.now() + timedelta(hours=1),
+        "ends_at": timezone.now() + timedelta(hours=3),
+    }
+    services.save_competition(actor=staff, competition_id=competition.pk, data=later_window)
     with pytest.raises(InvalidTransition, match="not started"):
         submit(made, challenge, challenge.flag)
     assert not Submission.objects.exists()

@@ -153,15 +153,18 @@ def test_cached_rows_follow_the_board_version(django_capture_on_commit_callbacks
     assert board.live_version(competition.pk) is not None
 
 
-def test_a_board_fragment_cached_before_the_freeze_is_not_served_after_it(client):
+def test_a_board_fragment_cached_before_the_freeze_is_not_served_after_it(client, staff):
     challenge = ChallengeFactory()
     competition = challenge.competition
     solver = team(competition, name="Solver")
     services.submit_flag(actor=solver.captain, challenge_id=challenge.pk, text=challenge.flag)
     url = reverse("ctf:board", args=[competition.slug])
     assert "525" in client.get(url).content.decode()  # live, and now cached
-    competition.freeze_at = timezone.now() - timedelta(minutes=5)
-    competition.save()
+    services.save_competition(
+        actor=staff,
+        competition_id=competition.pk,
+        data={"freeze_at": timezone.now() - timedelta(minutes=5)},
+    )
     for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
         frozen = client.get(url, **headers).content.decode()
         assert "525" not in frozen

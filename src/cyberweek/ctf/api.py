@@ -9,15 +9,17 @@ Signed-in competitors use their session cookie; a submission needs the CSRF toke
 
 import datetime as dt
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.security import django_auth
 
 from cyberweek.core.api_problems import Problem, problem
 from cyberweek.geo.models import Sector
 
-from . import board, flags, queries, ratelimits, services
+from . import board, cached_state, flags, queries, ratelimits, services
 
 router = Router(tags=["ctf"])
 AUTH_ERRORS = {
@@ -103,7 +105,11 @@ def mounted_api():
 
 
 def _competition(slug: str):
-    return get_object_or_404(queries.public_competitions(), slug=slug[:60])
+    # From the shared cache, as the pages read it (`cached_state`).
+    competition = cached_state.published_competition(slug[:60])
+    if competition is None:
+        raise Http404(_("No such competition."))
+    return competition
 
 
 @router.get("/competitions", response={200: list[CompetitionOut]})

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cyberweek.core.personal_data import PersonalDataSource, Retention, field_label, iso
 
+from . import cached_state
 from .models import HintUnlock, Membership, SharingIncident, Solve, Submission, Team, WriteUp
 
 
@@ -173,6 +174,9 @@ def _anonymise(memberships) -> int:
             Team.objects.filter(pk=team.pk).update(captain=None)
         membership.delete()
         changed += 1
+    if changed:
+        # The person is in no team any more: the next flag they send is refused.
+        cached_state.changed()
     return changed
 
 

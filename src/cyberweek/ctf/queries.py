@@ -43,31 +43,31 @@ class BoardPage:
 CACHED_ROWS_MAX = 200
 
 
-def board_state(competition: Competition, actor) -> str | None:
+def board_state(competition: Competition, actor, *, live_version: str | None = None) -> str | None:
     """What the board an actor sees depends on, as one tag (for ETags and cache keys), or
     None when it cannot be known (the cache is away). The frozen board's tag holds no live
     version: not even a changed ETag tells the public that something moved after the
     freeze."""
     if sees_frozen(competition, actor):
         return f"F{competition.board_generation}.{int(competition.freeze_at.timestamp())}"
-    version = board.live_version(competition.pk)
+    version = live_version or board.live_version(competition.pk)
     if version is None:
         return None
     return f"L{version}.{competition.board_generation}.{int(competition.board_published)}"
 
 
-def _live_rows(competition: Competition, where: board.Slice, offset: int, limit: int):
-    version = board.live_version(competition.pk) if limit <= CACHED_ROWS_MAX else None
+def _live_rows(competition: Competition, where: board.Slice, offset: int, limit: int, version=None):
+    if limit > CACHED_ROWS_MAX:
+        version = None
+    elif version is None:
+        version = board.live_version(competition.pk)
     key = f"ctf-rows:{competition.pk}:{version}:{where.key()}:{offset}:{limit}"
     if version is not None:
         found = cache.get(key)
         if found is not None:
             return found
     # The version was read first: rows read now are at least that new.
-    found = (
-        board.live_rows(competition, where=where, offset=offset, limit=limit),
-        board.live_size(competition, where=where),
-    )
+    found = board.live_page(competition, where=where, offset=offset, limit=limit)
     if version is not None:
         cache.set(key, found, board.ROWS_CACHE_SECONDS)
     return found
@@ -81,8 +81,10 @@ def board_page(
     where: board.Slice = board.ALL,
     offset=0,
     limit=50,
+    live_version: str | None = None,
 ) -> BoardPage:
-    """A page of the board the actor may see: one division, province or sector, or all."""
+    """A page of the board the actor may see: one division, province or sector, or all.
+    `live_version`: the live board's version, when the caller has read it already."""
     if sees_frozen(competition, actor):
         snapshot = board.frozen(competition)
         return BoardPage(
@@ -91,7 +93,7 @@ def board_page(
             my_rank=snapshot.rank(team.pk, where=where) if team else None,
             frozen=True,
         )
-    rows, size = _live_rows(competition, where, offset, limit)
+    rows, size = _live_rows(competition, where, offset, limit, live_version)
     return BoardPage(
         rows=rows,
         size=size,

@@ -12,7 +12,7 @@ from cyberweek.core.errors import (
 from cyberweek.core.permissions import require_scope
 from cyberweek.core.transactions import service
 
-from .. import board, flags
+from .. import board, cached_state, flags
 from ..actions import MANAGE
 from ..models import (
     Challenge,
@@ -85,6 +85,7 @@ def save_challenge(
             _("Prerequisites come from the same competition."), field="prerequisites"
         )
     challenge.prerequisites.set(prerequisites)
+    cached_state.changed()
     audit.record(
         actor, "ctf.challenge.created" if challenge_id is None else "ctf.challenge.changed",
         challenge, fields=sorted(data),
@@ -134,5 +135,6 @@ def publish_board(*, actor, competition_id: int) -> Competition:
         raise InvalidTransition(_("The final board is published already."))
     competition.board_published = True
     competition.save(update_fields=["board_published", "updated_at"])
+    cached_state.changed()
     audit.record(actor, "ctf.board.published", competition)
     return competition

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,7 +14,7 @@ from cyberweek.core.errors import (
 )
 from cyberweek.core.transactions import service
 
-from .. import board, flags, ratelimits
+from .. import board, cached_state, flags, ratelimits
 from ..models import (
     Challenge,
     Competition,
@@ -50,21 +50,6 @@ def _playing_team(actor, competition: Competition) -> Team:
     return _check_playing(team_of(actor, competition.pk))
 
 
-def _playing_team_and_solved(actor, challenge: Challenge) -> tuple[Team, bool]:
-    """The actor's team, and whether it solved `challenge`: one query (a wrong flag is
-    most of the traffic)."""
-    solved = Solve.objects.filter(team_id=OuterRef("team_id"), challenge_id=challenge.pk)
-    membership = (
-        Membership.objects.select_related("team")
-        .annotate(solved=Exists(solved))
-        .filter(competition_id=challenge.competition_id, user=actor)
-        .first()
-    )
-    if membership is None:
-        return _check_playing(None), False
-    return _check_playing(membership.team), membership.solved
-
-
 def _check_playing(team: Team | None) -> Team:
     if team is None:
         raise PermissionDenied(_("Join or register a team first."))
@@ -77,16 +62,9 @@ def _check_playing(team: Team | None) -> Team:
     return team
 
 
-def _open_challenge(challenge_id: int, *, now) -> Challenge:
-    # Whether it has prerequisites comes with the row: most challenges have none, and a
-    # wrong flag (most of the traffic) then makes no query for them.
-    gated = Challenge.prerequisites.through.objects.filter(from_challenge_id=OuterRef("pk"))
-    challenge = (
-        Challenge.objects.select_related("competition")
-        .annotate(gated=Exists(gated))
-        .filter(pk=challenge_id, competition__is_published=True)
-        .first()
-    )
+def _open_challenge(challenge: Challenge | None, *, now) -> Challenge:
+    """The challenge if flags may be sent to it now, else a refusal. `challenge` is the row
+    as `cached_state.challenge_row` gives it (None: no such challenge)."""
     if challenge is None or not challenge.is_released_at(now):
         # A hidden or unreleased challenge is "not found": its existence is not told.
         raise NotFound(_("No such challenge is open."))
@@ -114,44 +92,57 @@ def submit_flag(*, actor, challenge_id: int, text: str) -> Outcome:
     """Check a team's flag. A wrong flag is recorded and changes nothing else; a right one
     records the solve and updates every total it moves, in one transaction. Refused:
     bad input, no team or a team not taking part, a challenge not open (hidden, not
-    released, outside the window) or still locked, and too many flags."""
+    released, outside the window) or still locked, and too many flags.
+
+    The challenge and the team come from the shared cache (`cached_state`, invalidated by
+    every organiser change); whether the team solved the challenge is asked of the
+    database, by the wrong flag's INSERT itself when the challenge has no prerequisites."""
     cleaned = flags.clean_submission(text)
     now = timezone.now()
-    challenge = _open_challenge(challenge_id, now=now)
-    team, solved = _playing_team_and_solved(actor, challenge)
-    if solved:
-        return Outcome(correct=True, already_solved=True)
-    locked = _locked_prerequisites(challenge, team)
-    if locked:
-        raise InvalidTransition(
-            _("Solve %(names)s first.") % {"names": ", ".join(c.title for c in locked)}
-        )
+    challenge, team = cached_state.challenge_and_team(challenge_id, actor.pk)
+    challenge = _open_challenge(challenge, now=now)
+    team = _check_playing(team)
+    if challenge.gated:
+        # Prerequisites are asked about only once the challenge is not solved yet.
+        if Solve.objects.filter(team_id=team.pk, challenge_id=challenge.pk).exists():
+            return Outcome(correct=True, already_solved=True)
+        locked = _locked_prerequisites(challenge, team)
+        if locked:
+            raise InvalidTransition(
+                _("Solve %(names)s first.") % {"names": ", ".join(c.title for c in locked)}
+            )
     ratelimits.check_submission(team_id=team.pk, challenge_id=challenge.pk)
     if not flags.matches(challenge, team.pk, cleaned):
-        _record_wrong(actor, challenge, team, cleaned)
+        if not _record_wrong(actor, challenge, team, cleaned):
+            return Outcome(correct=True, already_solved=True)
         return Outcome(correct=False)
     return _record_solve(actor, challenge, team, cleaned)
 
 
-def _record_wrong(actor, challenge: Challenge, team: Team, text: str) -> None:
-    fields = {
-        "competition_id": challenge.competition_id,
-        "challenge": challenge,
-        "team": team,
-        "user": actor,
-        "text": text,
-        "is_correct": False,
-    }
+def _record_wrong(actor, challenge: Challenge, team: Team, text: str) -> bool:
+    """Record a wrong flag (and, when it is another team's per-team flag, the sharing
+    incident); False when the team had solved the challenge, and nothing is recorded."""
     owner = flags.owner_of(challenge, text)
     shared = owner is not None and owner != team.pk
     if shared:
         shared = Team.objects.filter(pk=owner, competition_id=challenge.competition_id).exists()
     if not shared:
-        # One INSERT in autocommit: wrong flags are most of the traffic.
-        Submission.objects.create(**fields)
-        return
+        # One INSERT in autocommit that also asks whether the team solved the challenge:
+        # wrong flags are most of the traffic.
+        return cached_state.record_wrong_unless_solved(
+            challenge=challenge, team=team, user_id=actor.pk, text=text
+        )
     with transaction.atomic():
-        submission = Submission.objects.create(**fields)
+        if Solve.objects.filter(team_id=team.pk, challenge_id=challenge.pk).exists():
+            return False
+        submission = Submission.objects.create(
+            competition_id=challenge.competition_id,
+            challenge=challenge,
+            team=team,
+            user=actor,
+            text=text,
+            is_correct=False,
+        )
         SharingIncident.objects.create(
             competition_id=challenge.competition_id,
             challenge=challenge,
@@ -159,6 +150,7 @@ def _record_wrong(actor, challenge: Challenge, team: Team, text: str) -> None:
             owner_team_id=owner,
             submission=submission,
         )
+    return True
 
 
 @transaction.atomic
@@ -207,7 +199,7 @@ def unlock_hint(*, actor, hint_id: int) -> Hint:
     if hint is None:
         raise NotFound(_("No such hint."))
     now = timezone.now()
-    challenge = _open_challenge(hint.challenge_id, now=now)
+    challenge = _open_challenge(cached_state.challenge_row(hint.challenge_id), now=now)
     team = _playing_team(actor, challenge.competition)
     team = Team.objects.select_for_update().get(pk=team.pk)
     if HintUnlock.objects.filter(team=team, hint=hint).exists():

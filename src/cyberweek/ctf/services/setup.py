@@ -12,7 +12,7 @@ from cyberweek.core.errors import Conflict, NotFound, ValidationFailed
 from cyberweek.core.permissions import require_scope
 from cyberweek.core.transactions import service
 
-from .. import attachments, board
+from .. import attachments, board, cached_state
 from ..actions import MANAGE
 from ..models import Attachment, Challenge, Competition, Division
 
@@ -86,6 +86,7 @@ def save_competition(*, actor, data: dict, competition_id: int | None = None) ->
             _("Another competition already has this short name."), field="slug"
         ) from error
     competition.refresh_from_db()
+    cached_state.changed()
     audit.record(
         actor, "ctf.competition.created" if competition_id is None else "ctf.competition.changed",
         competition, fields=sorted(data),
@@ -127,6 +128,7 @@ def save_division(*, actor, competition_id: int, data: dict, division_id: int | 
             division.save()
     except IntegrityError as error:
         raise Conflict(_("The competition already has a division of this kind.")) from error
+    cached_state.changed()
     audit.record(
         actor, "ctf.division.created" if division_id is None else "ctf.division.changed",
         division, competition=competition.pk, fields=sorted(data),

@@ -19,7 +19,7 @@ from cyberweek.core.permissions import require_scope
 from cyberweek.core.transactions import service
 from cyberweek.geo.models import Sector
 
-from .. import board
+from .. import board, cached_state
 from ..actions import MANAGE
 from ..models import (
     Competition,
@@ -135,6 +135,7 @@ def register_team(
     except IntegrityError as error:
         # Two requests at once: the constraints decide, and say which rule was hit.
         raise Conflict(_("You are already in a team, or the name was just taken.")) from error
+    cached_state.changed()
     board.publish_after_commit(competition, [team.pk])
     return team
 
@@ -178,6 +179,7 @@ def join_team(*, actor, invite_token: str, birth_year: int | None = None) -> Tea
             )
     except IntegrityError as error:
         raise Conflict(_("You are already in a team of this competition.")) from error
+    cached_state.changed()
     return team
 
 
@@ -198,6 +200,7 @@ def _set_status(team: Team, status: str, note: str) -> None:
     Competition.objects.filter(pk=team.competition_id).update(
         board_generation=F("board_generation") + 1
     )
+    cached_state.changed()
     board.publish_after_commit(team.competition, [team.pk])
 
 
@@ -251,6 +254,7 @@ def leave_team(*, actor, team_id: int) -> Team:
             _("Hand the captaincy to another member before you leave."), field="captain"
         )
     membership.delete()
+    cached_state.changed()
     if team.captain_id == actor.pk:
         team.captain = None
         team.save(update_fields=["captain", "updated_at"])
