@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cyberweek.pii import scan
-from cyberweek.pii.candidates import TRIGGERS, engine_name
+from cyberweek.pii.candidates import KIND_ID, TRIGGERS, WIDE_DIGIT, engine_name
 from cyberweek.pii.hyperscan_pass import is_narrow
 from tests.pii.samples import EVAL
 
@@ -109,3 +109,19 @@ def test_chinese_triggers_run_on_utf8_and_no_ascii_trigger_refuses_a_question_ma
             assert not re.search(r"\[\^[^\]]*\?", t.body), t
     assert any(is_narrow(t.body, t.anchor) for t in TRIGGERS)
     assert any(t.kind == "speaker" and not is_narrow(t.body, t.anchor) for t in TRIGGERS)
+
+
+def test_full_width_digits_are_stage_one_kind_zero_so_scan_sees_them_first():
+    # engine._scan() looks only at the first kind with starts for them.
+    assert KIND_ID[WIDE_DIGIT] == 0
+
+
+@pytest.mark.parametrize("engine", ["auto", "python"])
+def test_full_width_digits_are_read_as_ascii_among_other_values(engine):
+    text = "邮箱a@b.cn 手机：１３９１２３４５６７８，IP 10.1.2.3，电话13812345678"
+    assert [(f.type, f.text) for f in scan(text, engine=engine)] == [
+        ("EMAIL", "a@b.cn"),
+        ("CN_MOBILE", "１３９１２３４５６７８"),
+        ("IP_ADDRESS", "10.1.2.3"),
+        ("CN_MOBILE", "13812345678"),
+    ]
