@@ -80,16 +80,9 @@ _ID_VETO_WORDS = (
 _ID_VETO = _rx(_ID_VETO_WORDS)
 
 
-# The characters that lower() turns into an ASCII letter: A-Z, İ and the Kelvin sign (the
-# words searched for in a label are lower-case ASCII, Chinese and signs).
-_CASED = re.compile("[A-Z\u0130\u212a]")
-
-
 def _not_an_id(text: str, start: int) -> bool:
     """Whether the label before an 18-digit number says it is an order number or the like."""
-    window = text[start - _WIDTH if start > _WIDTH else 0 : start]
-    if _CASED.search(window) is not None:  # (lower() only when it can matter: _negative)
-        window = window.lower()
+    window = text[start - _WIDTH if start > _WIDTH else 0 : start].lower()
     if _ID_VETO.search(window) is None:
         return False
     label = label_before(text, start, _WIDTH)
@@ -134,13 +127,7 @@ _WIDTH = 20
 
 
 def _negative(text: str, start: int) -> bool:
-    window = text[start - _WIDTH if start > _WIDTH else 0 : start]
-    # lower() of a window with Chinese in it costs twice the search. The negative words are
-    # lower-case already, so lower() can only make one appear where an upper-case letter is
-    # (or İ and the Kelvin sign, which lower to i̇ and k): without any, the window itself
-    # is searched.
-    if _CASED.search(window) is not None:
-        window = window.lower()
+    window = text[start - _WIDTH if start > _WIDTH else 0 : start].lower()
     if _NEG.search(window) is None:
         return False
     return _NEG.search(label_before(text, start, _WIDTH)) is not None
