@@ -26,7 +26,6 @@ from .lexicon import surnames
 from .names import COLON_ROLE_LABELS, FREE_ROLE_LABELS, LABEL_NOTE, ROLE_LABELS
 from .tables import NAME_HEADERS
 
-WIDE_DIGIT = "wide_digit"
 _PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
 _HEX = "[0-9A-Fa-f]"
 
@@ -81,13 +80,6 @@ _SPEAKER_HEAD = r"^[ \t]*(?:\[[^\]\n]{1,25}\][ \t]*)?"
 
 
 TRIGGERS: list[Trigger] = [
-    # Not a value: a full-width digit (１３９…, typed with a Chinese input method), which
-    # engine.scan() reads as ASCII before stage two. Found here, in the same pass, instead
-    # of by a regular expression search of every text (a microsecond per document). First,
-    # so that its kind has id 0 and comes first among the kinds with starts.
-    # (In Hyperscan as literals: the pass runs on UTF-8 bytes, where a class of them would be
-    # a class of bytes.)
-    Trigger(WIDE_DIGIT, "|".join("０１２３４５６７８９"), py=("[０-９]",)),
     Trigger("pem", r"-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY-----"),
     Trigger(
         "token",
@@ -400,7 +392,6 @@ TRIGGERS: list[Trigger] = [
 
 # Exact patterns, matched anchored at a trigger's start.
 EXACT: dict[str, re.Pattern] = {
-    WIDE_DIGIT: re.compile("[０-９]"),
     "pem": re.compile(r"-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY-----"),
     "token": re.compile(
         r"AKIA[0-9A-Z]{16}|ASIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{36,255}"
