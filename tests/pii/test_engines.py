@@ -109,3 +109,14 @@ def test_chinese_triggers_run_on_utf8_and_no_ascii_trigger_refuses_a_question_ma
             assert not re.search(r"\[\^[^\]]*\?", t.body), t
     assert any(is_narrow(t.body, t.anchor) for t in TRIGGERS)
     assert any(t.kind == "speaker" and not is_narrow(t.body, t.anchor) for t in TRIGGERS)
+
+
+@pytest.mark.parametrize("digit", list("０１２３４５６７８９"))
+@pytest.mark.parametrize("engine", ["auto", "python"])
+def test_each_full_width_digit_is_read_as_ascii(digit, engine):
+    # A text whose only full-width character is this digit, at the end of a mobile number.
+    value = "1391234567" + digit
+    assert [(f.type, f.text) for f in scan(f"电话 {value}，IP 10.1.2.3", engine=engine)] == [
+        ("CN_MOBILE", value),
+        ("IP_ADDRESS", "10.1.2.3"),
+    ]

@@ -2,7 +2,6 @@
 are resolved so that every character belongs to at most one finding."""
 
 import gc
-import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from operator import itemgetter
@@ -159,8 +158,26 @@ def scan(
 
 # Full-width digits (１３９１２３４５６７８, typed with a Chinese input method) are read as
 # ASCII digits: one character for one, so every offset stays the same.
-_WIDE_DIGIT = re.compile("[０-９]")
 _NARROW_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+def _has_wide_digit(text: str) -> bool:
+    # Ten substring tests take a third of the time of re.search("[０-９]") over a 460-byte
+    # document (each is a memchr of the character's low byte, rare in Chinese text). Found
+    # by a trigger of stage one instead, they would cost a second stage one for every text
+    # that has one (6% of the real-document evaluation sets): more than they save.
+    return (
+        "０" in text
+        or "１" in text
+        or "２" in text
+        or "３" in text
+        or "４" in text
+        or "５" in text
+        or "６" in text
+        or "７" in text
+        or "８" in text
+        or "９" in text
+    )
 
 
 def _scan(
@@ -173,7 +190,7 @@ def _scan(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        if _WIDE_DIGIT.search(text) is None:
+        if not _has_wide_digit(text):
             found = _stage_two(text, engine)
         else:
             found = [

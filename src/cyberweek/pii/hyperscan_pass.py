@@ -99,9 +99,11 @@ def hyperscan_starts(text: str, dbs: Databases) -> list[tuple[int, list[int]]] |
     by_kind: dict[int, list[int]] = {}
     get = by_kind.get
     trigger_kind = dbs.trigger_kind
-    dbs.narrow.scan(narrow, match_event_handler=on_match)
+    # The handler is passed by position: as a keyword, the binding's argument parsing
+    # builds a dict per call (a tenth of a microsecond per scan, two scans per document).
+    dbs.narrow.scan(narrow, on_match)
     if ascii_only:  # the UTF-8 bytes are characters too: both databases at once
-        dbs.wide.scan(wide, match_event_handler=on_match)
+        dbs.wide.scan(wide, on_match)
     if hits:
         hits.sort()
         for k in hits:
@@ -115,7 +117,7 @@ def hyperscan_starts(text: str, dbs: Databases) -> list[tuple[int, list[int]]] |
                     starts.append(b - 1)
     if not ascii_only:
         hits.clear()
-        dbs.wide.scan(wide, match_event_handler=on_match)
+        dbs.wide.scan(wide, on_match)
         if hits:
             _wide_starts(wide, n, hits, trigger_kind, by_kind, dbs.mixed_kinds)
     if len(by_kind) > 1:
