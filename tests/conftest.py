@@ -14,6 +14,9 @@ from cyberweek.geo.models import Region
 from cyberweek.geo.regions_data import read_rows
 from cyberweek.geo.services import sync_regions
 
+# Fixtures every app's tests may ask for by name.
+pytest_plugins = ["tests.shared_redis"]
+
 
 def pytest_configure(config):
     """Password hashing is deliberately slow; tests hash thousands of passwords and prove

@@ -10,8 +10,8 @@ from cyberweek.core import outbox
 from cyberweek.core.permissions import has_scope, held_roles
 from cyberweek.geo.models import Region
 from tests.accounts.factories import organiser
-from tests.core.conftest import next_try_is_due
 from tests.core.test_outages import redis_down  # noqa: F401 (a fixture)
+from tests.shared_redis import next_try_is_due
 
 pytestmark = pytest.mark.django_db
 L = OrganiserRole.Level

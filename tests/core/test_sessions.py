@@ -12,7 +12,7 @@ from cyberweek.core import outbox
 from cyberweek.core.models import OutboxMessage
 from cyberweek.core.sessions import CACHED_FOR_SECONDS, SessionStore
 from tests.accounts.factories import UserFactory
-from tests.core.conftest import REDIS_URL, next_try_is_due
+from tests.shared_redis import REDIS_URL, next_try_is_due
 
 EVICT = "cyberweek.core.stale_copies.forget_later"
 

@@ -11,11 +11,13 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
+from cyberweek.core import outbox
 from cyberweek.core.errors import InvalidTransition, NotFound, PermissionDenied
 from cyberweek.ctf import cached_state, personal_data, services
 from cyberweek.ctf.models import Challenge, Competition, Submission, Team
 from tests.accounts.factories import UserFactory
 from tests.core.test_outages import redis_down  # noqa: F401 (a fixture)
+from tests.shared_redis import next_try_is_due
 
 from .factories import ChallengeFactory, CompetitionFactory, division, team
 
@@ -274,3 +276,21 @@ def test_the_board_page_is_served_from_the_database_when_the_cache_is_unreachabl
         response = client.get(board_url(challenge.competition), **headers)
         assert response.status_code == 200
         assert "525" in response.content.decode()
+
+
+def test_a_challenge_hidden_while_redis_is_away_stays_hidden_when_it_answers(staff, shared_redis):
+    challenge = ChallengeFactory()
+    made = team(challenge.competition)
+    cached_for(made, challenge)  # in the real Redis
+    shared_redis(False)
+    services.save_challenge(
+        actor=staff,
+        competition_id=challenge.competition_id,
+        challenge_id=challenge.pk,
+        data=challenge_data(challenge, is_hidden=True),
+    )
+    shared_redis(True)  # … back, with the entry the change could not reach
+    next_try_is_due()
+    outbox.deliver_due()
+    with pytest.raises(NotFound):
+        submit(made, challenge, challenge.flag)

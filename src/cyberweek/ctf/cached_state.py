@@ -28,8 +28,9 @@ carries an older version and is never served again. Time-driven rules (a release
 time, the freeze, the end) are evaluated on every request against the entry's times, so
 they hold without any change. If the counter is lost (Redis flushed), a new random start
 makes every entry stale. If Redis is unreachable, reads miss and everything comes from the
-database (the cache fails soft). Should a change's advance fail while Redis is away, an
-entry lives `ENTRY_SECONDS` at most.
+database (the cache fails soft). Should a change's advance fail while Redis is away, the
+version is forgotten through the outbox as soon as Redis answers (`core.stale_copies`), and
+an entry lives `ENTRY_SECONDS` at most anyway.
 
 The cache holds the challenge rows as the database does, flags included; it is the
 platform's private Redis, which already holds sessions and rate limits.
@@ -37,7 +38,6 @@ platform's private Redis, which already holds sessions and rate limits.
 
 import functools
 import hashlib
-import logging
 import secrets
 
 from django.core.cache import cache
@@ -46,9 +46,10 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from redis.exceptions import RedisError
 
+from cyberweek.core.stale_copies import forget
+
 from .models import Challenge, Competition, Membership, Solve, Submission, Team
 
-logger = logging.getLogger(__name__)
 VERSION_KEY = "ctf-state-version"
 # Only a bound for a change whose advance was lost while Redis was away (entries are
 # otherwise replaced by the version): five minutes, as cached sessions (core/sessions.py).
@@ -66,7 +67,9 @@ def _advance() -> None:
     except ValueError:  # not there: start afresh, which makes every entry stale too
         cache.set(VERSION_KEY, _new_start(), None)
     except (RedisError, OSError):
-        logger.warning("ctf state: could not advance the cache's version")
+        # Redis is away: forgetting the version when it answers again makes every entry
+        # stale, so a change made meanwhile is not hidden by entries it kept.
+        forget(VERSION_KEY)
 
 
 def changed() -> None:

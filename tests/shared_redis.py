@@ -1,4 +1,5 @@
-"""Fixtures of the core tests."""
+"""A real Redis that a test makes unreachable and reachable again (`shared_redis`), and the outbox's
+next try made due: for the caches that must not serve a stale copy after an outage."""
 
 import os
 import secrets
