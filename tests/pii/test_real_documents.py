@@ -302,3 +302,9 @@ def test_id_facts():
 
 def test_an_english_cell_under_name_must_start_with_a_given_name():
     assert of_type("Name,Price\nApple Watch,300\nJohn Smith,1\n", "PERSON") == ["John Smith"]
+
+
+def test_a_credit_code_that_also_passes_the_card_check_is_a_credit_code_by_its_label():
+    # Found by the property test above: every digit, valid both ways.
+    assert found("统一社会信用代码：991101050000000003。") == [("USCC", "991101050000000003")]
+    assert found("银行卡号：991101050000000003。") == [("BANK_CARD", "991101050000000003")]

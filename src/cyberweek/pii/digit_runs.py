@@ -38,6 +38,8 @@ def _digits_of_few_groups(token: str) -> str | None:
 _IMEI_WORDS = ("imei", "串号", "meid", "设备号", "设备识别码")
 _ID_WORDS = ("身份证", "证件号", "id card", "身份号")
 _CARD_WORDS = ("卡号", "银行卡", "账号", "信用卡", "借记卡", "card", "账户", "收款")
+# An 18-digit credit code may pass the card's Luhn check too; its label decides.
+_USCC_WORDS = ("信用代码", "社会信用", "credit code", "uscc")
 _TW_WORDS = ("台胞证", "台湾居民", "来往大陆", "mtp", "通行证")
 _PHONE_WORDS = ("phone", "tel", "call", "mobile", "cell", "fax", "电话", "手机", "联系")
 # Toll-free and service prefixes (US 8xx, China 400/800) are hotlines, not people.
@@ -55,6 +57,7 @@ _IMEI = _rx(_IMEI_WORDS)
 _ID = _rx(_ID_WORDS)
 _CARD = _rx(_CARD_WORDS)
 _TW = _rx(_TW_WORDS)
+_USCC = _rx(_USCC_WORDS)
 _PHONE = _rx(_PHONE_WORDS)
 # Labels that make an 18-digit number passing the ID check an order or a document number
 # (about one number in eleven passes the check by chance).
@@ -196,7 +199,12 @@ def classify(digits: str, plus: bool, label: "_LazyLabel | str") -> tuple[str, f
         if n == 18 and is_uscc(digits) and not label.is_negative():
             return "USCC", 0.95, "GB 32100 check character passed"
         return None
-    if n == 18 and is_uscc(digits) and not luhn_ok(digits) and not label.is_negative():
+    if (
+        n == 18
+        and is_uscc(digits)
+        and not label.is_negative()
+        and (not luhn_ok(digits) or label.has(_USCC))
+    ):
         return "USCC", 0.95, "GB 32100 check character passed"
     if n in (11, 12):
         if digits[0] == "0" and _LANDLINE.fullmatch(digits) and not label.is_negative():
