@@ -15,7 +15,6 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from . import audit
@@ -120,16 +119,12 @@ def _role_from(model, actor, names, values, region):
 
 
 def roles_changed(user_id) -> None:
-    """Called on every write of a user's roles: the version is forgotten at once, and again
-    when the transaction commits (a copy read from the database before the commit would
-    otherwise be stored under the version the next reader starts), so the cached copy stops
-    counting. A revoked role must not come back with a Redis that stopped answering for a
-    moment: `forget` leaves the delete to the outbox then."""
-    from .stale_copies import forget  # here: the outbox it uses imports this module
+    """Called on every write of a user's roles: the cached copy stops counting, also when
+    Redis did not answer at that moment (`core.stale_copies.version_changed`)."""
+    from .stale_copies import version_changed  # here: the outbox it uses imports this module
 
     version_key, _roles_key = _roles_keys(user_id)
-    forget(version_key)
-    transaction.on_commit(lambda: forget(version_key))
+    version_changed(version_key)
 
 
 def second_factor_missing(actor) -> bool:

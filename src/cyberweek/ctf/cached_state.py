@@ -22,15 +22,14 @@ read after a solve 3 queries → 1, CPU 9.7 ms → 3.5 ms; the figures are in th
 
 Invalidation. Every organiser change that can alter a judgement or a page built from
 these entries (competitions and divisions, challenges, teams and memberships, board
-rebuilds and publication, erasure of a person) calls `changed()`, which advances one
-version counter right away and again after the commit: an entry read before the commit
-carries an older version and is never served again. Time-driven rules (a release at a
+rebuilds and publication, erasure of a person) calls `changed()`, which forgets the
+version right away and again after the commit (`core.stale_copies.version_changed`; the
+next reader starts a new random one): an entry read before the commit carries an older
+version and is never served again, also when Redis did not answer at the time of the
+change (the outbox forgets the version when it answers). Time-driven rules (a release at a
 time, the freeze, the end) are evaluated on every request against the entry's times, so
-they hold without any change. If the counter is lost (Redis flushed), a new random start
-makes every entry stale. If Redis is unreachable, reads miss and everything comes from the
-database (the cache fails soft). Should a change's advance fail while Redis is away, the
-version is forgotten through the outbox as soon as Redis answers (`core.stale_copies`), and
-an entry lives `ENTRY_SECONDS` at most anyway.
+they hold without any change. If Redis is unreachable, reads miss and everything comes
+from the database (the cache fails soft). An entry lives `ENTRY_SECONDS` at most anyway.
 
 The cache holds the challenge rows as the database does, flags included; it is the
 platform's private Redis, which already holds sessions and rate limits.
@@ -41,12 +40,11 @@ import hashlib
 import secrets
 
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
-from redis.exceptions import RedisError
 
-from cyberweek.core.stale_copies import forget
+from cyberweek.core.stale_copies import version_changed
 
 from .models import Challenge, Competition, Membership, Solve, Submission, Team
 
@@ -61,23 +59,10 @@ def _new_start() -> int:
     return secrets.randbelow(2**40) * 1000
 
 
-def _advance() -> None:
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # not there: start afresh, which makes every entry stale too
-        cache.set(VERSION_KEY, _new_start(), None)
-    except (RedisError, OSError):
-        # Redis is away: forgetting the version when it answers again makes every entry
-        # stale, so a change made meanwhile is not hidden by entries it kept.
-        forget(VERSION_KEY)
-
-
 def changed() -> None:
-    """An organiser changed something these entries hold: advance the version now (so
-    nothing cached so far is served again) and after the commit (so nothing read by
-    another request before the commit is)."""
-    _advance()
-    transaction.on_commit(_advance)
+    """An organiser changed something these entries hold: none cached so far is served
+    again (`core.stale_copies.version_changed`; readers then start a new random version)."""
+    version_changed(VERSION_KEY)
 
 
 def _read(keys: list[str]) -> tuple[int | None, dict]:

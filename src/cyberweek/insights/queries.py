@@ -8,7 +8,6 @@ from functools import lru_cache
 
 from django.contrib.staticfiles import finders
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -18,6 +17,7 @@ from cyberweek.activities.queries import activity_points
 from cyberweek.core.errors import DomainError, NotFound
 from cyberweek.core.permissions import has_scope, roles_of
 from cyberweek.core.replicas import report
+from cyberweek.core.stale_copies import version_changed
 from cyberweek.geo.models import Region, Sector
 from cyberweek.geo.queries import country
 from cyberweek.programme.queries import current_edition, published_editions
@@ -72,14 +72,8 @@ def edition_for_year(year: str):
 
 def editions_changed(**kwargs) -> None:
     """Receiver of every save and delete of an edition: the cached answers of
-    `edition_for_year` stop counting now, and again on commit (an answer read from the
-    database before the commit would otherwise carry the new version)."""
-
-    def bump():
-        cache.set(EDITIONS_VERSION_KEY, time.time_ns(), None)
-
-    bump()
-    transaction.on_commit(bump)
+    `edition_for_year` stop counting (`core.stale_copies.version_changed`)."""
+    version_changed(EDITIONS_VERSION_KEY)
 
 
 def figure_code(region: Region) -> str:

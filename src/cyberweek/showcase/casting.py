@@ -39,6 +39,7 @@ from cyberweek.core.errors import (
     NotFound,
     PermissionDenied,
 )
+from cyberweek.core.stale_copies import version_changed
 
 from .models import Entry, VideoContest, Vote
 from .voting import is_verified, network_digest
@@ -79,14 +80,8 @@ def _votable_key(entry_ref: str) -> str:
 
 def votable_changed() -> None:
     """An entry's status or a contest's window or vote period changed: the copies in the
-    cache are stale. The version is set now, and again after the commit, so that a copy read
-    from the database before the commit is not kept under the new version."""
-
-    def bump():
-        cache.set(VOTABLE_VERSION_KEY, time.time_ns(), None)
-
-    bump()
-    transaction.on_commit(bump)
+    cache stop counting (`core.stale_copies.version_changed`)."""
+    version_changed(VOTABLE_VERSION_KEY)
 
 
 def _votable_in_cache(found: dict, entry_ref: str) -> Votable | None:
