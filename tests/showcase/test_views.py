@@ -5,10 +5,12 @@ import re
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.utils import timezone
 
 from cyberweek.accounts.models import OrganiserRole
 from cyberweek.core import outbox
+from cyberweek.showcase import queries, voting
 from cyberweek.showcase.models import Entry, JudgeAssignment, VideoFile, Vote
 from tests.accounts.factories import UserFactory, organiser
 
@@ -207,3 +209,33 @@ def test_verifying_returns_to_the_entry_but_never_to_another_site(client, sms_ou
     response = client.post("/en/showcase/verify/?next=https://evil.example/", {"code": code})
     assert response.status_code == 302
     assert "evil" not in response["Location"]
+
+
+def test_accounts_voting_from_one_browser_share_a_device_signal(client, the_contest):
+    entry = accepted_entry(the_contest, UserFactory())
+    first, second = verified(), verified()
+    client.force_login(first)
+    assert client.post(f"/api/showcase/entries/{entry.ref}/vote").status_code == 201
+    token = client.cookies[voting.DEVICE_COOKIE].value  # set by the first vote, HttpOnly
+    assert client.cookies[voting.DEVICE_COOKIE]["httponly"]
+    client.force_login(second)  # the same browser, another account
+    client.post(f"/en/showcase/entries/{entry.ref}/vote/")
+    stored = set(Vote.objects.filter(entry=entry).values_list("device", flat=True))
+    assert len(stored) == 1
+    assert token not in stored.pop()  # only a keyed digest is kept
+    flagged = {f.vote.voter_id: f.signals for f in queries.fraud_signals(the_contest)}
+    assert "device" in flagged[first.pk]
+    assert "device" in flagged[second.pk]
+
+
+def test_a_forged_device_cookie_is_replaced_and_another_browser_is_not_flagged(client, the_contest):
+    entry = accepted_entry(the_contest, UserFactory())
+    client.cookies[voting.DEVICE_COOKIE] = "<script>"
+    client.force_login(verified())
+    assert client.post(f"/api/showcase/entries/{entry.ref}/vote").status_code == 201
+    assert client.cookies[voting.DEVICE_COOKIE].value != "<script>"
+    other = Client()
+    other.force_login(verified())
+    assert other.post(f"/api/showcase/entries/{entry.ref}/vote").status_code == 201
+    flagged = [f.signals for f in queries.fraud_signals(the_contest)]
+    assert not any("device" in signals for signals in flagged)

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -126,10 +127,15 @@ def test_a_vote_per_day_again_once_the_contest_changes_from_one_vote_in_all(nati
 
 def test_an_erased_verification_refuses_the_next_vote(entry):
     voter = verified()
-    casting.cast_vote(actor=voter, entry_ref=entry.ref)
+    token, _new = voting.device_token(RequestFactory().get("/"))
+    cast = casting.cast_vote(actor=voter, entry_ref=entry.ref, address="10.1.2.3", device=token)
+    assert Vote.objects.get(pk=cast.pk).device == voting.device_digest(token)
     (votes,) = [s for s in registry.sources() if s.key == "showcase.votes"]
     votes.erase(voter)
     assert not PhoneVerification.objects.filter(user=voter).exists()
+    # The vote still counts, but nothing is left that leads to the person or their browser.
+    kept = Vote.objects.get(pk=cast.pk)
+    assert (kept.voter, kept.network, kept.device) == (None, "", "")
     another = accepted_entry(entry.contest, UserFactory())
     with pytest.raises(PermissionDenied, match="Verify your mobile number"):
         casting.cast_vote(actor=voter, entry_ref=another.ref)

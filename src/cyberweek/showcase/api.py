@@ -3,6 +3,7 @@ and the published results."""
 
 import datetime as dt
 
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
@@ -12,7 +13,7 @@ from cyberweek.core.api_pagination import Pagination
 from cyberweek.core.api_problems import Problem
 from cyberweek.core.rate_limits import client_ip
 
-from . import casting, queries
+from . import casting, queries, voting
 
 router = Router(tags=["showcase"])
 
@@ -135,6 +136,11 @@ def results(request, slug: str):
     },
     summary="Vote for an entry (verified voters; one per entry per day or per contest)",
 )
-def vote(request, ref: str):
-    cast = casting.cast_vote(actor=request.user, entry_ref=ref, address=client_ip(request))
+def vote(request, ref: str, response: HttpResponse):
+    device, new_device = voting.device_token(request)
+    cast = casting.cast_vote(
+        actor=request.user, entry_ref=ref, address=client_ip(request), device=device
+    )
+    if new_device:
+        voting.remember_device(response, device)
     return Status(201, {"entry": ref, "day": cast.day})

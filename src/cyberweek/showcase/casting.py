@@ -42,7 +42,7 @@ from cyberweek.core.errors import (
 from cyberweek.core.stale_copies import version_changed
 
 from .models import Entry, VideoContest, Vote
-from .voting import is_verified, network_digest
+from .voting import device_digest, is_verified, network_digest
 
 VOTES_PER_MINUTE = 30
 PLAYED_SECONDS = 24 * 3600
@@ -137,8 +137,9 @@ def _claim(mark: str) -> bool:
 # statement (about 1 ms a vote in process).
 _INSERT_VOTE = """
     INSERT INTO showcase_vote
-        (contest_id, entry_id, voter_id, day, cast_at, network, played, void_reason)
-    SELECT e.contest_id, e.id, %(voter)s, %(day)s, %(now)s, %(network)s, %(played)s, ''
+        (contest_id, entry_id, voter_id, day, cast_at, network, device, played, void_reason)
+    SELECT e.contest_id, e.id, %(voter)s, %(day)s, %(now)s, %(network)s, %(device)s,
+        %(played)s, ''
     FROM showcase_entry e JOIN showcase_videocontest c ON c.id = e.contest_id
     WHERE e.id = %(entry)s AND e.status = %(accepted)s AND NOT e.erased
       AND c.vote_period = %(period)s AND c.voting_opens_at = %(opens)s
@@ -152,7 +153,7 @@ _INSERT_VOTE = """
 """
 
 
-def _insert_vote(actor, votable: Votable, *, day, now, network: str, played: bool):
+def _insert_vote(actor, votable: Votable, *, day, now, network: str, device: str, played: bool):
     """The vote inserted by `_INSERT_VOTE`, or None when a condition failed. A second vote
     of the day raises IntegrityError (the constraint)."""
     ops = connection.ops
@@ -161,6 +162,7 @@ def _insert_vote(actor, votable: Votable, *, day, now, network: str, played: boo
         "day": ops.adapt_datefield_value(day),
         "now": ops.adapt_datetimefield_value(now),
         "network": network,
+        "device": device,
         "played": played,
         "entry": votable.entry_id,
         "accepted": Entry.Status.ACCEPTED.value,
@@ -183,6 +185,7 @@ def _insert_vote(actor, votable: Votable, *, day, now, network: str, played: boo
         "day": day,
         "cast_at": now,
         "network": network,
+        "device": device,
         "played": played,
         "voided_at": None,
         "void_reason": "",
@@ -206,9 +209,11 @@ def _mark_key(user_id: int, entry_ref: str, day: date) -> str:
     return f"showcase:voted:{user_id}:{entry_ref}:{day.isoformat()}"
 
 
-def cast_vote(*, actor, entry_ref: str, address: str = "", now=None) -> Vote:
+def cast_vote(*, actor, entry_ref: str, address: str = "", device: str = "", now=None) -> Vote:
     """One vote of a verified person for an accepted entry, in the voting window, never for
-    their own entry; at most one per entry per voting day (or per contest)."""
+    their own entry; at most one per entry per voting day (or per contest). `address` and
+    `device` (the browser's device token, `voting.device_token`) are kept only as keyed
+    digests, for the fraud signals."""
     if not getattr(actor, "is_authenticated", False):
         raise NotAuthenticated()
     now = now or timezone.now()
@@ -232,6 +237,7 @@ def cast_vote(*, actor, entry_ref: str, address: str = "", now=None) -> Vote:
         "entry_ref": entry_ref,
         "now": now,
         "address": address,
+        "device": device,
         "played": bool(found.get(_played_key(actor.pk, entry_ref))),
         "marked_today": today_mark in found,
     }
@@ -252,6 +258,7 @@ def _cast(
     entry_ref: str,
     now,
     address: str,
+    device: str,
     played: bool,
     marked_today: bool,
     checked: bool,
@@ -282,7 +289,13 @@ def _cast(
         raise Conflict(already)
     try:
         vote = _insert_vote(
-            actor, votable, day=day, now=now, network=network_digest(address), played=played
+            actor,
+            votable,
+            day=day,
+            now=now,
+            network=network_digest(address),
+            device=device_digest(device),
+            played=played,
         )
     except IntegrityError as error:
         raise Conflict(already) from error

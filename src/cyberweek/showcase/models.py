@@ -358,6 +358,9 @@ class Vote(models.Model):
     # A keyed digest of the voter's /24 (IPv4) or /48 (IPv6) network: groups votes from one
     # network for the fraud signals without keeping an address.
     network = models.CharField(_("network (keyed digest)"), max_length=64, blank=True)
+    # A keyed digest of the browser's device cookie (`voting.DEVICE_COOKIE`): groups votes
+    # of several accounts from one browser, without keeping the cookie.
+    device = models.CharField(_("device (keyed digest)"), max_length=64, blank=True)
     played = models.BooleanField(_("played before voting"), default=False)
     voided_at = models.DateTimeField(_("voided"), null=True, blank=True)
     void_reason = models.CharField(_("why voided"), max_length=200, blank=True)

@@ -3,7 +3,7 @@
 - Entries with their videos (a video shows and voices its makers): kept
   `Retention.CONTRIBUTION` days after voting closes, then deleted with their files.
   Erasing a person deletes their entries and files.
-- Votes: who voted for what and when, with a keyed digest of their network; kept as long
+- Votes: who voted for what and when, with keyed digests of their network and browser; kept as long
   as entries, then deleted. Erasing a person unlinks their votes (the counts stay right).
 - The voter's verified mobile number (encrypted): deleted with the account, or when the
   votes go.
@@ -139,7 +139,7 @@ def _export_votes(user) -> list[dict]:
 
 def _erase_votes(user) -> int:
     with transaction.atomic():
-        changed = Vote.objects.filter(voter=user).update(voter=None, network="")
+        changed = Vote.objects.filter(voter=user).update(voter=None, network="", device="")
         return changed + PhoneVerification.objects.filter(user=user).delete()[0]
 
 

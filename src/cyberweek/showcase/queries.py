@@ -237,6 +237,9 @@ BURST_WINDOW = timedelta(minutes=10)
 BURST_SIZE = 5
 NEW_ACCOUNT = timedelta(days=1)
 SHARED_NETWORK = 3
+# Two accounts voting for one entry from one browser: a family may share a computer, so it
+# is a signal for an organiser to look at, never a verdict.
+SHARED_DEVICE = 2
 SAME_INTERVAL_RUN = 3
 INTERVAL_TOLERANCE = 1.0  # seconds
 
@@ -244,6 +247,7 @@ INTERVAL_TOLERANCE = 1.0  # seconds
 SIGNAL_LABELS = {
     "burst": _("burst of new accounts"),
     "network": _("shared network"),
+    "device": _("shared device"),
     "interval": _("identical intervals"),
     "no_play": _("never played"),
 }
@@ -262,8 +266,9 @@ class Flagged:
 def fraud_signals(contest: VideoContest) -> list[Flagged]:
     """Votes with at least one signal: `burst` (five or more votes for one entry within ten
     minutes from accounts less than a day old), `network` (three or more voters for one
-    entry from one /24), `interval` (a voter whose votes come at identical intervals),
-    `no_play` (the voter never started the video)."""
+    entry from one /24), `device` (two or more voters for one entry from one browser),
+    `interval` (a voter whose votes come at identical intervals), `no_play` (the voter never
+    started the video)."""
     votes = list(
         Vote.objects.filter(contest=contest, voided_at__isnull=True)
         .select_related("voter", "entry")
@@ -295,12 +300,17 @@ def fraud_signals(contest: VideoContest) -> list[Flagged]:
                 for burst_vote in new[start : end + 1]:
                     flag(burst_vote, "burst")
         networks = defaultdict(set)
+        devices = defaultdict(set)
         for vote in entry_votes:
             if vote.network:
                 networks[vote.network].add(vote.voter_id)
+            if vote.device:
+                devices[vote.device].add(vote.voter_id)
         for vote in entry_votes:
             if vote.network and len(networks[vote.network]) >= SHARED_NETWORK:
                 flag(vote, "network")
+            if vote.device and len(devices[vote.device]) >= SHARED_DEVICE:
+                flag(vote, "device")
     for voter_id, voter_votes in by_voter.items():
         if voter_id is None or len(voter_votes) < SAME_INTERVAL_RUN + 1:
             continue

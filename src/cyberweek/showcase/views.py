@@ -264,13 +264,19 @@ def played(request, ref):
 @login_required
 @require_POST
 def vote(request, ref):
+    device, new_device = voting.device_token(request)
     try:
-        casting.cast_vote(actor=request.user, entry_ref=ref, address=client_ip(request))
+        casting.cast_vote(
+            actor=request.user, entry_ref=ref, address=client_ip(request), device=device
+        )
     except DomainError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("Thank you: your vote is counted."))
-    return redirect("showcase:entry", ref=ref)
+    response = redirect("showcase:entry", ref=ref)
+    if new_device:
+        voting.remember_device(response, device)
+    return response
 
 
 @login_required

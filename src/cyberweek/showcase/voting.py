@@ -1,5 +1,5 @@
-"""Public voting: verifying a voter's mobile number, the network digest a vote keeps, and
-voiding a vote. Casting a vote is a hot path of its own, in `casting.py`.
+"""Public voting: verifying a voter's mobile number, the network and device digests a vote
+keeps, and voiding a vote. Casting a vote is a hot path of its own, in `casting.py`.
 
 The rule "one verified person, one vote per entry per day (or per contest)" holds in the
 database: a verified number is unique among verified numbers, and `Vote` is unique on
@@ -13,6 +13,7 @@ removed again so the voter is not locked out.
 import hashlib
 import hmac
 import ipaddress
+import re
 import secrets
 from datetime import timedelta
 
@@ -133,6 +134,39 @@ def is_verified(user) -> bool:
 
 
 # --- Votes ----------------------------------------------------------------------------------
+# A random token in a first-party cookie names the browser a vote comes from, so that
+# several accounts voting from one browser show as a fraud signal. It is a security cookie
+# (fraud prevention), HttpOnly, and only its keyed digest is kept with a vote.
+DEVICE_COOKIE = "cw_device"
+DEVICE_COOKIE_SECONDS = 400 * 24 * 3600  # browsers cap a cookie's life at 400 days
+_DEVICE_TOKEN = re.compile(r"[A-Za-z0-9_-]{22}")
+
+
+def device_token(request) -> tuple[str, bool]:
+    """The browser's device token, and whether it is new (to be set on the response)."""
+    token = request.COOKIES.get(DEVICE_COOKIE, "")
+    if _DEVICE_TOKEN.fullmatch(token):
+        return token, False
+    return secrets.token_urlsafe(16), True
+
+
+def remember_device(response, token: str) -> None:
+    response.set_cookie(
+        DEVICE_COOKIE,
+        token,
+        max_age=DEVICE_COOKIE_SECONDS,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+
+
+def device_digest(token: str) -> str:
+    if not _DEVICE_TOKEN.fullmatch(token or ""):
+        return ""
+    return key_ring().blind_index(token, purpose="showcase.vote.device")
+
+
 def network_digest(address: str) -> str:
     """A keyed digest of the address's /24 (IPv4) or /48 (IPv6): groups votes from one
     network without keeping any address."""
