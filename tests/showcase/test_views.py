@@ -239,3 +239,38 @@ def test_a_forged_device_cookie_is_replaced_and_another_browser_is_not_flagged(c
     assert other.post(f"/api/showcase/entries/{entry.ref}/vote").status_code == 201
     flagged = [f.signals for f in queries.fraud_signals(the_contest)]
     assert not any("device" in signals for signals in flagged)
+
+
+def test_an_entrant_changes_a_returned_entrys_text_and_it_goes_back_to_screening(
+    client, the_contest
+):
+    entrant = UserFactory()
+    entry = accepted_entry(
+        the_contest,
+        entrant,
+        status=Entry.Status.RETURNED,
+        screening_reason="标题含手机号",
+        category="open",
+    )
+    client.force_login(entrant)
+    mine = client.get("/en/showcase/mine/").content.decode()
+    assert f"/showcase/entries/{entry.ref}/edit/" in mine
+    page = client.get(f"/en/showcase/entries/{entry.ref}/edit/").content.decode()
+    assert "标题含手机号" in page  # the reason it was returned
+    form = {"title": "守护个人信息", "category": "open", "display_name": "李小明"}
+    refused = client.post(f"/en/showcase/entries/{entry.ref}/edit/", {**form, "title": " "})
+    assert refused.status_code == 400
+    saved = client.post(f"/en/showcase/entries/{entry.ref}/edit/", form)
+    assert saved.status_code == 302
+    entry.refresh_from_db()
+    assert entry.title == "守护个人信息"
+    assert entry.status == Entry.Status.UPLOADING  # no video yet; with one, SCREENING
+    # Nobody else edits it, and a rejected entry is not offered.
+    client.force_login(UserFactory())
+    assert client.get(f"/en/showcase/entries/{entry.ref}/edit/").status_code == 404
+    Entry.objects.filter(pk=entry.pk).update(status=Entry.Status.REJECTED)
+    client.force_login(entrant)
+    assert f"/showcase/entries/{entry.ref}/edit/" not in client.get("/en/showcase/mine/").text
+    rejected = client.post(f"/en/showcase/entries/{entry.ref}/edit/", form)
+    assert rejected.status_code == 400
+    assert "rejected" in rejected.content.decode()

@@ -9,6 +9,7 @@ urlpatterns = [
     path("verify/", views.verify_phone, name="verify"),
     path("entries/<str:ref>/", views.entry_page, name="entry"),
     path("entries/<str:ref>/upload/", views.upload, name="upload"),
+    path("entries/<str:ref>/edit/", views.edit_entry, name="edit"),
     path("entries/<str:ref>/status/", views.entry_status, name="status"),
     path("entries/<str:ref>/vote/", views.vote, name="vote"),
     path("entries/<str:ref>/played/", views.played, name="played"),

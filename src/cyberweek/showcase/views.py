@@ -95,6 +95,38 @@ def _my_entry_or_404(request, ref):
 
 
 @login_required
+def edit_entry(request, ref):
+    """The entrant changes the entry's text while submissions are open: a returned entry
+    goes back to screening (services.save_entry says so)."""
+    entry = _my_entry_or_404(request, ref)
+    fields = ("title", "description", "category", "theme", "display_name", "show_name")
+    form = EntryForm(
+        request.POST or None,
+        contest=entry.contest,
+        initial={name: getattr(entry, name) for name in fields},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_entry(
+                actor=request.user,
+                contest_id=entry.contest_id,
+                entry_ref=entry.ref,
+                **form.cleaned_data,
+            )
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("Your entry is saved."))
+            return redirect("showcase:mine")
+    return render(
+        request,
+        "showcase/edit_entry.html",
+        {"entry": entry, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
 def upload(request, ref):
     """The upload page: tus-js-client sends the file in chunks (see static/showcase/upload.js)
     and resumes where it stopped; captions are a plain form."""
@@ -126,7 +158,9 @@ def upload(request, ref):
 @login_required
 def my_entries(request):
     return render(
-        request, "showcase/my_entries.html", {"entries": queries.my_entries(request.user)}
+        request,
+        "showcase/my_entries.html",
+        {"entries": queries.my_entries(request.user), "now": timezone.now()},
     )
 
 
