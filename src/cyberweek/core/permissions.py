@@ -11,10 +11,7 @@ a refusal names what is missing (`SecondFactorRequired`). An actor without a ses
 management command, a background job) is marked with `acting_without_session`.
 """
 
-import time
-
 from django.conf import settings
-from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
 from . import audit
@@ -65,9 +62,9 @@ class ScopeDenied(PermissionDenied):
         self.record_id = denial.pk
 
 
-# How long a copy of a user's roles lives in the shared cache. Every role write bumps the
-# user's version at once (`roles_changed`); the expiry only bounds a bump lost while the
-# cache was unreachable, and a region whose path `geo load-regions` changed.
+# How long a copy of a user's roles lives in the shared cache. Every role write forgets the
+# user's version at once (`roles_changed`, through the outbox if Redis does not answer); the
+# expiry bounds that delay, and a region whose path `geo load-regions` changed.
 ROLES_CACHE_SECONDS = 300
 
 
@@ -92,22 +89,20 @@ def _stored_roles(actor) -> list:
     (one round trip for both), else from the database. Every organiser page and every
     signed-in page's menu asks, so this saves a query on each (measured in the README's
     insights benchmark section). With the cache unreachable it reads the database."""
+    from .stale_copies import keep, versioned  # here: the outbox it uses imports this module
+
     version_key, roles_key = _roles_keys(actor.pk)
-    found = cache.get_many([version_key, roles_key])
-    version, copy = found.get(version_key), found.get(roles_key)
+    version, copies = versioned(version_key, [roles_key])
     model = actor.organiser_roles.model
-    if version is not None and copy is not None and copy[0] == version:
-        return [_role_from(model, actor, *row) for row in copy[1]]
-    if version is None:
-        version = time.time_ns()
-        cache.add(version_key, version, None)
+    if roles_key in copies:
+        return [_role_from(model, actor, *row) for row in copies[roles_key]]
     roles = list(actor.organiser_roles.select_related("region"))
     # The role's own columns and its region, never the user it hangs on (a pickled role
     # would carry the account, personal data, into the cache). Stored under the version read
     # before the query: a role written meanwhile has bumped it, so this copy never counts.
     names = [field.attname for field in model._meta.concrete_fields]
     rows = [(names, [getattr(role, name) for name in names], role.region) for role in roles]
-    cache.set(roles_key, (version, rows), ROLES_CACHE_SECONDS)
+    keep(version, {roles_key: rows}, ROLES_CACHE_SECONDS)
     return roles
 
 

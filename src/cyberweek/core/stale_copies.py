@@ -12,6 +12,7 @@ slow.
 """
 
 import logging
+import time
 
 from django.core.cache import cache
 from django.db import transaction
@@ -36,6 +37,34 @@ def forget(key: str) -> None:
     except UNREACHABLE:
         logger.warning("cache unreachable; a stale copy will be forgotten through the outbox")
         outbox.enqueue(forget_later, private=key)
+
+
+def versioned(version_key: str, keys: list[str], found: dict | None = None) -> tuple[int, dict]:
+    """The version stamp at `version_key` and, of `keys`, the copies stored under it (one
+    round trip, or none when the caller read `found` already). With no stamp (never set, or
+    forgotten by `version_changed`) a new one is started and nothing counts. Copies read
+    from the database now are to be kept (`keep`) under the version returned: a change made
+    meanwhile forgets it, so they never count after that change."""
+    if found is None:
+        found = cache.get_many([version_key, *keys])
+    version = found.get(version_key)
+    if version is None:
+        cache.add(version_key, time.time_ns(), None)
+        # Another process may have started one first; its stamp is the one that counts.
+        return cache.get(version_key) or time.time_ns(), {}
+    current = {}
+    for key in keys:
+        stored = found.get(key)
+        # A copy in another shape was written by another release: it does not count.
+        if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == version:
+            current[key] = stored[1]
+    return version, current
+
+
+def keep(version: int, copies: dict, timeout: int) -> None:
+    """Store `copies` (key → value) under `version`, for `timeout` seconds at most."""
+    if copies:
+        cache.set_many({key: (version, value) for key, value in copies.items()}, timeout)
 
 
 def version_changed(version_key: str) -> None:

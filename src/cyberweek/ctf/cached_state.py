@@ -37,14 +37,12 @@ platform's private Redis, which already holds sessions and rate limits.
 
 import functools
 import hashlib
-import secrets
 
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from cyberweek.core.stale_copies import version_changed
+from cyberweek.core.stale_copies import keep, version_changed, versioned
 
 from .models import Challenge, Competition, Membership, Solve, Submission, Team
 
@@ -55,29 +53,20 @@ VERSION_KEY = "ctf-state-version"
 ENTRY_SECONDS = 300
 
 
-def _new_start() -> int:
-    return secrets.randbelow(2**40) * 1000
-
-
 def changed() -> None:
     """An organiser changed something these entries hold: none cached so far is served
     again (`core.stale_copies.version_changed`; readers then start a new random version)."""
     version_changed(VERSION_KEY)
 
 
-def _read(keys: list[str]) -> tuple[int | None, dict]:
+def _read(keys: list[str]) -> tuple[int, dict]:
     """The current version and those of `keys` whose entries were read under it."""
-    found = cache.get_many([VERSION_KEY, *keys])
-    version = found.pop(VERSION_KEY, None)
-    if version is None:
-        cache.add(VERSION_KEY, _new_start(), None)
-        return cache.get(VERSION_KEY), {}
-    return version, {key: entry[1] for key, entry in found.items() if entry[0] == version}
+    return versioned(VERSION_KEY, keys)
 
 
 def _write(version: int | None, entries: dict) -> None:
-    if version is not None and entries:
-        cache.set_many({key: (version, value) for key, value in entries.items()}, ENTRY_SECONDS)
+    if version is not None:
+        keep(version, entries, ENTRY_SECONDS)
 
 
 # --- judging a flag -----------------------------------------------------------------------

@@ -1,7 +1,6 @@
 """What the dashboards, the report and the open data read: the summary rows of
 `summaries.py`, always through `core.replicas.report` (the standby where there is one)."""
 
-import time
 from collections import defaultdict
 from datetime import date, timedelta
 from functools import lru_cache
@@ -17,7 +16,7 @@ from cyberweek.activities.queries import activity_points
 from cyberweek.core.errors import DomainError, NotFound
 from cyberweek.core.permissions import has_scope, roles_of
 from cyberweek.core.replicas import report
-from cyberweek.core.stale_copies import version_changed
+from cyberweek.core.stale_copies import keep, version_changed, versioned
 from cyberweek.geo.models import Region, Sector
 from cyberweek.geo.queries import country
 from cyberweek.programme.queries import current_edition, published_editions
@@ -54,17 +53,13 @@ def edition_for_year(year: str):
     if year and not (year.isdigit() and len(year) <= 4):
         raise NotFound(_("There is no published edition of that year."))
     key = f"insights:edition:{year or 'current'}"
-    found = cache.get_many([EDITIONS_VERSION_KEY, key])
-    version, stored = found.get(EDITIONS_VERSION_KEY), found.get(key)
-    if version is not None and stored is not None and stored[0] == version:
-        edition = stored[1]
+    version, copies = versioned(EDITIONS_VERSION_KEY, [key])
+    if key in copies:
+        edition = copies[key]
     else:
-        if version is None:
-            version = time.time_ns()
-            cache.add(EDITIONS_VERSION_KEY, version, None)
         editions = published_editions()
         edition = editions.filter(year=int(year)).first() if year else current_edition()
-        cache.set(key, (version, edition), CACHE_SECONDS)
+        keep(version, {key: edition}, CACHE_SECONDS)
     if edition is None:
         raise NotFound(_("There is no published edition of that year."))
     return edition

@@ -18,7 +18,6 @@ loaded machine: a fresh vote from 5.6–6.9 ms of CPU to 2.9–3.6 ms, a repeat 
 """
 
 import re
-import time
 from contextlib import nullcontext
 from datetime import date, datetime
 from typing import NamedTuple
@@ -39,7 +38,7 @@ from cyberweek.core.errors import (
     NotFound,
     PermissionDenied,
 )
-from cyberweek.core.stale_copies import version_changed
+from cyberweek.core.stale_copies import keep, version_changed, versioned
 
 from .models import Entry, VideoContest, Vote
 from .voting import device_digest, is_verified, network_digest
@@ -84,17 +83,17 @@ def votable_changed() -> None:
     version_changed(VOTABLE_VERSION_KEY)
 
 
-def _votable_in_cache(found: dict, entry_ref: str) -> Votable | None:
-    version, stored = found.get(VOTABLE_VERSION_KEY), found.get(_votable_key(entry_ref))
-    if version is None or not isinstance(stored, tuple) or stored[0] != version:
-        return None
+def _votable_in_cache(found: dict, entry_ref: str) -> tuple[int, Votable | None]:
+    """The version, and the entry's facts when the cache holds them under it."""
+    key = _votable_key(entry_ref)
+    version, copies = versioned(VOTABLE_VERSION_KEY, [key], found)
     try:
-        return Votable(*stored[1:])
+        return version, Votable(*copies[key]) if key in copies else None
     except TypeError:  # written by another release
-        return None
+        return version, None
 
 
-def _votable_in_database(entry_ref: str, version) -> Votable | None:
+def _votable_in_database(entry_ref: str, version: int) -> Votable | None:
     row = (
         Entry.objects.filter(ref=entry_ref, erased=False)
         .values_list(
@@ -110,12 +109,7 @@ def _votable_in_database(entry_ref: str, version) -> Votable | None:
     )
     if row is None:
         return None
-    if version is None:
-        # No version yet (or the cache lost it): start one; if another process started one
-        # at the same time, this copy is just not used.
-        version = time.time_ns()
-        cache.add(VOTABLE_VERSION_KEY, version, None)
-    cache.set(_votable_key(entry_ref), (version, *row), VOTABLE_SECONDS)
+    keep(version, {_votable_key(entry_ref): row}, VOTABLE_SECONDS)
     return Votable(*row)
 
 
@@ -241,13 +235,13 @@ def cast_vote(*, actor, entry_ref: str, address: str = "", device: str = "", now
         "played": bool(found.get(_played_key(actor.pk, entry_ref))),
         "marked_today": today_mark in found,
     }
-    votable = _votable_in_cache(found, entry_ref)
+    version, votable = _votable_in_cache(found, entry_ref)
     if votable is not None:
         try:
             return _cast(actor, votable, checked=False, **request)
         except _CopyDisagrees:
             pass
-    votable = _votable_in_database(entry_ref, found.get(VOTABLE_VERSION_KEY))
+    votable = _votable_in_database(entry_ref, version)
     return _cast(actor, votable, checked=True, **request)
 
 
