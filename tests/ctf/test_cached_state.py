@@ -294,3 +294,9 @@ def test_a_challenge_hidden_while_redis_is_away_stays_hidden_when_it_answers(sta
     outbox.deliver_due()
     with pytest.raises(NotFound):
         submit(made, challenge, challenge.flag)
+
+
+def test_a_short_name_no_competition_can_have_makes_no_cache_key():
+    assert cached_state.published_competition("~\x0e v") is None
+    assert cached_state.published_competition("") is None
+    assert cache.get(cached_state._competition_key("~\x0e v")) is None

@@ -37,6 +37,7 @@ platform's private Redis, which already holds sessions and rate limits.
 
 import functools
 import hashlib
+import re
 
 from django.db import connection
 from django.db.models import Exists, OuterRef
@@ -47,6 +48,7 @@ from cyberweek.core.stale_copies import keep, version_changed, versioned
 from .models import Challenge, Competition, Membership, Solve, Submission, Team
 
 VERSION_KEY = "ctf-state-version"
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,60}")  # what Competition.slug (a SlugField) admits
 # Only a bound for a change whose advance was lost while Redis was away (entries are
 # otherwise replaced by the version): five minutes, as cached sessions (core/sessions.py).
 # Shorter would make a person's team a database read again on most of their flags.
@@ -157,7 +159,10 @@ def _competition_key(slug: str) -> str:
 
 def published_competition(slug: str) -> Competition | None:
     """The published competition with this short name, its edition and divisions (one
-    cache read when cached)."""
+    cache read when cached). A short name no competition can have is answered without the
+    cache or the database, so junk addresses make no cache keys."""
+    if not SLUG.fullmatch(slug or ""):
+        return None
     key = _competition_key(slug)
     version, found = _read([key])
     if key in found:
