@@ -89,3 +89,32 @@ def test_upload_screen_judge_vote_and_see_the_result(
     page.goto(f"/en/showcase/{the_contest.slug}/results/")
     expect(page.locator("table")).to_contain_text("守护个人信息")
     expect(page.locator("table")).to_contain_text("李**")
+
+
+def test_a_file_chosen_before_the_uploader_loaded_is_uploaded(
+    page, live_server, regions, settings, tmp_path
+):
+    """On a slow connection a person can choose the file before the upload script has run;
+    its change event is then gone, and the upload must start anyway (CI once caught
+    Playwright choosing it that early)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.SHOWCASE_STAGING_DIR = tmp_path / "staging"
+    the_contest = contest(title_en="Payment-Clearing Cup")
+    clip = make_clip(tmp_path / "early.mp4", seconds=1)
+    entrant = UserFactory(email="early@example.org")
+    sign_in(page, entrant.email)
+    page.goto(f"/en/showcase/{the_contest.slug}/enter/")
+    page.get_by_label("Title").fill("早早选好的视频")
+    page.get_by_label("Category").select_option("open")
+    page.get_by_label("Name shown with the entry").fill("王早")
+    page.route("**/showcase/upload.js*", lambda route: route.abort())
+    page.get_by_role("button", name="Continue to the upload").click()
+    page.wait_for_load_state()
+    page.get_by_label("Video file").set_input_files(str(clip))
+    expect(page.locator("#uploader")).not_to_have_attribute("data-ready", "true")
+
+    page.unroute("**/showcase/upload.js*")
+    script = page.locator("script[src*='showcase/upload']").get_attribute("src")
+    page.add_script_tag(url=script)
+    expect(page.locator("#upload-message")).to_contain_text("Upload complete")
+    expect(page.locator("#status")).to_contain_text("waiting for screening")

@@ -32,7 +32,7 @@
       });
   }
 
-  input.addEventListener("change", function () {
+  function begin() {
     var file = input.files[0];
     if (!file) { return; }
     if (file.size > Number(box.dataset.maxBytes)) {
@@ -73,7 +73,13 @@
       pause.hidden = false;
       upload.start();
     });
-  });
+  }
+  input.addEventListener("change", begin);
+  // A file chosen while the page was still loading (a slow connection, or a quick hand)
+  // fired its change event before this script listened: start it now rather than wait
+  // for a second choice that never comes.
+  if (input.files.length) { begin(); }
+  box.dataset.ready = "true";
   pause.addEventListener("click", function () {
     if (upload) { upload.abort(); pause.hidden = true; resume.hidden = false; }
   });
