@@ -9,10 +9,12 @@ from openpyxl import load_workbook
 
 from cyberweek.accounts.models import OrganiserRole
 from cyberweek.activities.models import Activity, ActivityStep
+from cyberweek.core import outbox
 from cyberweek.core.models import AuditEvent
 from cyberweek.geo.models import Sector
 from cyberweek.privacy.models import AccessLogEntry
 from tests.accounts.factories import UserFactory
+from tests.shared_redis import next_try_is_due
 
 from .factories import HEPING, ActivityFactory, activity_data, at
 
@@ -507,6 +509,21 @@ def test_a_workflow_step_refreshes_the_cached_public_page(client, edition, tianj
     assert "新提交的活动" not in client.get("/activities/").content.decode()
     services.approve_activity(actor=tianjin, activity_id=submitted.pk)
     assert "新提交的活动" in client.get("/activities/").content.decode()
+
+
+def test_a_step_taken_while_redis_is_away_does_not_leave_the_old_page_behind(
+    client, edition, tianjin, shared_redis
+):
+    from cyberweek.activities import services
+
+    submitted = ActivityFactory(edition=edition, status=S.SUBMITTED, title="断线时批准的活动")
+    assert "断线时批准的活动" not in client.get("/activities/").content.decode()  # cached
+    shared_redis(False)
+    services.approve_activity(actor=tianjin, activity_id=submitted.pk)
+    shared_redis(True)  # back, with the page cached before the step
+    next_try_is_due()
+    outbox.deliver_due()
+    assert "断线时批准的活动" in client.get("/activities/").content.decode()
 
 
 def test_a_signed_in_person_never_gets_the_anonymous_copy_and_vice_versa(client, edition):

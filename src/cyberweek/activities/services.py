@@ -10,21 +10,18 @@ step is written to the activity's history and the audit trail in the same transa
 
 import logging
 import secrets
-import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import phonenumbers
 from django.conf import settings
-from django.core.cache import cache
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cyberweek.accounts.models import OrganiserRole
-from cyberweek.core import audit, outbox
+from cyberweek.core import audit, outbox, stale_copies
 from cyberweek.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from cyberweek.core.permissions import ACTIONS, has_scope, require_action, require_scope
 from cyberweek.core.queries import one_or_not_found
@@ -275,14 +272,10 @@ def _set_status(activity: Activity, status: str) -> None:
 
 def public_lists_changed() -> None:
     """Pages that cache lists of activities key them by this version: a step makes them
-    stale. Set now, so this transaction's own pages see a new key, and again after the
-    commit, so nothing rendered from the data before it outlives it."""
-
-    def bump():
-        cache.set(PUBLIC_VERSION_KEY, time.time_ns(), None)
-
-    bump()
-    transaction.on_commit(bump)
+    stale. The version is forgotten now and after the commit, and a forget that Redis did
+    not take is retried by the outbox (`core.stale_copies`), so pages cached during a
+    blip never outlive the step; readers start a new version."""
+    stale_copies.version_changed(PUBLIC_VERSION_KEY)
 
 
 def _step(activity: Activity, actor, action: str, from_status: str, comment: str = "") -> None:
