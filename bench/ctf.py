@@ -9,20 +9,31 @@ signed-in session written straight to the session table), `--challenges` challen
 (static, linear, parabolic and exponential values) and `--solves` solves spread over them,
 then computes every total with `board.rebuild` (the same code organisers run). It starts
 gunicorn with the production settings (Redis cache, rate limits and board on Redis
-database 13) on a free loopback port, and with an asyncio client (httpx) and a bounded
-number of requests in flight measures, one after the other, for `--seconds` each:
+database 13) and production's deploy/gunicorn.conf.py (2 workers × 6 threads by default)
+on a free loopback port, and drives it with wrk (Debian's load client in C, with the
+requests in bench/ctf_load.lua) keeping `--concurrency` requests in flight, measuring one
+after the other, for `--seconds` each:
 
 1. the trivial view of the same server (`GET /api/ctf/time`: no database), the baseline;
 2. the public scoreboard page (`GET /ctf/<slug>/board/`, first page, server-rendered),
    then the page's own poll (its rows, with htmx and `If-None-Match`: 304 while the
    board has not moved);
-3. flag submissions (`POST /api/ctf/challenges/{id}/submissions`, session and CSRF),
+3. wrong flags, each team's first (its session and team read from the database, then
+   cached), printed for the record; then one flag from every team, as mid-competition
+   every team has played in the last five minutes, which is how long sessions and teams
+   stay cached;
+4. flag submissions (`POST /api/ctf/challenges/{id}/submissions`, session and CSRF),
    90 % wrong and 10 % right, from random teams on random challenges;
-4. both at once (half the clients read the board, half submit): the board's p99 here is
-   the figure reported, as CTFd's board is the one that collapses under wrong flags;
-5. the trivial view again, so both sides of each ratio come from the same minutes;
-6. a correct flag worth more than anyone's total from a team with no points, then the
+5. both at once (half the connections read the board, half submit): the board's p99 here
+   is the figure reported, as CTFd's board is the one that collapses under wrong flags;
+6. the trivial view again, so both sides of each ratio come from the same minutes;
+7. a correct flag worth more than anyone's total from a team with no points, then the
    board API polled until that team is first: `visible_ms`.
+
+Why wrk: the asyncio client (httpx) used before ran on the same two cores and spent more
+of them per request than the server's trivial view, which it capped at about 400–600
+requests/s against about 2,000 with wrk; every ratio against that baseline came out
+flattered. `apt-get install wrk` before running this.
 
 Per-team rate limits stay on (60 flags a minute per team, 10 per team and challenge);
 the submissions are spread over every team, so they are not hit. The last line is
@@ -34,18 +45,20 @@ board page's.)
 """
 
 import argparse
-import asyncio
+import json
 import os
 import random
 import secrets
+import shutil
+import subprocess
 import sys
 import time
 from datetime import timedelta
+from pathlib import Path
 
 from _harness import (
     REPO,
     free_port,
-    percentile,
     prepare_django,
     production_environment,
     start_gunicorn,
@@ -53,6 +66,8 @@ from _harness import (
 )
 
 WORK = REPO / "var" / "bench-ctf"
+LUA = Path(__file__).with_name("ctf_load.lua")
+WRK = shutil.which("wrk")
 DB_NAME = "cyberweek_ctf_bench"
 REDIS_DB = 13
 TRIVIAL = "/api/ctf/time"
@@ -218,101 +233,73 @@ def seed(teams: int, challenges: int, solves: int) -> dict:
     }
 
 
-class Load:
-    def __init__(self, base, seeded, concurrency):
-        self.base = base
-        self.seeded = seeded
-        self.concurrency = concurrency
-        self.csrf = secrets.token_hex(16)
-        self.rng = random.Random(7)
-        self.etag = None
-
-    def client(self):
-        import httpx
-
-        limits = httpx.Limits(
-            max_connections=self.concurrency, max_keepalive_connections=self.concurrency
+def write_load_data(seeded) -> Path:
+    """What bench/ctf_load.lua reads: the challenge ids, then a line a team."""
+    path = WORK / "load.tsv"
+    challenges = seeded["challenges"]
+    lines = [" ".join(str(pk) for pk, _flag in challenges)]
+    for team, session in enumerate(seeded["sessions"]):
+        unsolved = ";".join(
+            f"{challenges[c][0]}={challenges[c][1]}" for c in seeded["unsolved"][team]
         )
-        return httpx.AsyncClient(base_url=self.base, timeout=60, limits=limits)
+        lines.append(f"{session}\t{unsolved}")
+    path.write_text("\n".join(lines) + "\n")
+    return path
 
-    async def run(self, seconds, kinds) -> dict:
-        """`kinds`: one entry per client, "trivial", "board", "poll" or "submit"."""
-        results = {kind: {"lat": [], "statuses": {}} for kind in set(kinds)}
-        deadline = time.monotonic() + seconds
-        async with self.client() as client:
 
-            async def worker(kind):
-                out = results[kind]
-                while time.monotonic() < deadline:
-                    started = time.perf_counter()
-                    response = await self.request(client, kind)
-                    out["lat"].append(time.perf_counter() - started)
-                    code = response.status_code
-                    out["statuses"][code] = out["statuses"].get(code, 0) + 1
+def wrk(port, mode, connections, seconds, data=None, parity=0) -> subprocess.Popen:
+    """One wrk run of `mode` (see bench/ctf_load.lua), started; `result` reads it."""
+    command = [WRK, "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s"]
+    command += ["-s", str(LUA), f"http://127.0.0.1:{port}", "--", mode]
+    if data is not None:
+        command += [str(data), str(parity)]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
 
-            started = time.monotonic()
-            await asyncio.gather(*(worker(kind) for kind in kinds))
-            elapsed = time.monotonic() - started
-        for out in results.values():
-            out["rps"] = len(out["lat"]) / elapsed
-        return results
 
-    async def request(self, client, kind):
-        if kind == "trivial":
-            return await client.get(TRIVIAL)
-        if kind == "board":
-            return await client.get(f"/ctf/{SLUG}/board/")
-        if kind == "poll":
-            # What the page's htmx poll sends: the rows, with the ETag it last saw.
-            headers = {"HX-Request": "true"}
-            if self.etag:
-                headers["If-None-Match"] = self.etag
-            response = await client.get(f"/ctf/{SLUG}/board/", headers=headers)
-            self.etag = response.headers.get("ETag", self.etag)
-            return response
-        team = self.rng.randrange(len(self.seeded["sessions"]))
-        challenges = self.seeded["challenges"]
-        unsolved = self.seeded["unsolved"][team]
-        if self.rng.random() < 0.1 and unsolved:
-            pk, flag = challenges[unsolved.pop()]
-        else:
-            pk, _flag = challenges[self.rng.randrange(len(challenges))]
-            flag = f"flag{{wrong_{self.rng.randrange(10**9)}}}"
-        return await client.post(
-            f"/api/ctf/challenges/{pk}/submissions",
-            json={"flag": flag},
+def result(process) -> dict:
+    out, _ = process.communicate()
+    for line in out.splitlines():
+        if line.startswith("RESULT "):
+            found = json.loads(line[len("RESULT ") :])
+            found["rps"] = found["requests"] / found["seconds"]
+            return found
+    sys.exit(f"wrk printed no result:\n{out}")
+
+
+def run(*processes) -> list[dict]:
+    return [result(process) for process in processes]
+
+
+def visible_ms(base, seeded) -> float:
+    """A correct flag worth more than anyone's total, then the board API polled until
+    its team is first."""
+    import httpx
+
+    csrf = secrets.token_hex(16)
+    with httpx.Client(base_url=base, timeout=60) as client:
+        started = time.perf_counter()
+        response = client.post(
+            f"/api/ctf/challenges/{seeded['jackpot']}/submissions",
+            json={"flag": "flag{jackpot}"},
             headers={
-                "X-CSRFToken": self.csrf,
-                "Cookie": f"sessionid={self.seeded['sessions'][team]}; csrftoken={self.csrf}",
+                "X-CSRFToken": csrf,
+                "Cookie": f"sessionid={seeded['newcomer_session']}; csrftoken={csrf}",
             },
         )
-
-    async def visible_ms(self) -> float:
-        async with self.client() as client:
-            started = time.perf_counter()
-            response = await client.post(
-                f"/api/ctf/challenges/{self.seeded['jackpot']}/submissions",
-                json={"flag": "flag{jackpot}"},
-                headers={
-                    "X-CSRFToken": self.csrf,
-                    "Cookie": f"sessionid={self.seeded['newcomer_session']}; csrftoken={self.csrf}",
-                },
-            )
-            if response.status_code != 200 or not response.json()["correct"]:
-                sys.exit(f"the jackpot flag was refused: {response.status_code} {response.text}")
-            while time.perf_counter() - started < 30:
-                board = (await client.get(f"/api/ctf/competitions/{SLUG}/board?limit=1")).json()
-                if board["rows"] and board["rows"][0]["team"] == self.seeded["newcomer_name"]:
-                    return (time.perf_counter() - started) * 1000
-                await asyncio.sleep(0.005)
-        sys.exit("the correct flag did not reach the board within 30 s")
+        if response.status_code != 200 or not response.json()["correct"]:
+            sys.exit(f"the jackpot flag was refused: {response.status_code} {response.text}")
+        while time.perf_counter() - started < 30:
+            board = client.get(f"/api/ctf/competitions/{SLUG}/board?limit=1").json()
+            if board["rows"] and board["rows"][0]["team"] == seeded["newcomer_name"]:
+                return (time.perf_counter() - started) * 1000
+            time.sleep(0.005)
+    sys.exit("the correct flag did not reach the board within 30 s")
 
 
 def describe(name, out):
-    lat = [x * 1000 for x in out["lat"]]
     return (
-        f"{name}: {out['rps']:.0f} req/s, p50 {percentile(lat, 0.5):.1f} ms, "
-        f"p99 {percentile(lat, 0.99):.1f} ms, statuses {out['statuses']}"
+        f"{name}: {out['rps']:.0f} req/s, p50 {out['p50_ms']:.1f} ms, "
+        f"p99 {out['p99_ms']:.1f} ms, statuses {out['statuses']}, errors {out['errors']}"
     )
 
 
@@ -322,10 +309,14 @@ def main():
     parser.add_argument("--challenges", type=int, default=60)
     parser.add_argument("--solves", type=int, default=50_000)
     parser.add_argument("--concurrency", type=int, default=16, help="requests in flight")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
-    parser.add_argument("--threads", type=int, default=2, help="threads per worker")
-    parser.add_argument("--seconds", type=float, default=10.0, help="length of each phase")
+    parser.add_argument(
+        "--workers", type=int, default=2, help="gunicorn workers (production: one a core)"
+    )
+    parser.add_argument("--threads", type=int, default=6, help="threads per worker (production: 6)")
+    parser.add_argument("--seconds", type=int, default=10, help="length of each phase")
     args = parser.parse_args()
+    if WRK is None:
+        sys.exit("bench/ctf.py drives the load with wrk: apt-get install wrk")
 
     env = production_environment(WORK, database=DB_NAME, redis_db=REDIS_DB, prefix="bench-ctf")
     # This checkout's code for the commands and the server, whichever `cyberweek` the
@@ -351,21 +342,39 @@ def main():
         env,
         port,
         health_path=TRIVIAL,
-        args=["-w", str(args.workers), "-k", "gthread", "--threads", str(args.threads)],
+        # Production's gunicorn (deploy/gunicorn.conf.py: gthread, keep-alive 30 s) with
+        # this run's workers and threads.
+        args=[
+            "-c",
+            str(REPO / "deploy" / "gunicorn.conf.py"),
+            "-w",
+            str(args.workers),
+            "--threads",
+            str(args.threads),
+        ],
     )
-    load = Load(f"http://127.0.0.1:{port}", seeded, args.concurrency)
-    c = args.concurrency
+    data = write_load_data(seeded)
+    c, seconds = args.concurrency, args.seconds
     try:
-        asyncio.run(load.run(2, ["board"] * 2))  # warms the board's Redis sets
-        trivial_a = asyncio.run(load.run(args.seconds, ["trivial"] * c))["trivial"]
-        board_only = asyncio.run(load.run(args.seconds, ["board"] * c))["board"]
-        polls = asyncio.run(load.run(args.seconds, ["poll"] * c))["poll"]
-        submit_only = asyncio.run(load.run(args.seconds, ["submit"] * c))["submit"]
-        mixed = asyncio.run(
-            load.run(args.seconds, ["board"] * (c // 2) + ["submit"] * (c - c // 2))
+        run(wrk(port, "board", 2, 2))  # warms the board's Redis sets
+        (trivial_a,) = run(wrk(port, "trivial", c, seconds))
+        (board_only,) = run(wrk(port, "board", c, seconds))
+        (polls,) = run(wrk(port, "poll", c, seconds))
+        (first,) = run(wrk(port, "first", c, seconds, data))
+        # Mid-competition every team has played in the last minutes (sessions and teams
+        # are cached for five): each team sends one flag before the measured phases.
+        # wrk runs for its whole duration; long enough for every team at the first rate.
+        warm_seconds = int(len(seeded["sessions"]) / first["rps"] * 1.5) + 2
+        (warm,) = run(wrk(port, "warm", c, warm_seconds, data))
+        if warm["requests"] < len(seeded["sessions"]):
+            sys.exit(f"only {warm['requests']} teams played before the measured phases")
+        (submit_only,) = run(wrk(port, "submit", c, seconds, data, parity=0))
+        half = c // 2
+        mixed_board, mixed_submit = run(
+            wrk(port, "board", half, seconds), wrk(port, "submit", c - half, seconds, data, 1)
         )
-        trivial_b = asyncio.run(load.run(args.seconds, ["trivial"] * c))["trivial"]
-        visible = asyncio.run(load.visible_ms())
+        (trivial_b,) = run(wrk(port, "trivial", c, seconds))
+        visible = visible_ms(f"http://127.0.0.1:{port}", seeded)
     finally:
         stop_server(server)
     trivial_rps = (trivial_a["rps"] + trivial_b["rps"]) / 2
@@ -373,18 +382,21 @@ def main():
     print(describe("trivial (after)", trivial_b))
     print(describe("board page", board_only))
     print(describe("board polls (htmx, If-None-Match)", polls))
+    print(describe("flag submissions, each team's first (session and team cold)", first))
     print(describe("flag submissions", submit_only))
-    print(describe("board page while flags come in", mixed["board"]))
-    print(describe("flag submissions while the board is read", mixed["submit"]))
-    board_p99 = percentile([x * 1000 for x in mixed["board"]["lat"]], 0.99)
+    print(describe("board page while flags come in", mixed_board))
+    print(describe("flag submissions while the board is read", mixed_submit))
+    print(f"first flags against the trivial view: {first['rps'] / trivial_rps:.2f}")
     print(
-        f"bench ctf: board_p99_ms={board_p99:.0f} "
+        f"bench ctf: board_p99_ms={mixed_board['p99_ms']:.0f} "
         f"wrong_ratio={submit_only['rps'] / trivial_rps:.2f} "
         f"board_ratio={board_only['rps'] / trivial_rps:.2f} visible_ms={visible:.0f} "
         f"teams={args.teams}"
     )
-    outs = (board_only, submit_only, *mixed.values())
-    failed = sum(n for out in outs for code, n in out["statuses"].items() if code >= 500)
+    outs = (board_only, polls, first, submit_only, mixed_board, mixed_submit)
+    failed = sum(
+        n for out in outs for code, n in out["statuses"].items() if int(code) >= 500
+    ) + sum(out["errors"] for out in outs)
     sys.exit(1 if failed else 0)
 
 

@@ -1,0 +1,106 @@
+-- The requests of bench/ctf.py, made by wrk (Debian's `wrk`, a load client in C): a
+-- Python client on the same two cores spent more of them than the server's trivial view
+-- and capped it at a quarter of what it serves, which flattered every ratio against it.
+--
+--   wrk -t1 -c16 -d10s -s bench/ctf_load.lua http://127.0.0.1:PORT -- MODE DATA [PARITY]
+--
+-- MODE: trivial | board | poll | first | warm | submit. DATA: the file bench/ctf.py writes,
+-- a first line of challenge ids, then one line a team: its session key, a tab, and the
+-- flags it has not solved yet as `id=flag` joined by `;`. PARITY (submit): 0 or 1, the
+-- half of the teams this run uses, so two runs never submit the same correct flag.
+-- `done` prints one line `RESULT {json}` that bench/ctf.py reads.
+
+local CSRF = "0123456789abcdef0123456789abcdef"
+local SLUG = "bench-ctf"
+local mode, teams, challenges, parity
+local next_team = 1
+local etag = nil
+codes = {}
+
+local function read_data(path)
+  local out, ids = {}, {}
+  for line in io.lines(path) do
+    if #ids == 0 then
+      for id in line:gmatch("%d+") do ids[#ids + 1] = tonumber(id) end
+    else
+      local session, flags = line:match("^([^\t]+)\t?(.*)$")
+      local unsolved = {}
+      for id, flag in flags:gmatch("(%d+)=([^;]+)") do unsolved[#unsolved + 1] = { id, flag } end
+      out[#out + 1] = { session = session, unsolved = unsolved }
+    end
+  end
+  return out, ids
+end
+
+local threads = {}
+function setup(thread)
+  threads[#threads + 1] = thread
+end
+
+function init(args)
+  mode = args[1]
+  if args[2] then teams, challenges = read_data(args[2]) end
+  parity = tonumber(args[3] or "0")
+  math.randomseed(os.time() + parity)
+end
+
+local function flag_request(team, id, flag)
+  return wrk.format("POST", "/api/ctf/challenges/" .. id .. "/submissions", {
+    ["Content-Type"] = "application/json",
+    ["X-CSRFToken"] = CSRF,
+    ["Cookie"] = "sessionid=" .. team.session .. "; csrftoken=" .. CSRF,
+  }, '{"flag": "' .. flag .. '"}')
+end
+
+local function wrong(team)
+  return flag_request(team, challenges[math.random(#challenges)],
+    "flag{wrong_" .. math.random(1000000000) .. "}")
+end
+
+function request()
+  if mode == "trivial" then return wrk.format("GET", "/api/ctf/time") end
+  if mode == "board" then return wrk.format("GET", "/ctf/" .. SLUG .. "/board/") end
+  if mode == "poll" then
+    -- What the page's htmx poll sends: the rows, with the ETag it last saw.
+    local headers = { ["HX-Request"] = "true" }
+    if etag then headers["If-None-Match"] = etag end
+    return wrk.format("GET", "/ctf/" .. SLUG .. "/board/", headers)
+  end
+  if mode == "first" or mode == "warm" then
+    -- Each team once, in order: `first` measures a team's first flag (its session and
+    -- team read from the database); `warm` is every team having played a while.
+    local team = teams[next_team]
+    next_team = next_team + 1
+    if next_team > #teams then next_team = 1 end
+    return wrong(team)
+  end
+  -- submit: a random team of this run's half; 10 % of flags right while it has any left.
+  local index = 2 * math.random(0, math.floor((#teams - 1 - parity) / 2)) + 1 + parity
+  local team = teams[index]
+  if math.random() < 0.1 and #team.unsolved > 0 then
+    local pick = table.remove(team.unsolved, math.random(#team.unsolved))
+    return flag_request(team, pick[1], pick[2])
+  end
+  return wrong(team)
+end
+
+function response(status, headers, body)
+  codes[status] = (codes[status] or 0) + 1
+  if mode == "poll" and headers["ETag"] then etag = headers["ETag"] end
+end
+
+function done(summary, latency, requests)
+  local merged = {}
+  for _, thread in ipairs(threads) do
+    for status, n in pairs(thread:get("codes")) do merged[status] = (merged[status] or 0) + n end
+  end
+  local parts = {}
+  for status, n in pairs(merged) do parts[#parts + 1] = '"' .. status .. '": ' .. n end
+  local e = summary.errors
+  io.write(string.format(
+    'RESULT {"requests": %d, "seconds": %.3f, "p50_ms": %.2f, "p99_ms": %.2f, ' ..
+    '"errors": %d, "statuses": {%s}}\n',
+    summary.requests, summary.duration / 1e6, latency:percentile(50) / 1000,
+    latency:percentile(99) / 1000, e.connect + e.read + e.write + e.timeout,
+    table.concat(parts, ", ")))
+end
