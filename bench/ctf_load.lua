@@ -2,17 +2,20 @@
 -- Python client on the same two cores spent more of them than the server's trivial view
 -- and capped it at a quarter of what it serves, which flattered every ratio against it.
 --
---   wrk -t1 -c16 -d10s -s bench/ctf_load.lua http://127.0.0.1:PORT -- MODE DATA [PARITY]
+--   wrk -t1 -c16 -d10s -s bench/ctf_load.lua http://127.0.0.1:PORT -- MODE DATA PARITY PACE
 --
--- MODE: trivial | board | poll | first | warm | submit. DATA: the file bench/ctf.py writes,
--- a first line of challenge ids, then one line a team: its session key, a tab, and the
--- flags it has not solved yet as `id=flag` joined by `;`. PARITY (submit): 0 or 1, the
--- half of the teams this run uses, so two runs never submit the same correct flag.
+-- MODE: trivial | signed-in | board | poll | first | warm | submit. DATA: the file bench/ctf.py writes
+-- (or - when MODE needs none), a first line of challenge ids, then one line a team: its
+-- session key, a tab, and the flags it has not solved yet as `id=flag` joined by `;`.
+-- PARITY (submit): 0 or 1, the half of the teams this run uses, so two runs never submit
+-- the same correct flag. PACE: 0 for back to back; otherwise each connection waits a
+-- random time of this mean (ms, exponential) after each answer, so many connections
+-- together offer about a steady rate, as browsers do, instead of saturating the server.
 -- `done` prints one line `RESULT {json}` that bench/ctf.py reads.
 
 local CSRF = "0123456789abcdef0123456789abcdef"
 local SLUG = "bench-ctf"
-local mode, teams, challenges, parity
+local mode, teams, challenges, parity, pace
 local next_team = 1
 local etag = nil
 codes = {}
@@ -39,8 +42,9 @@ end
 
 function init(args)
   mode = args[1]
-  if args[2] then teams, challenges = read_data(args[2]) end
+  if args[2] and args[2] ~= "-" then teams, challenges = read_data(args[2]) end
   parity = tonumber(args[3] or "0")
+  pace = tonumber(args[4] or "0")
   math.randomseed(os.time() + parity)
 end
 
@@ -66,6 +70,11 @@ function request()
     if etag then headers["If-None-Match"] = etag end
     return wrk.format("GET", "/ctf/" .. SLUG .. "/board/", headers)
   end
+  if mode == "signed-in" then
+    -- The floor of any signed-in request: session, user, CSRF and second factor checked,
+    -- then a challenge that does not exist (one cache read, 404).
+    return flag_request(teams[math.random(#teams)], 999999999, "flag{none}")
+  end
   if mode == "first" or mode == "warm" then
     -- Each team once, in order: `first` measures a team's first flag (its session and
     -- team read from the database); `warm` is every team having played a while.
@@ -82,6 +91,11 @@ function request()
     return flag_request(team, pick[1], pick[2])
   end
   return wrong(team)
+end
+
+function delay()
+  if pace == 0 then return 0 end
+  return -math.log(1 - math.random()) * pace
 end
 
 function response(status, headers, body)
