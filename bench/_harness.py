@@ -4,12 +4,12 @@ Not a benchmark itself (`make bench` skips files starting with `_`). Each bench 
 PostgreSQL database, Redis database and key files under var/, and stops its server.
 """
 
-import asyncio
 import base64
 import http.client
 import json
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -142,24 +142,33 @@ def percentile(values, fraction):
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-async def trivial_load(base: str, path: str, *, seconds: float, concurrency: int) -> dict:
-    """The baseline every server benchmark divides by: GETs of a trivial `path` for
-    `seconds` from `concurrency` clients."""
-    import httpx
+def need_wrk(bench: str) -> None:
+    """Leave with how to install wrk if it is missing: the benches' load client."""
+    if shutil.which("wrk") is None:
+        sys.exit(f"{bench} drives the load with wrk: apt-get install wrk")
 
-    latencies, failures = [], []
-    deadline = time.monotonic() + seconds
-    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
 
-        async def worker():
-            while time.monotonic() < deadline:
-                started = time.perf_counter()
-                response = await client.get(path)
-                latencies.append(time.perf_counter() - started)
-                if response.status_code != 200:
-                    failures.append(response.status_code)
+def start_wrk(lua: Path, port: int, connections: int, seconds: int, args=()):
+    """One wrk run (one thread, `connections` requests in flight, for at most `seconds`)
+    of the script `lua` with its `args`, started; `wrk_result` reads it."""
+    command = [shutil.which("wrk"), "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s"]
+    command += ["-s", str(lua), f"http://127.0.0.1:{port}", "--", *(str(a) for a in args)]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
 
-        started = time.monotonic()
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
-        elapsed = time.monotonic() - started
-    return {"rps": len(latencies) / elapsed, "latencies": latencies, "failures": failures}
+
+def wrk_result(process) -> dict:
+    """The `RESULT {json}` line bench/_wrk_report.lua prints, with `rps` added."""
+    out, _ = process.communicate()
+    for line in out.splitlines():
+        if line.startswith("RESULT "):
+            found = json.loads(line[len("RESULT ") :])
+            found["rps"] = found["requests"] / found["seconds"]
+            return found
+    sys.exit(f"wrk printed no result:\n{out}")
+
+
+def describe(name, out):
+    return (
+        f"{name}: {out['rps']:.0f} req/s, p50 {out['p50_ms']:.1f} ms, "
+        f"p99 {out['p99_ms']:.1f} ms, statuses {out['statuses']}, errors {out['errors']}"
+    )

@@ -51,12 +51,9 @@ board page's.)
 """
 
 import argparse
-import json
 import os
 import random
 import secrets
-import shutil
-import subprocess
 import sys
 import time
 from datetime import timedelta
@@ -64,16 +61,19 @@ from pathlib import Path
 
 from _harness import (
     REPO,
+    describe,
     free_port,
+    need_wrk,
     prepare_django,
     production_environment,
     start_gunicorn,
+    start_wrk,
     stop_server,
+    wrk_result,
 )
 
 WORK = REPO / "var" / "bench-ctf"
 LUA = Path(__file__).with_name("ctf_load.lua")
-WRK = shutil.which("wrk")
 DB_NAME = "cyberweek_ctf_bench"
 REDIS_DB = 13
 TRIVIAL = "/api/ctf/time"
@@ -253,28 +253,16 @@ def write_load_data(seeded) -> Path:
     return path
 
 
-def wrk(port, mode, connections, seconds, data=None, parity=0, rate=0) -> subprocess.Popen:
-    """One wrk run of `mode` (see bench/ctf_load.lua), started; `result` reads it. `rate`:
-    requests/s offered all together at random moments (0: back to back)."""
+def wrk(port, mode, connections, seconds, data=None, parity=0, rate=0):
+    """One wrk run of `mode` (see bench/ctf_load.lua), started. `rate`: requests/s offered
+    all together at random moments (0: back to back)."""
     pace_ms = connections / rate * 1000 if rate else 0
-    command = [WRK, "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s"]
-    command += ["-s", str(LUA), f"http://127.0.0.1:{port}", "--", mode]
-    command += [str(data or "-"), str(parity), f"{pace_ms:.3f}"]
-    return subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-
-
-def result(process) -> dict:
-    out, _ = process.communicate()
-    for line in out.splitlines():
-        if line.startswith("RESULT "):
-            found = json.loads(line[len("RESULT ") :])
-            found["rps"] = found["requests"] / found["seconds"]
-            return found
-    sys.exit(f"wrk printed no result:\n{out}")
+    args = (mode, data or "-", parity, f"{pace_ms:.3f}")
+    return start_wrk(LUA, port, connections, seconds, args)
 
 
 def run(*processes) -> list[dict]:
-    return [result(process) for process in processes]
+    return [wrk_result(process) for process in processes]
 
 
 def visible_ms(base, seeded) -> float:
@@ -303,13 +291,6 @@ def visible_ms(base, seeded) -> float:
     sys.exit("the correct flag did not reach the board within 30 s")
 
 
-def describe(name, out):
-    return (
-        f"{name}: {out['rps']:.0f} req/s, p50 {out['p50_ms']:.1f} ms, "
-        f"p99 {out['p99_ms']:.1f} ms, statuses {out['statuses']}, errors {out['errors']}"
-    )
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--teams", type=int, default=5000)
@@ -328,8 +309,7 @@ def main():
     )
     parser.add_argument("--seconds", type=int, default=10, help="length of each phase")
     args = parser.parse_args()
-    if WRK is None:
-        sys.exit("bench/ctf.py drives the load with wrk: apt-get install wrk")
+    need_wrk("bench/ctf.py")
 
     env = production_environment(WORK, database=DB_NAME, redis_db=REDIS_DB, prefix="bench-ctf")
     # This checkout's code for the commands and the server, whichever `cyberweek` the

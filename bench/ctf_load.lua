@@ -4,21 +4,20 @@
 --
 --   wrk -t1 -c16 -d10s -s bench/ctf_load.lua http://127.0.0.1:PORT -- MODE DATA PARITY PACE
 --
--- MODE: trivial | signed-in | board | poll | first | warm | submit. DATA: the file bench/ctf.py writes
--- (or - when MODE needs none), a first line of challenge ids, then one line a team: its
+-- MODE: trivial | signed-in | board | poll | first | warm | submit. DATA: the file
+-- bench/ctf.py writes (or - when MODE needs none), a first line of challenge ids, then one line a team: its
 -- session key, a tab, and the flags it has not solved yet as `id=flag` joined by `;`.
 -- PARITY (submit): 0 or 1, the half of the teams this run uses, so two runs never submit
 -- the same correct flag. PACE: 0 for back to back; otherwise each connection waits a
 -- random time of this mean (ms, exponential) after each answer, so many connections
 -- together offer about a steady rate, as browsers do, instead of saturating the server.
--- `done` prints one line `RESULT {json}` that bench/ctf.py reads.
+-- bench/_wrk_report.lua prints the line bench/ctf.py reads.
 
 local CSRF = "0123456789abcdef0123456789abcdef"
 local SLUG = "bench-ctf"
 local mode, teams, challenges, parity, pace
 local next_team = 1
 local etag = nil
-codes = {}
 
 local function read_data(path)
   local out, ids = {}, {}
@@ -35,10 +34,6 @@ local function read_data(path)
   return out, ids
 end
 
-local threads = {}
-function setup(thread)
-  threads[#threads + 1] = thread
-end
 
 function init(args)
   mode = args[1]
@@ -99,22 +94,9 @@ function delay()
 end
 
 function response(status, headers, body)
-  codes[status] = (codes[status] or 0) + 1
+  count_status(status)
   if mode == "poll" and headers["ETag"] then etag = headers["ETag"] end
 end
 
-function done(summary, latency, requests)
-  local merged = {}
-  for _, thread in ipairs(threads) do
-    for status, n in pairs(thread:get("codes")) do merged[status] = (merged[status] or 0) + n end
-  end
-  local parts = {}
-  for status, n in pairs(merged) do parts[#parts + 1] = '"' .. status .. '": ' .. n end
-  local e = summary.errors
-  io.write(string.format(
-    'RESULT {"requests": %d, "seconds": %.3f, "p50_ms": %.2f, "p99_ms": %.2f, ' ..
-    '"errors": %d, "statuses": {%s}}\n',
-    summary.requests, summary.duration / 1e6, latency:percentile(50) / 1000,
-    latency:percentile(99) / 1000, e.connect + e.read + e.write + e.timeout,
-    table.concat(parts, ", ")))
-end
+-- Status counts and the RESULT line, beside this script.
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "") .. "_wrk_report.lua")

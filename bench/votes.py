@@ -37,28 +37,28 @@ cannot tell it from a 201 with no row behind it; either fails the run. The last 
 """
 
 import argparse
-import json
 import os
 import random
 import secrets
-import shutil
-import subprocess
 import sys
 from datetime import timedelta
 from pathlib import Path
 
 from _harness import (
     REPO,
+    describe,
     free_port,
+    need_wrk,
     prepare_django,
     production_environment,
     start_gunicorn,
+    start_wrk,
     stop_server,
+    wrk_result,
 )
 
 WORK = REPO / "var" / "bench-votes"
 LUA = Path(__file__).with_name("votes_load.lua")
-WRK = shutil.which("wrk")
 DB_NAME = "cyberweek_votes_bench"
 REDIS_DB = 4
 TRIVIAL = "/healthz"
@@ -150,23 +150,9 @@ def write_load_data(jobs) -> Path:
     return path
 
 
-def wrk(port, mode, connections, seconds, data=None) -> subprocess.Popen:
-    """One wrk run of `mode` (see bench/votes_load.lua), started; `result` reads it."""
-    command = [WRK, "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s"]
-    command += ["-s", str(LUA), f"http://127.0.0.1:{port}", "--", mode]
-    if data is not None:
-        command.append(str(data))
-    return subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-
-
-def result(process) -> dict:
-    out, _ = process.communicate()
-    for line in out.splitlines():
-        if line.startswith("RESULT "):
-            found = json.loads(line[len("RESULT ") :])
-            found["rps"] = found["requests"] / found["seconds"]
-            return found
-    sys.exit(f"wrk printed no result:\n{out}")
+def wrk(port, mode, connections, seconds, data=None):
+    """One wrk run of `mode` (see bench/votes_load.lua), started."""
+    return start_wrk(LUA, port, connections, seconds, (mode, data) if data else (mode,))
 
 
 def count(created: int) -> dict:
@@ -185,13 +171,6 @@ def count(created: int) -> dict:
     return {"rows": pairs, "double": duplicate_rows, "lost": max(0, created - pairs)}
 
 
-def describe(name, out):
-    return (
-        f"{name}: {out['rps']:.0f} req/s, p50 {out['p50_ms']:.1f} ms, "
-        f"p99 {out['p99_ms']:.1f} ms, statuses {out['statuses']}, errors {out['errors']}"
-    )
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--voters", type=int, default=3000)
@@ -203,8 +182,7 @@ def main():
     parser.add_argument("--limit-seconds", type=int, default=300, help="cap on the burst")
     parser.add_argument("--redis-db", type=int, default=REDIS_DB, help="Redis database (emptied)")
     args = parser.parse_args()
-    if WRK is None:
-        sys.exit("bench/votes.py drives the load with wrk: apt-get install wrk")
+    need_wrk("bench/votes.py")
 
     env = production_environment(
         WORK, database=DB_NAME, redis_db=args.redis_db, prefix="bench-votes"
@@ -229,8 +207,8 @@ def main():
     )
     c = args.concurrency
     try:
-        trivial = result(wrk(port, "trivial", c, args.trivial_seconds))
-        votes = result(wrk(port, "votes", c, args.limit_seconds, data))
+        trivial = wrk_result(wrk(port, "trivial", c, args.trivial_seconds))
+        votes = wrk_result(wrk(port, "votes", c, args.limit_seconds, data))
     finally:
         stop_server(server)
     created = votes["statuses"].get("201", 0)

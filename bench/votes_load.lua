@@ -7,8 +7,8 @@
 -- MODE: trivial | votes. DATA (votes): the file bench/votes.py writes, one line a vote in
 -- the order to send them: the voter's session key, a tab, the entry's ref. `votes` sends
 -- each line once, then stops wrk as soon as the last one is answered, so that wrk's
--- requests, duration and latencies are the votes' alone (-d is only a cap). `done` prints
--- one line `RESULT {json}` that bench/votes.py reads.
+-- requests, duration and latencies are the votes' alone (-d is only a cap).
+-- bench/_wrk_report.lua prints the line bench/votes.py reads.
 
 local ffi = require("ffi")
 ffi.cdef [[
@@ -22,7 +22,6 @@ local SIGINT = 2
 local PARK_MS = 24 * 3600 * 1000
 local mode, votes
 local reserved, sent, answered = 0, 0, 0
-codes = {}
 
 local function read_data(path)
   local out = {}
@@ -36,10 +35,6 @@ local function read_data(path)
   return out
 end
 
-local threads = {}
-function setup(thread)
-  threads[#threads + 1] = thread
-end
 
 function init(args)
   mode = args[1]
@@ -65,7 +60,7 @@ function request()
 end
 
 function response(status, headers, body)
-  codes[status] = (codes[status] or 0) + 1
+  count_status(status)
   if mode ~= "votes" then return end
   answered = answered + 1
   if answered == #votes then
@@ -76,18 +71,5 @@ function response(status, headers, body)
   end
 end
 
-function done(summary, latency, requests)
-  local merged = {}
-  for _, thread in ipairs(threads) do
-    for status, n in pairs(thread:get("codes")) do merged[status] = (merged[status] or 0) + n end
-  end
-  local parts = {}
-  for status, n in pairs(merged) do parts[#parts + 1] = '"' .. status .. '": ' .. n end
-  local e = summary.errors
-  io.write(string.format(
-    'RESULT {"requests": %d, "seconds": %.3f, "p50_ms": %.2f, "p99_ms": %.2f, ' ..
-    '"errors": %d, "statuses": {%s}}\n',
-    summary.requests, summary.duration / 1e6, latency:percentile(50) / 1000,
-    latency:percentile(99) / 1000, e.connect + e.read + e.write + e.timeout,
-    table.concat(parts, ", ")))
-end
+-- Status counts and the RESULT line, beside this script.
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "") .. "_wrk_report.lua")
