@@ -142,16 +142,26 @@ def percentile(values, fraction):
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
+# --- load from wrk ---------------------------------------------------------------------------
+# The server benchmarks drive their load with wrk (Debian's load client in C) and a Lua script
+# of their own: an asyncio Python client on the same two cores spent more of them per request
+# than the server's trivial view and capped it at about a quarter of what it serves, which
+# flattered every ratio against it. Each script ends with `dofile` of bench/_wrk_report.lua,
+# whose `done` prints the one line `wrk_result` reads.
+WRK = shutil.which("wrk")
+
+
 def need_wrk(bench: str) -> None:
-    """Leave with how to install wrk if it is missing: the benches' load client."""
-    if shutil.which("wrk") is None:
+    """Leave with how to install wrk if it is missing."""
+    if WRK is None:
         sys.exit(f"{bench} drives the load with wrk: apt-get install wrk")
 
 
 def start_wrk(lua: Path, port: int, connections: int, seconds: int, args=()):
-    """One wrk run (one thread, `connections` requests in flight, for at most `seconds`)
-    of the script `lua` with its `args`, started; `wrk_result` reads it."""
-    command = [shutil.which("wrk"), "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s"]
+    """One wrk run (one thread, `connections` requests in flight, for at most `seconds`,
+    whole seconds as wrk takes them) of the script `lua` with its `args`, started;
+    `wrk_result` reads it."""
+    command = [WRK, "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s"]
     command += ["-s", str(lua), f"http://127.0.0.1:{port}", "--", *(str(a) for a in args)]
     return subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
 
