@@ -23,6 +23,14 @@ pytestmark = [
 ]
 
 
+def fill_in_an_entry(page, the_contest, *, title, name):
+    """The entry form up to its last button, which the caller presses."""
+    page.goto(f"/en/showcase/{the_contest.slug}/enter/")
+    page.get_by_label("Title").fill(title)
+    page.get_by_label("Category").select_option("open")
+    page.get_by_label("Name shown with the entry").fill(name)
+
+
 def test_upload_screen_judge_vote_and_see_the_result(
     page, browser, live_server, regions, settings, tmp_path
 ):
@@ -34,10 +42,7 @@ def test_upload_screen_judge_vote_and_see_the_result(
 
     entrant = UserFactory(email="creator@example.org")
     sign_in(page, entrant.email)
-    page.goto(f"/en/showcase/{the_contest.slug}/enter/")
-    page.get_by_label("Title").fill("守护个人信息")
-    page.get_by_label("Category").select_option("open")
-    page.get_by_label("Name shown with the entry").fill("李小明")
+    fill_in_an_entry(page, the_contest, title="守护个人信息", name="李小明")
     page.get_by_role("button", name="Continue to the upload").click()
     page.get_by_label("Video file").set_input_files(str(clip))
     expect(page.locator("#upload-message")).to_contain_text("Upload complete")
@@ -103,10 +108,7 @@ def test_a_file_chosen_before_the_uploader_loaded_is_uploaded(
     clip = make_clip(tmp_path / "early.mp4", seconds=1)
     entrant = UserFactory(email="early@example.org")
     sign_in(page, entrant.email)
-    page.goto(f"/en/showcase/{the_contest.slug}/enter/")
-    page.get_by_label("Title").fill("早早选好的视频")
-    page.get_by_label("Category").select_option("open")
-    page.get_by_label("Name shown with the entry").fill("王早")
+    fill_in_an_entry(page, the_contest, title="早早选好的视频", name="王早")
     page.route("**/showcase/upload.js*", lambda route: route.abort())
     page.get_by_role("button", name="Continue to the upload").click()
     page.wait_for_load_state()
