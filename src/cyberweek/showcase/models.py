@@ -176,6 +176,11 @@ class Entry(TimeStampedModel):
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["contest", "status", "category"])]
 
+    def text_can_change(self, now) -> bool:
+        """Whether the entrant may still change the title and description (what
+        `services.save_entry` allows, and refuses with the reason otherwise)."""
+        return self.status != self.Status.REJECTED and self.contest.submissions_open(now)
+
     def __str__(self):
         return self.public_title
 

@@ -157,10 +157,10 @@ def upload(request, ref):
 
 @login_required
 def my_entries(request):
+    entries, now = list(queries.my_entries(request.user)), timezone.now()
+    changeable = {entry.ref for entry in entries if entry.text_can_change(now)}
     return render(
-        request,
-        "showcase/my_entries.html",
-        {"entries": queries.my_entries(request.user), "now": timezone.now()},
+        request, "showcase/my_entries.html", {"entries": entries, "changeable": changeable}
     )
 
 
